@@ -1,0 +1,141 @@
+"""Typed records passed between pipeline stages, and the column lists of the tables.
+
+Every stage hands the next one of these frozen dataclasses (or a DataFrame
+with one of the documented column lists below); nothing travels between
+modules as a dict with string keys. Not for behaviour: records only hold data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+Status = Literal["fallen", "claimed", "contested", "government"]
+State = Literal["government", "contested", "claimed", "taliban"]
+DateSource = Literal["sidecar", "text", "corpus", "unknown"]
+
+STATUSES: tuple[Status, ...] = ("fallen", "claimed", "contested", "government")
+STATES: tuple[State, ...] = ("government", "contested", "claimed", "taliban")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with one input; reported, never raised, so the rest goes on."""
+
+    file: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line is not None else self.file
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article, as loaded from the corpus."""
+
+    id: str  # stable: path relative to the corpus root ("a.jsonl#3" for a JSONL line)
+    text: str
+    title: str = ""
+    published: dt.date | None = None
+    published_source: DateSource = "unknown"
+    url: str = ""
+    outlet: str = ""
+    path: Path | None = None
+    problems: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Place:
+    """One gazetteer entry: a canonical place and where it is."""
+
+    place_id: str
+    name: str
+    kind: str  # capital, city, town, district, border_crossing, airport, base, province
+    province_id: str  # ISO 3166-2, e.g. "AF-HER"
+    province: str
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A gazetteer name found in a text, with offsets into that text."""
+
+    place: Place
+    start: int
+    end: int
+    surface: str  # the text as written in the article
+
+
+@dataclass(frozen=True)
+class Event:
+    """One report about control of one place on one day, with its evidence."""
+
+    article: str
+    place: str
+    place_id: str
+    kind: str
+    province_id: str
+    province: str
+    status: Status
+    date: dt.date | None
+    actor: str
+    confidence: float
+    evidence: str
+    start: int
+    end: int
+    lat: float
+    lon: float
+    title: str = ""
+    outlet: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class CapitalCount:
+    """A report of how many provincial capitals had fallen ("12 of the 34 capitals")."""
+
+    article: str
+    date: dt.date | None
+    count: int
+    total: int
+    evidence: str
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    """A sentence that reads like a control statement about a name we could not place."""
+
+    article: str
+    name: str
+    sentence: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Everything extracted from one article."""
+
+    article: Article
+    events: tuple[Event, ...] = ()
+    counts: tuple[CapitalCount, ...] = ()
+    unresolved: tuple[Unresolved, ...] = ()
+    problems: tuple[Problem, ...] = field(default_factory=tuple)
+
+
+# Column lists of the CSV outputs; README documents each one.
+EVENT_COLUMNS = [
+    "article", "place", "place_id", "kind", "province_id", "province", "status", "date",
+    "actor", "confidence", "evidence", "start", "end", "lat", "lon", "title", "outlet", "url",
+]
+ARTICLE_COLUMNS = [
+    "file", "title", "published", "published_source", "url", "outlet", "events", "problems",
+]
+TIMELINE_COLUMNS = ["date", "region_id", "region", "state", "events", "conflict"]
+COUNT_COLUMNS = ["article", "date", "count", "total", "evidence"]
+UNRESOLVED_COLUMNS = ["article", "name", "sentence", "start", "end"]

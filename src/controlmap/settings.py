@@ -1,0 +1,25 @@
+"""The one settings object of a controlmap run, passed explicitly to every stage.
+
+Not for defaults hidden in modules: anything a user can change lives here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Options of one run. Every field has a default that builds the bundled map."""
+
+    start: dt.date | None = None  # first day of the timeline; default: day before first event
+    end: dt.date | None = None  # last day; default: day of the last dated event
+    baseline: Path | None = None  # CSV region_id,state: the state before any event
+    boundaries: Path | None = None  # polygon layer; default: bundled data/provinces.geojson
+    id_field: str = "id"
+    name_field: str = "name"
+    places: Path | None = None  # gazetteer CSV; default: bundled data/places.csv
+    tiles: bool = False  # opt-in basemap (needs the network when the map is opened)
+    title: str = "controlmap"
