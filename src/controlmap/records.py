@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
+
+import pandas as pd
 
 Status = Literal["fallen", "claimed", "contested", "government"]
 State = Literal["government", "contested", "claimed", "taliban"]
@@ -139,3 +141,23 @@ ARTICLE_COLUMNS = [
 TIMELINE_COLUMNS = ["date", "region_id", "region", "state", "events", "conflict"]
 COUNT_COLUMNS = ["article", "date", "count", "total", "evidence"]
 UNRESOLVED_COLUMNS = ["article", "name", "sentence", "start", "end"]
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """One state per region per day, with the events behind each state.
+
+    ``regions`` is a GeoDataFrame (``region_id``, ``region``, ``geometry``, EPSG:4326).
+    ``states`` has TIMELINE_COLUMNS, one row per day x region, ordered by date then
+    region_id; ``date`` holds ``datetime.date`` values, ``events`` the positions
+    (in ``events``) of the events that justify the state, joined by ";", and
+    ``conflict`` is True where same-day reports disagreed.
+    ``events`` has EVENT_COLUMNS plus ``region_id`` and ``region``.
+    ``counts`` has COUNT_COLUMNS (reported numbers of fallen capitals).
+    """
+
+    regions: Any
+    days: tuple[dt.date, ...]
+    states: pd.DataFrame
+    events: pd.DataFrame
+    counts: pd.DataFrame
