@@ -1,0 +1,36 @@
+# The two quick-start commands (README): `make map` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: map test lint screenshot clean
+
+map: $(VENV)/.installed
+	$(BIN)/controlmap build seeds --out build
+
+test: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests benchmarks geo
+	$(BIN)/mypy
+	$(BIN)/pytest
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests benchmarks geo
+	$(BIN)/mypy
+
+screenshot: $(VENV)/.installed-test map
+	$(BIN)/python docs/screenshot.py build/index.html docs/map.png
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+clean:
+	rm -rf build $(VENV)

@@ -1,0 +1,5 @@
+"""``python -m controlmap``: the same as the ``controlmap`` command."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,289 @@
+"""The ``controlmap`` command line: a thin click layer over the library.
+
+Each command parses options into a `Settings`, calls one library function and
+reports. Library errors become one clear line here (exit code 2), warnings
+about single inputs become exit code 1; nothing else lives in this module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import pipeline
+from .errors import ControlMapError
+from .records import Problem
+from .settings import Settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
+
+EXIT_OK, EXIT_WARNINGS, EXIT_FATAL = 0, 1, 2
+
+
+class FatalError(click.ClickException):
+    """A user mistake or unusable input: one line, no traceback, exit code 2."""
+
+    exit_code = EXIT_FATAL
+
+
+def _iso_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as err:
+        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD.") from err
+
+
+def map_options(command: F) -> F:
+    """Options shared by every command that reconciles and renders a map."""
+    options = [
+        click.option("--start", callback=_iso_date, metavar="YYYY-MM-DD",
+                     help="First day of the timeline (default: the day before the first event)."),
+        click.option("--end", callback=_iso_date, metavar="YYYY-MM-DD",
+                     help="Last day of the timeline (default: the day of the last event)."),
+        click.option("--baseline", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                     help="CSV of region_id,state: each region's state before any event."),
+        click.option("--boundaries", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                     help="Polygon layer (GeoJSON, GeoPackage, shapefile) to map onto instead "
+                          "of the bundled provinces; events are placed by point-in-polygon."),
+        click.option("--id-field", default="id", show_default=True,
+                     help="Field of --boundaries holding each region's id."),
+        click.option("--name-field", default="name", show_default=True,
+                     help="Field of --boundaries holding each region's name."),
+        click.option("--tiles", is_flag=True,
+                     help="Add an OpenStreetMap basemap (the map then needs the network)."),
+        click.option("--title", default="controlmap", show_default=True,
+                     help="Title shown on the map."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def places_option(command: F) -> F:
+    """The option that swaps in another gazetteer."""
+    return click.option(
+        "--places", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="Gazetteer CSV to use instead of the bundled data/places.csv.",
+    )(command)
+
+
+def _settings(**kwargs: Any) -> Settings:
+    fields = Settings.__dataclass_fields__
+    return Settings(**{k: v for k, v in kwargs.items() if k in fields})
+
+
+def _library_errors(command: F) -> F:
+    """Turn library errors into one clear line and exit code 2."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except ControlMapError as err:
+            raise FatalError(str(err)) from err
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _progress(ctx: click.Context, label: str) -> Callable[[Iterable[T]], Iterable[T]]:
+    quiet = ctx.find_root().params.get("quiet", False)
+
+    def wrap(items: Iterable[T]) -> Iterable[T]:
+        from tqdm import tqdm
+
+        # disable=None: a bar only on a terminal, so logs and CI stay clean.
+        return tqdm(items, desc=label, unit=" articles", disable=True if quiet else None,
+                    file=sys.stderr)
+
+    return wrap
+
+
+def _report(problems: Iterable[Problem]) -> int:
+    problems = list(problems)
+    for problem in problems:
+        click.echo(f"warning: {problem}", err=True)
+    return EXIT_WARNINGS if problems else EXIT_OK
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors and the output paths.")
+@click.option("-v", "--verbose", is_flag=True, help="Log every step.")
+@click.version_option(package_name="controlmap")
+def cli(quiet: bool, verbose: bool) -> None:
+    """Turn news articles about a war into a day-by-day map of who controls what.
+
+    Exit codes: 0 success, 1 finished with warnings about some inputs,
+    2 usage or fatal error.
+
+    Example:
+
+        controlmap build seeds --out build
+    """
+    level = logging.ERROR if quiet else logging.DEBUG if verbose else logging.WARNING
+    logging.basicConfig(level=level, format="%(levelname)s: %(message)s", stream=sys.stderr)
+
+
+@cli.command()
+@click.argument("corpus", type=click.Path(exists=True, path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
+              show_default=True, help="Output folder.")
+@click.option("--gif", is_flag=True, help="Also write timeline.gif, an animation for slides.")
+@map_options
+@places_option
+@click.pass_context
+@_library_errors
+def build(ctx: click.Context, corpus: Path, out: Path, gif: bool, **options: Any) -> None:
+    """Run the whole pipeline on CORPUS and write the map and tables to --out.
+
+    Writes index.html, embed.html, events.csv, articles.csv, counts.csv,
+    unresolved.csv, timeline.csv and timeline.geojson.
+
+    Example:
+
+        controlmap build seeds --out build --start 2021-08-01
+    """
+    settings = _settings(**options)
+    result = pipeline.build(corpus, out, settings=settings,
+                            progress=_progress(ctx, "extracting"))
+    if gif:
+        from .export import export_gif
+
+        export_gif(result.timeline, out / "timeline.gif", title=settings.title)
+    click.echo((out / "embed.html").read_text(encoding="utf-8").strip())
+    click.echo(f"map: {result.index}")
+    ctx.exit(_report(result.problems))
+
+
+@cli.command()
+@click.argument("corpus", type=click.Path(exists=True, path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
+              show_default=True, help="Output folder.")
+@places_option
+@click.pass_context
+@_library_errors
+def extract(ctx: click.Context, corpus: Path, out: Path, places: Path | None) -> None:
+    """Extract city-fall events from CORPUS into events.csv (no map).
+
+    Also writes articles.csv, counts.csv and unresolved.csv (sentences about
+    places the gazetteer does not know).
+
+    Example:
+
+        controlmap extract seeds --out build
+    """
+    result = pipeline.extract(corpus, out, settings=Settings(places=places),
+                              progress=_progress(ctx, "extracting"))
+    click.echo(f"{len(result.events)} events from {len(result.articles)} files: "
+               f"{out / 'events.csv'}")
+    ctx.exit(_report(result.problems))
+
+
+@cli.command()
+@click.argument("events", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
+              show_default=True, help="Output folder.")
+@map_options
+@click.pass_context
+@_library_errors
+def render(ctx: click.Context, events: Path, out: Path, **options: Any) -> None:
+    """Re-render the map from an EVENTS csv, e.g. one corrected by hand.
+
+    Example:
+
+        controlmap render build/events.csv --out corrected
+    """
+    result = pipeline.render_csv(events, out, settings=_settings(**options))
+    click.echo((out / "embed.html").read_text(encoding="utf-8").strip())
+    click.echo(f"map: {result.index}")
+
+
+@cli.command("export-png")
+@click.argument("events", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--day", callback=_iso_date, metavar="YYYY-MM-DD",
+              help="Day to draw (default: the last day of the timeline).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("map.png"),
+              show_default=True, help="PNG file to write.")
+@click.option("--gif", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write an animated GIF of every day to this file.")
+@map_options
+@_library_errors
+def export_png(events: Path, day: dt.date | None, out: Path, gif: Path | None,
+               **options: Any) -> None:
+    """Draw one day of the map from an EVENTS csv as a PNG (and optionally a GIF).
+
+    Example:
+
+        controlmap export-png build/events.csv --day 2021-08-13 --out aug13.png
+    """
+    from .export import export_gif
+    from .export import export_png as write_png
+
+    settings = _settings(**options)
+    timeline = pipeline.timeline_from_csv(events, settings=settings)
+    chosen = day or timeline.days[-1]
+    click.echo(f"png: {write_png(timeline, chosen, out, title=settings.title)}")
+    if gif is not None:
+        click.echo(f"gif: {export_gif(timeline, gif, title=settings.title)}")
+
+
+@cli.command()
+@click.argument("events", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_library_errors
+def evaluate(events: Path, gold: Path) -> None:
+    """Score an EVENTS csv against a GOLD csv of hand-annotated events.
+
+    Prints precision, recall and F1 over (article, place, status, date), with
+    dates exact and within one day, fallen and claimed also scored as one
+    class, and a confusion table of statuses.
+
+    Example:
+
+        controlmap evaluate build/events.csv seeds/gold.csv
+    """
+    from . import evaluate as evaluate_mod
+    from .extract import read_events
+
+    scores = evaluate_mod.evaluate(
+        pipeline.events_table(read_events(events)), evaluate_mod.read_gold(gold)
+    )
+    click.echo(evaluate_mod.format_report(scores))
+
+
+@cli.command()
+@click.argument("name")
+@places_option
+@click.pass_context
+@_library_errors
+def places(ctx: click.Context, name: str, places: Path | None) -> None:
+    """Look NAME up in the gazetteer: place, kind, coordinates and province.
+
+    Exit code 1 when nothing matches.
+
+    Example:
+
+        controlmap places "Firuz Koh"
+    """
+    from .gazetteer import load_gazetteer
+
+    place = load_gazetteer(places).lookup(name)
+    if place is None:
+        click.echo(f"No place in the gazetteer matches {name!r}.", err=True)
+        ctx.exit(EXIT_WARNINGS)
+    click.echo(f"{place.name} ({place.kind}) {place.lat:.4f}, {place.lon:.4f} "
+               f"province {place.province_id} {place.province}")
+
+
+def main() -> None:
+    """Entry point of the ``controlmap`` console script."""
+    cli(prog_name="controlmap")
