@@ -335,3 +335,25 @@ def test_real_provinces_png_and_gif(tmp_path: Path) -> None:
     assert len(frames) == 3
     taliban = [_count(frame, STATE_COLORS["taliban"]) for frame in frames]
     assert taliban[0] < taliban[1] < taliban[2]
+
+
+def test_seeds_map_png_and_gif(tmp_path: Path) -> None:
+    """The issue's check on the real corpus, once every pipeline stage has landed."""
+    pipeline = pytest.importorskip(
+        "controlmap.pipeline", reason="pipeline stages not there yet", exc_type=ImportError
+    )
+    seeds = Path(__file__).resolve().parents[1] / "seeds"
+    extracted = pipeline.extract(seeds, tmp_path / "build")
+    timeline = pipeline.reconcile_events(extracted.events, counts=extracted.counts)
+
+    png = export.export_png(timeline, timeline.days[-1], tmp_path / "last.png")
+    gif = export.export_gif(timeline, tmp_path / "seeds.gif", dpi=60)
+
+    assert png.stat().st_size > 20_000
+    with Image.open(png) as image:
+        assert image.width == 1500
+        assert 700 <= image.height <= 1500
+    frames = _gif_frames(gif)
+    assert len(frames) == len(timeline.days)
+    taliban = STATE_COLORS["taliban"]
+    assert _count(frames[-1], taliban) > _count(frames[0], taliban)
