@@ -1,0 +1,592 @@
+"""Reading a corpus of news articles: files in, `Article` records out, one at a time.
+
+A corpus is a folder (searched recursively) or a list of files: ``.txt``,
+``.md``, ``.html``/``.htm`` (main text extracted by trafilatura, so navigation,
+adverts and comment boxes are dropped) and ``.jsonl`` (one article per line).
+An optional ``articles.csv`` sidecar in the folder gives ``published``,
+``url``, ``outlet`` or ``title`` per ``file``. Encodings are detected with
+charset-normalizer; a low-confidence guess is noted on the article. Anything
+that cannot be read (empty, binary, malformed line or sidecar row) becomes a
+`Problem` naming the file, and the rest of the corpus is still read.
+
+Not for: finding events in the text (see `extract`) or writing the articles
+table (the pipeline does that from `Corpus.problems` and `Article.problems`).
+
+Publication dates come from the sidecar (``published_source="sidecar"``),
+else from the text (``"text"``, see `dates.infer_published`), else from the
+corpus (``"corpus"``), else stay unknown. Corpus anchoring is for articles that
+report only weekdays and relative days ("on Friday", "late last night"): the
+article is compared with every article whose date the sidecar or text gives,
+by the proper names they share, each name weighted by how rare it is in the
+corpus (inverse document frequency). The date of the best-matching dated
+article (the latest on ties) becomes the reference: it supplies the year of
+year-less dates, and the article's own weekdays are placed in the week around
+it (see `dates.published_from_clues`). A page date that only the page itself
+vouches for and that lies far from every other date of the corpus is dropped
+the same way. A corpus with no dated article anchors nothing: dates stay
+unknown rather than invented.
+
+Loading makes one cheap pass over the files for dates and names only (small
+per-article metadata); iterating the `Corpus` then reads the files again, one
+at a time, so memory stays flat however large the corpus grows.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import json
+import logging
+import math
+import re
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import charset_normalizer
+import trafilatura
+
+from . import dates
+from .errors import InputError
+from .records import Article, DateSource, Problem
+
+logger = logging.getLogger(__name__)
+
+SIDECAR = "articles.csv"
+TEXT_SUFFIXES = (".txt", ".md")
+HTML_SUFFIXES = (".html", ".htm")
+JSONL_SUFFIXES = (".jsonl",)
+SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + JSONL_SUFFIXES
+SIDECAR_FIELDS = ("published", "url", "outlet", "title")
+
+# Columns that mark a CSV as a table controlmap wrote, not a sidecar.
+_OUTPUT_COLUMNS = {"published_source", "events"}
+# A folder holding these is a controlmap output folder: its index.html is ours.
+_OUTPUT_MARKERS = ("timeline.csv", "events.csv")
+# Below this charset-normalizer coherence/above this chaos, a decoding is a guess.
+_MAX_CHAOS = 0.2
+# Proper names used to match articles: from this much of the start of the text.
+_NAME_CHARS = 200_000
+_NAMES_PER_ARTICLE = 60
+_NAME = re.compile(r"\b[A-Z][a-z]{2,}(?:[-\s](?:[a-z]{1,2}[-\s])?[A-Z][a-z]+)*")
+_BINARY_SAMPLE = 8192
+_TITLE_MIN_WORDS = 4
+_TITLE_SCAN_LINES = 10
+_SKIP_LINK = re.compile(r"(?i)\bskip\s+to\s+(?:the\s+)?(?:main\s+)?content\b")
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """What the first pass keeps about one article: small, no text."""
+
+    id: str
+    path: Path
+    line: int | None  # 1-based JSONL line, None for a whole-file article
+    title: str = ""
+    url: str = ""
+    outlet: str = ""
+    published: dt.date | None = None
+    published_source: DateSource = "unknown"
+    reason: str = ""
+    basis: str = "none"
+    clues: dates.DateClues = field(default_factory=dates.DateClues)
+    names: frozenset[str] = frozenset()
+    problems: tuple[str, ...] = ()
+
+
+class _Unreadable(Exception):
+    """A file that yields no article; the message says why."""
+
+
+class Corpus:
+    """The articles of a corpus, read one file at a time on each iteration.
+
+    Iterating twice gives the same articles in the same order (sorted by id).
+    ``problems`` lists every input that could not be used, as found while
+    loading; problems with one article that still loaded are on
+    ``Article.problems``.
+    """
+
+    def __init__(self, root: Path, entries: Sequence[_Entry], problems: list[Problem]) -> None:
+        self.root = root
+        self.problems = problems
+        self._entries = tuple(entries)
+
+    def __iter__(self) -> Iterator[Article]:
+        for path, group in _by_file(self._entries):
+            try:
+                yield from self._read_again(path, group)
+            except (OSError, _Unreadable) as err:
+                self._report(Problem(group[0].id.split("#")[0], f"could not read again: {err}"))
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __repr__(self) -> str:
+        return f"Corpus({str(self.root)!r}, {len(self)} articles, {len(self.problems)} problems)"
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """Article ids in iteration order."""
+        return tuple(e.id for e in self._entries)
+
+    def _read_again(self, path: Path, group: list[_Entry]) -> Iterator[Article]:
+        if group[0].line is None:
+            text, _ = _read_article_text(path)
+            yield _article(group[0], text)
+            return
+        wanted = {e.line: e for e in group}
+        for number, raw in _jsonl_lines(path):
+            entry = wanted.get(number)
+            if entry is not None:
+                record = json.loads(raw)
+                yield _article(entry, _normalise_newlines(record["text"]))
+
+    def _report(self, problem: Problem) -> None:
+        if problem not in self.problems:
+            logger.warning("%s", problem)
+            self.problems.append(problem)
+
+
+def load_corpus(source: Path | Sequence[Path]) -> Corpus:
+    """Find the articles at ``source`` and settle their publication dates.
+
+    Parameters
+    ----------
+    source
+        A folder (searched recursively), one file, or a list of files and folders.
+
+    Returns
+    -------
+    Corpus
+        Iterable of `Article`; ``problems`` already lists unreadable inputs.
+
+    Raises
+    ------
+    InputError
+        If ``source`` does not exist.
+
+    Examples
+    --------
+    >>> corpus = load_corpus(Path("seeds"))  # doctest: +SKIP
+    >>> [a.published for a in corpus]  # doctest: +SKIP
+    """
+    sources = [Path(source)] if isinstance(source, (str, Path)) else [Path(s) for s in source]
+    if not sources:
+        raise InputError("No corpus given: pass a folder or at least one article file.")
+    for s in sources:
+        if not s.exists():
+            raise InputError(f"Corpus path {str(s)!r} does not exist.")
+    root = _root_of(sources)
+    problems: list[Problem] = []
+    files = _discover(sources, root, problems)
+    entries: list[_Entry] = []
+    for path in files:
+        entries.extend(_first_pass(path, _id_of(path, root), problems))
+    sidecar_rows: dict[str, dict[str, str]] = {}
+    for folder in sorted({s.resolve() for s in sources if s.is_dir()}):
+        sidecar_rows |= _read_sidecar(folder / SIDECAR, folder, root, problems)
+    entries = _apply_sidecar(entries, sidecar_rows, problems)
+    entries = _anchor(entries)
+    for problem in problems:
+        logger.warning("%s", problem)
+    return Corpus(root, entries, problems)
+
+
+# --- finding files -----------------------------------------------------------------------
+
+
+def _root_of(sources: list[Path]) -> Path:
+    if len(sources) == 1 and sources[0].is_dir():
+        return sources[0].resolve()
+    folders = [s.resolve() if s.is_dir() else s.resolve().parent for s in sources]
+    return Path(_common_path(folders))
+
+
+def _common_path(folders: list[Path]) -> Path:
+    common = folders[0]
+    for folder in folders[1:]:
+        while not folder.is_relative_to(common):
+            common = common.parent
+    return common
+
+
+def _id_of(path: Path, root: Path) -> str:
+    return path.resolve().relative_to(root).as_posix()
+
+
+def _discover(sources: list[Path], root: Path, problems: list[Problem]) -> list[Path]:
+    files: set[Path] = set()
+    for source in sources:
+        if source.is_file():
+            files.add(source.resolve())
+            continue
+        for path in sorted(source.rglob("*")):
+            relative = path.relative_to(source)
+            if any(part.startswith(".") for part in relative.parts) or not path.is_file():
+                continue
+            if path.name == SIDECAR or _in_output_folder(path, source):
+                continue
+            if path.suffix.lower() not in SUFFIXES:
+                problems.append(Problem(
+                    _id_of(path, root),
+                    f"unsupported file type {path.suffix or '(none)'!r}, skipped "
+                    f"(articles are {', '.join(SUFFIXES)})",
+                ))
+                continue
+            files.add(path.resolve())
+    return sorted(files, key=lambda p: _id_of(p, root))
+
+
+def _in_output_folder(path: Path, source: Path) -> bool:
+    """Whether ``path`` is in a folder (under ``source``) controlmap wrote its outputs to."""
+    folders = [p for p in path.parents if p.is_relative_to(source)]
+    return any((folder / marker).is_file() for folder in folders for marker in _OUTPUT_MARKERS)
+
+
+# --- reading and decoding ------------------------------------------------------------------
+
+
+def _decode(data: bytes) -> tuple[str, str | None]:
+    """Text of ``data`` and a note when the encoding was a low-confidence guess.
+
+    Byte-order marks and valid UTF-8 are certain; anything else is detected
+    by charset-normalizer.
+    """
+    if not data.strip():
+        raise _Unreadable("empty file")
+    for bom, codec in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"),
+                       (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
+                       (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            text = data.decode(codec, errors="replace")
+            if not text.strip():
+                raise _Unreadable("empty file")
+            return text, None
+    if b"\x00" not in data[:_BINARY_SAMPLE]:
+        try:
+            return data.decode("utf-8"), None
+        except UnicodeDecodeError:
+            pass
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None or _looks_binary(str(best)):
+        raise _Unreadable("binary file (not text)")
+    note = None
+    if best.chaos > _MAX_CHAOS or best.encoding.startswith(("utf_16", "utf_32")):
+        note = (f"encoding guessed as {best.encoding} with low confidence; "
+                "check the characters or save the file as UTF-8")
+    return str(best), note
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:_BINARY_SAMPLE]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    return controls > len(sample) * 0.01
+
+
+def _normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _read_article_text(path: Path) -> tuple[str, dict[str, object]]:
+    """Main text of a .txt/.md/.html file and what the page says about itself."""
+    text, note = _decode(path.read_bytes())
+    meta: dict[str, object] = {"note": note}
+    if path.suffix.lower() in HTML_SUFFIXES:
+        text, title, page_date = _html_text(text)
+        meta |= {"title": title, "page_date": page_date}
+    return _normalise_newlines(text.lstrip("\ufeff")), meta
+
+
+def _html_text(html: str) -> tuple[str, str, dt.date | None]:
+    document = trafilatura.bare_extraction(
+        html, include_comments=False, include_tables=False, with_metadata=True,
+        date_extraction_params={"extensive_search": False, "original_date": True},
+    )
+    text = getattr(document, "text", None) or ""
+    if not text.strip():
+        text = trafilatura.html2txt(html) or ""
+    if not text.strip():
+        raise _Unreadable("no article text found in the HTML")
+    title = getattr(document, "title", None) or ""
+    page_date = None
+    raw_date = getattr(document, "date", None)
+    if raw_date:
+        try:
+            page_date = dt.date.fromisoformat(str(raw_date)[:10])
+        except ValueError:
+            page_date = None
+    return text, title, page_date
+
+
+def _jsonl_lines(path: Path) -> Iterator[tuple[int, str]]:
+    """Non-blank lines of a JSONL file with their 1-based numbers, read lazily."""
+    with path.open("rb") as stream:
+        head = stream.read(4)
+        stream.seek(0)
+        encoding = "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
+        reader = io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline="")
+        for number, raw in enumerate(reader, start=1):
+            if raw.strip():
+                yield number, raw
+
+
+def _title_of(text: str) -> str:
+    """First non-empty line that reads like a headline, else the first non-empty line.
+
+    Pages saved as text often open with chrome ("Skip to content", a weather
+    widget, a date): a headline has at least `_TITLE_MIN_WORDS` words and is
+    neither a link to skip navigation nor a date.
+    """
+    lines = [line.strip().lstrip("#").strip() for line in text[:20_000].splitlines()]
+    lines = [line for line in lines if line]
+    for line in lines[:_TITLE_SCAN_LINES]:
+        if (len(line.split()) >= _TITLE_MIN_WORDS and not _SKIP_LINK.search(line)
+                and dates.line_date(line) is None):
+            return line
+    return lines[0] if lines else ""
+
+
+# --- first pass ----------------------------------------------------------------------------
+
+
+def _first_pass(path: Path, article_id: str, problems: list[Problem]) -> list[_Entry]:
+    if path.suffix.lower() in JSONL_SUFFIXES:
+        return _first_pass_jsonl(path, article_id, problems)
+    try:
+        text, meta = _read_article_text(path)
+    except _Unreadable as err:
+        problems.append(Problem(article_id, f"{err}, skipped"))
+        return []
+    except OSError as err:
+        problems.append(Problem(article_id, f"cannot be read ({err.strerror}), skipped"))
+        return []
+    page_date = meta.get("page_date")
+    note = meta.get("note")
+    entry = _Entry(
+        id=article_id,
+        path=path,
+        line=None,
+        title=str(meta.get("title") or "") or _title_of(text),
+        problems=(str(note),) if note else (),
+    )
+    page_dates = [page_date] if isinstance(page_date, dt.date) else []
+    return [_with_text_facts(entry, text, page_dates)]
+
+
+def _first_pass_jsonl(path: Path, file_id: str, problems: list[Problem]) -> list[_Entry]:
+    entries = []
+    try:
+        for number, raw in _jsonl_lines(path):
+            where = f"{file_id}#{number}"
+            try:
+                record = json.loads(raw)
+            except json.JSONDecodeError as err:
+                problems.append(Problem(file_id, f"malformed JSON ({err.msg}), line skipped",
+                                        number))
+                continue
+            if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+                problems.append(Problem(file_id, "no \"text\" string on this line, line skipped",
+                                        number))
+                continue
+            text = _normalise_newlines(record["text"])
+            if not text.strip():
+                problems.append(Problem(file_id, "empty \"text\", line skipped", number))
+                continue
+            fields = {k: str(record.get(k) or "").strip() for k in ("title", "url", "outlet")}
+            entry = _Entry(id=where, path=path, line=number, title=fields["title"] or
+                           _title_of(text), url=fields["url"], outlet=fields["outlet"])
+            entry = _with_text_facts(entry, text, [])
+            published = record.get("published")
+            if published:
+                try:
+                    day = dt.date.fromisoformat(str(published))
+                except ValueError:
+                    problems.append(Problem(file_id, f"\"published\" {published!r} is not a "
+                                            "YYYY-MM-DD date; inferred from the text instead",
+                                            number))
+                else:
+                    entry = replace(entry, published=day, published_source="sidecar",
+                                    reason="given in the JSONL record", basis="given")
+            entries.append(entry)
+    except OSError as err:
+        problems.append(Problem(file_id, f"cannot be read ({err.strerror}), skipped"))
+    if not entries and not any(p.file == file_id for p in problems):
+        problems.append(Problem(file_id, "empty file, skipped"))
+    return entries
+
+
+def _with_text_facts(entry: _Entry, text: str, page_dates: list[dt.date]) -> _Entry:
+    """Add the date clues, text-inferred date and proper names of ``text``."""
+    clues = dates.collect_clues(text, page_dates=page_dates)
+    decided = dates.published_from_clues(clues)
+    names = Counter(m.group(0) for m in _NAME.finditer(text, 0, _NAME_CHARS))
+    top = frozenset(name for name, _ in names.most_common(_NAMES_PER_ARTICLE))
+    source: DateSource = "text" if decided.date is not None else "unknown"
+    return replace(entry, clues=clues, names=top, published=decided.date,
+                   published_source=source, reason=decided.reason, basis=decided.basis)
+
+
+# --- the sidecar ---------------------------------------------------------------------------
+
+
+def _read_sidecar(
+    path: Path, folder: Path, root: Path, problems: list[Problem]
+) -> dict[str, dict[str, str]]:
+    """Rows of ``articles.csv`` keyed by article id; bad rows become problems."""
+    if not path.is_file():
+        return {}
+    sidecar_id = _id_of(path, root)
+    try:
+        text, note = _decode(path.read_bytes())
+    except _Unreadable as err:
+        problems.append(Problem(sidecar_id, f"sidecar {err}, ignored"))
+        return {}
+    if note:
+        problems.append(Problem(sidecar_id, note))
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    columns = {c.strip().lower() for c in reader.fieldnames or []}
+    if columns >= _OUTPUT_COLUMNS:
+        logger.info("%s is a table controlmap wrote, not a sidecar; ignored", sidecar_id)
+        return {}
+    if "file" not in columns:
+        problems.append(Problem(sidecar_id, "sidecar has no 'file' column; ignored "
+                                "(expected file plus any of published, url, outlet, title)", 1))
+        return {}
+    rows: dict[str, dict[str, str]] = {}
+    for row in reader:
+        line = reader.line_num
+        values = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()
+                  if isinstance(v, str)}
+        name = values.get("file", "")
+        if not name:
+            problems.append(Problem(sidecar_id, "row has an empty 'file' cell; row ignored", line))
+            continue
+        fields = {k: values[k] for k in SIDECAR_FIELDS if values.get(k)}
+        if "published" in fields:
+            try:
+                dt.date.fromisoformat(fields["published"])
+            except ValueError:
+                problems.append(Problem(
+                    sidecar_id, f"published {fields['published']!r} for {name!r} is not a "
+                    "YYYY-MM-DD date; row ignored", line))
+                continue
+        article_id = _sidecar_id(name, folder, root)
+        if article_id in rows:
+            problems.append(Problem(sidecar_id, f"{name!r} listed again; this row wins", line))
+        rows[article_id] = fields | {"_line": str(line), "_sidecar": sidecar_id}
+    return rows
+
+
+def _sidecar_id(name: str, folder: Path, root: Path) -> str:
+    base, _, line = name.partition("#")
+    path = (folder / base).resolve()
+    article_id = path.relative_to(root).as_posix() if path.is_relative_to(root) else base
+    return f"{article_id}#{line}" if line else article_id
+
+
+def _apply_sidecar(
+    entries: list[_Entry], rows: dict[str, dict[str, str]], problems: list[Problem]
+) -> list[_Entry]:
+    by_id = {e.id: i for i, e in enumerate(entries)}
+    updated = list(entries)
+    for article_id, fields in rows.items():
+        index = by_id.get(article_id)
+        if index is None:
+            unreadable = any(p.file == article_id.split("#")[0] for p in problems)
+            why = "could not be read" if unreadable else "no such article in the corpus"
+            problems.append(Problem(fields["_sidecar"],
+                                    f"row names {article_id!r}, which {why}",
+                                    int(fields["_line"])))
+            continue
+        entry = updated[index]
+        changes: dict[str, object] = {k: fields[k] for k in ("url", "outlet", "title")
+                                      if k in fields}
+        if "published" in fields:
+            changes |= {"published": dt.date.fromisoformat(fields["published"]),
+                        "published_source": "sidecar", "reason": "given in the sidecar",
+                        "basis": "given"}
+        updated[index] = replace(entry, **changes)  # type: ignore[arg-type]
+    return updated
+
+
+# --- corpus anchoring ----------------------------------------------------------------------
+
+
+def _anchor(entries: list[_Entry]) -> list[_Entry]:
+    """Settle dates the text alone could not, from the dates of the other articles."""
+    trusted = [e for e in entries if e.published is not None and e.basis != "page"]
+    corpus_dates = [e.published for e in trusted if e.published is not None]
+    result = []
+    for entry in entries:
+        if entry.basis == "page" and corpus_dates and entry.published is not None:
+            nearest = min(abs((entry.published - d).days) for d in corpus_dates)
+            if nearest > dates.CLUSTER_DAYS:
+                entry = replace(
+                    entry, published=None, published_source="unknown",
+                    reason=f"page date {entry.published.isoformat()} rejected: more than "
+                    f"{dates.CLUSTER_DAYS} days from every other article's date",
+                    basis="none")
+        if entry.published is None and entry.clues.temporal and trusted:
+            entry = _anchor_one(entry, trusted)
+        result.append(entry)
+    return result
+
+
+def _anchor_one(entry: _Entry, dated: list[_Entry]) -> _Entry:
+    idf = _idf([e.names for e in dated] + [entry.names])
+    best: tuple[float, dt.date] | None = None
+    for other in dated:
+        if other.published is None or other.id == entry.id:
+            continue
+        score = sum(idf[name] for name in entry.names & other.names)
+        key = (score, other.published)
+        if best is None or key > best:
+            best = key
+    if best is None:
+        return entry
+    decided = dates.published_from_clues(entry.clues, reference=best[1])
+    if decided.date is None:
+        return entry
+    return replace(entry, published=decided.date, published_source="corpus",
+                   reason=f"{decided.reason} (the best-matching dated article)",
+                   basis="reference")
+
+
+def _idf(name_sets: list[frozenset[str]]) -> dict[str, float]:
+    counts: Counter[str] = Counter()
+    for names in name_sets:
+        counts.update(names)
+    total = len(name_sets)
+    return {name: math.log((1 + total) / (1 + n)) + 1e-6 for name, n in counts.items()}
+
+
+# --- second pass ---------------------------------------------------------------------------
+
+
+def _by_file(entries: Sequence[_Entry]) -> Iterator[tuple[Path, list[_Entry]]]:
+    group: list[_Entry] = []
+    for entry in entries:
+        if group and entry.path != group[0].path:
+            yield group[0].path, group
+            group = []
+        group.append(entry)
+    if group:
+        yield group[0].path, group
+
+
+def _article(entry: _Entry, text: str) -> Article:
+    return Article(
+        id=entry.id,
+        text=text,
+        title=entry.title,
+        published=entry.published,
+        published_source=entry.published_source,
+        url=entry.url,
+        outlet=entry.outlet,
+        path=entry.path,
+        problems=entry.problems,
+    )

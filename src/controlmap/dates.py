@@ -1,0 +1,729 @@
+"""Dates in news prose: find every temporal expression and pin it to a calendar day.
+
+A city-fall report rarely gives a date: it says "on Thursday", "late last night"
+or "a day after", all relative to when the article was published. This module
+finds those expressions in a sentence (`find_dates`), resolves them against a
+publication date, and infers the publication date itself from an article's
+text when no one supplied it (`infer_published`), rejecting page-chrome dates
+such as a scrape-time header from years later. Explicit dates are parsed by
+dateparser; month and weekday names come from the standard library, so no
+hand-written month tables.
+
+Not for: reading files (see `corpus`), or deciding which event a date belongs
+to (see `extract`).
+
+All the resolution rules live in `_RELATIVE`, `_resolve_weekday`, `_year_for`
+and `_decide_published`:
+
+* A weekday in a report names the most recent such day on or before
+  publication ("on Thursday" in an article published on a Thursday is that
+  day); in the future tense ("will meet on Thursday", "is expected to ... on
+  Friday") it names the first such day on or after publication (AP style:
+  "will meet Thursday" written on a Thursday means later that day).
+  "last Thursday" is strictly before publication, "next Thursday" strictly after.
+* A year-less date takes the year that puts it on or before publication,
+  unless that is more than half a year back while the next occurrence is at
+  most a week ahead (an upcoming date written without a future verb); in the
+  future tense it takes the first occurrence on or after publication. A weekday
+  attached to it ("Thursday, August 12") picks the year in which they agree.
+* Numeric dates such as 8/12/2021 are ambiguous between day-month and
+  month-day orders and are never guessed; 13/8/2021 is not ambiguous.
+* Night events ("last night", "overnight") are dated by the evening they began,
+  the day before publication.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import functools
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Literal
+
+import dateparser
+
+logger = logging.getLogger(__name__)
+
+Kind = Literal["explicit", "weekday", "relative", "ambiguous"]
+ClueKind = Literal["event", "since", "dateline", "page"]
+
+# Dates further apart than this are about different things: a page header from
+# years later, or background such as "the attacks of September 11, 2001".
+CLUSTER_DAYS = 60
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """One temporal expression in a sentence and the day it names.
+
+    ``start``/``end`` are offsets into the sentence given to `find_dates`;
+    ``date`` is None when the expression cannot be pinned to a day (an
+    ambiguous numeric date, or a relative one without a publication date).
+    """
+
+    start: int
+    end: int
+    text: str
+    date: dt.date | None
+    kind: Kind
+
+
+@dataclass(frozen=True)
+class DateClue:
+    """A day-level date in an article that says something about its publication date.
+
+    ``kind`` is ``event`` ("on August 12"), ``since`` ("since August 6": a lower
+    bound), ``dateline`` ("KABUL, Aug 13 (Reuters) -") or ``page`` (a date
+    standing alone on a line, or from the page metadata: possibly chrome).
+    ``year`` is None for a year-less date; ``weekday`` is set when the text
+    names one with the date ("Thursday, August 12").
+    """
+
+    kind: ClueKind
+    month: int
+    day: int
+    year: int | None = None
+    weekday: int | None = None
+
+
+@dataclass(frozen=True)
+class DateClues:
+    """What an article's text says about when it was published (see `collect_clues`)."""
+
+    dates: tuple[DateClue, ...] = ()
+    weekdays: frozenset[int] = frozenset()  # weekdays reported in the past tense, 0 = Monday
+    relative: bool = False  # "yesterday", "last night", ... (need a publication date)
+
+    @property
+    def temporal(self) -> bool:
+        """Whether the article has any expression that needs a publication date."""
+        return bool(self.dates or self.weekdays or self.relative)
+
+
+@dataclass(frozen=True)
+class Publication:
+    """An inferred publication date, the reason for it, and what it rests on."""
+
+    date: dt.date | None
+    reason: str
+    basis: Literal["dateline", "events", "page", "reference", "none"] = "none"
+
+
+# --- the vocabulary: names from the standard library, patterns built once ---------------
+
+_MONTH_NAMES = tuple(calendar.month_name[m] for m in range(1, 13))
+_WEEKDAY_NAMES = tuple(calendar.day_name[d] for d in range(7))
+
+
+def _month_alternatives() -> str:
+    names = []
+    for m in range(1, 13):
+        full, abbr = calendar.month_name[m], calendar.month_abbr[m]
+        names.append(full)
+        names.append(abbr + r"\.?")
+        if m == 9:
+            names.append(r"Sept\.?")  # the AP abbreviation
+    # Longest first so "September" wins over "Sep".
+    return "(?:" + "|".join(sorted(names, key=len, reverse=True)) + ")"
+
+
+_MONTH = r"\b" + _month_alternatives()
+_WEEKDAY = r"\b(?:" + "|".join(_WEEKDAY_NAMES) + ")"
+_ORD = r"(?:st|nd|rd|th)?"
+_YEAR = r"(?:,?\s+(?P<{0}>(?:1[89]|20)\d\d)(?!\d))?"
+
+# What a phrase means: (days from publication, days from a given reference or
+# None when the phrase is about the publication day itself). "a day after X"
+# reports the article's news, so without a reference it is publication day.
+_RELATIVE: MappingProxyType[str, tuple[int, int | None]] = MappingProxyType(
+    {
+        "late last night": (-1, None),
+        "last night": (-1, None),
+        "overnight": (-1, None),
+        "yesterday": (-1, None),
+        "the day before yesterday": (-2, None),
+        "today": (0, None),
+        "earlier today": (0, None),
+        "later today": (0, None),
+        "this morning": (0, None),
+        "this afternoon": (0, None),
+        "this evening": (0, None),
+        "tonight": (0, None),
+        "earlier in the day": (0, 0),
+        "later in the day": (0, 0),
+        "hours earlier": (0, 0),
+        "hours later": (0, 0),
+        "a day after": (0, 1),
+        "a day later": (0, 1),
+        "the next day": (0, 1),
+        "the following day": (0, 1),
+        "a day earlier": (-1, -1),
+        "a day before": (-1, -1),
+        "the day before": (-1, -1),
+        "the previous day": (-1, -1),
+        "last week": (-7, None),
+    }
+)
+
+_RELATIVE_PATTERN = "|".join(
+    re.escape(p).replace(r"\ ", r"\s+") for p in sorted(_RELATIVE, key=len, reverse=True)
+)
+
+_DATE_PATTERN = re.compile(
+    rf"""
+    (?P<wd_date>(?P<wd_name>{_WEEKDAY}),?\s+
+        (?:(?P<wd_m1>{_MONTH})\s+(?P<wd_d1>\d{{1,2}}){_ORD}(?![\d:])
+          |(?P<wd_d2>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<wd_m2>{_MONTH}))
+        {_YEAR.format("wd_y")})
+    |(?P<mdy>(?P<mdy_m>{_MONTH})\s+(?P<mdy_d>\d{{1,2}}){_ORD}(?![\d:]){_YEAR.format("mdy_y")})
+    |(?P<dmy>(?<![\d/.])(?P<dmy_d>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<dmy_m>{_MONTH})\b
+        {_YEAR.format("dmy_y")})
+    |(?P<iso>(?<![\d/.-])\d{{4}}-\d{{2}}-\d{{2}}(?![\d-]))
+    |(?P<num>(?<![\d/.])(?P<num_a>\d{{1,2}})(?P<sep>[/.])(?P<num_b>\d{{1,2}})(?P=sep)
+        (?P<num_y>\d{{4}}|\d{{2}})(?![\d/]|\.\d))
+    |(?P<weekday>(?:(?P<wd_mod>(?i:last|next|this))\s+)?(?P<wd_only>{_WEEKDAY})(?:'s)?\b
+        (?!,?\s+(?:{_MONTH}|\d)))
+    |(?P<relative>(?i:\b(?:{_RELATIVE_PATTERN})\b))
+    """,
+    re.VERBOSE,
+)
+
+# Cheap test run on every sentence before the full pattern: most sentences have
+# no date at all.
+_PREFILTER = re.compile(
+    rf"{_MONTH}|{_WEEKDAY}|\d[/.-]\d|(?i:night|yesterday|today|morning|afternoon|evening"
+    r"|overnight|earlier|later|day\s+(?:after|before)|next\s+day|following\s+day"
+    r"|last\s+week)"
+)
+
+# Markers of the future tense in the words before a date ("will meet on").
+_FUTURE = re.compile(
+    r"(?i:\b(?:will|won't|shall|(?:expected|due|set|scheduled|slated|poised)\s+to"
+    r"|(?:is|are|was|were)\s+(?:going|planning)\s+to|(?:plans?|planned|intends?|hopes?)\s+to|to\s+be\s+held"
+    r"|upcoming)\b|'ll\b)"
+)
+# Verbs of reporting: after one of these, an earlier "will" belongs to a quote.
+_REPORTED = re.compile(
+    r"(?i:\b(?:said|says|told|added|reported|announced|confirmed|claimed|according)\b)"
+)
+_CLAUSE_END = re.compile(r"[.;!?\n]")
+_LOOKBACK = 80
+_LOOKAHEAD = 60
+
+# Clues to publication: a date after one of these words is tied to a reported event.
+_EVENT_CUE = re.compile(r"(?i:\b(?:on|as\s+of)\s*$)")
+_SINCE_CUE = re.compile(r"(?i:\bsince\s*$)")
+# A dateline: "KABUL, Aug 13 (Reuters) -", "Aug. 13, 2021 —" at the start of a line.
+_DATELINE_BEFORE = re.compile(r"^[ \t]*(?:[A-Z][A-Z .'’-]+,[ \t]*(?:[A-Z][a-z]+,[ \t]*)?)?$")
+_DATELINE_AFTER = re.compile(r"^[ \t]*(?:\([^)\n]{1,40}\)[ \t]*)?[-–—:]")
+# Lines that may hold a page date in any language: short, with a four-digit year.
+_PAGE_LINE_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_PAGE_LINE_MAX = 80
+_PAGE_LINE_WORDS = 8
+_PAGE_LINES_HEAD = 40
+_PAGE_LINES_TAIL = 20
+
+
+# --- finding ------------------------------------------------------------------------------
+
+
+def find_dates(
+    sentence: str,
+    published: dt.date | None,
+    *,
+    reference: dt.date | None = None,
+) -> list[DateMention]:
+    """Every temporal expression in ``sentence``, each with the day it names.
+
+    Parameters
+    ----------
+    sentence
+        One sentence (or any short text); offsets in the result index into it.
+    published
+        Publication date of the article; relative expressions and weekdays
+        resolve against it, and without it they resolve to None.
+    reference
+        Day of the event an anaphoric phrase ("a day after", "hours earlier")
+        is counted from; by default the publication date.
+
+    Returns
+    -------
+    list of DateMention
+        In order of appearance; a weekday written with its date ("Thursday,
+        August 12") is one mention.
+    """
+    if not _PREFILTER.search(sentence):
+        return []
+    mentions = []
+    for match in _DATE_PATTERN.finditer(sentence):
+        future = _is_future(sentence, match.start(), match.end())
+        date, kind = _resolve_match(match, published, reference=reference, future=future)
+        mentions.append(DateMention(match.start(), match.end(), match.group(0), date, kind))
+    return mentions
+
+
+def resolve(expression: str, published: dt.date | None) -> dt.date | None:
+    """The day one expression names ("on Thursday", "Aug. 6", "yesterday"), or None.
+
+    Examples
+    --------
+    >>> resolve("on Thursday", dt.date(2021, 8, 13))
+    datetime.date(2021, 8, 12)
+    """
+    mentions = find_dates(expression, published)
+    return mentions[0].date if mentions else None
+
+
+def _is_future(text: str, start: int, end: int) -> bool:
+    """Whether the clause around text[start:end] is in the future tense."""
+    before = text[max(0, start - _LOOKBACK) : start]
+    cut = max((m.end() for m in _CLAUSE_END.finditer(before)), default=0)
+    before = before[cut:]
+    futures = list(_FUTURE.finditer(before))
+    if futures:
+        return not _REPORTED.search(before, futures[-1].end())
+    # "On Friday, the council will meet": a date opening its clause takes the
+    # tense of the verb that follows.
+    if before.strip(" ,\"“”").lower() in {"", "on", "and on", "but on"}:
+        after = text[end : end + _LOOKAHEAD]
+        after = after[: next((m.start() for m in _CLAUSE_END.finditer(after)), len(after))]
+        first_future = _FUTURE.search(after)
+        first_reported = _REPORTED.search(after)
+        if first_future and not (first_reported and first_reported.start() < first_future.start()):
+            return True
+    return False
+
+
+def _resolve_match(
+    match: re.Match[str],
+    published: dt.date | None,
+    *,
+    reference: dt.date | None,
+    future: bool,
+) -> tuple[dt.date | None, Kind]:
+    group = match.lastgroup
+    if group in {"wd_date", "mdy", "dmy", "iso"}:
+        parts = _explicit_parts(match)
+        if parts is None:
+            return None, "explicit"
+        year, month, day = parts
+        weekday = _weekday_of(match.group("wd_name")) if group == "wd_date" else None
+        if year is not None:
+            return _safe_date(year, month, day), "explicit"
+        if published is None:
+            return None, "explicit"
+        return _year_for(month, day, published, future=future, weekday=weekday), "explicit"
+    if group == "num":
+        return _numeric_date(match), ("explicit" if _numeric_order(match) else "ambiguous")
+    if group == "weekday":
+        if published is None:
+            return None, "weekday"
+        weekday = _weekday_of(match.group("wd_only"))
+        modifier = (match.group("wd_mod") or "").lower()
+        return _resolve_weekday(weekday, published, modifier=modifier, future=future), "weekday"
+    phrase = " ".join(match.group(0).lower().split())
+    return _resolve_relative(phrase, published, reference=reference), "relative"
+
+
+def _weekday_of(name: str) -> int:
+    return _WEEKDAY_NAMES.index(name)
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+# --- explicit dates: dateparser does the parsing ------------------------------------------
+
+
+def _explicit_parts(match: re.Match[str]) -> tuple[int | None, int, int] | None:
+    """(year or None, month, day) of an explicit date match, parsed by dateparser."""
+    group = match.lastgroup
+    if group == "iso":
+        return _parse_explicit(match.group("iso"), has_year=True)
+    prefix = {"wd_date": "wd_", "mdy": "mdy_", "dmy": "dmy_"}[group or ""]
+    if group == "wd_date":
+        month = match.group("wd_m1") or match.group("wd_m2")
+        day = match.group("wd_d1") or match.group("wd_d2")
+    else:
+        month, day = match.group(prefix + "m"), match.group(prefix + "d")
+    year = match.group(prefix + "y")
+    expression = f"{day} {month.rstrip('.')} {year or ''}".strip()
+    return _parse_explicit(expression, has_year=year is not None)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_explicit(
+    expression: str, *, has_year: bool, order: str = "DMY"
+) -> tuple[int | None, int, int] | None:
+    """Parse a normalised explicit date; the year is None when the text has none.
+
+    Year-less dates are parsed against a leap year so that February 29 survives;
+    the real year is chosen by `_year_for`.
+    """
+    parsed = dateparser.parse(
+        expression,
+        languages=["en"],
+        settings={
+            "DATE_ORDER": order,
+            "RELATIVE_BASE": dt.datetime(2000, 1, 1),
+            "REQUIRE_PARTS": ["day", "month"],
+            "STRICT_PARSING": has_year,
+        },
+    )
+    if parsed is None:
+        return None
+    return (parsed.year if has_year else None), parsed.month, parsed.day
+
+
+def _numeric_order(match: re.Match[str]) -> str | None:
+    """"DMY" or "MDY" when only one reading of a numeric date is valid, else None."""
+    a, b = int(match.group("num_a")), int(match.group("num_b"))
+    if a == b and 1 <= a <= 12:
+        return "DMY"
+    if a > 12 and 1 <= b <= 12:
+        return "DMY"
+    if b > 12 and 1 <= a <= 12:
+        return "MDY"
+    return None  # both readings valid (8/12/2021), or neither
+
+
+def _numeric_date(match: re.Match[str]) -> dt.date | None:
+    order = _numeric_order(match)
+    if order is None:
+        return None
+    text = match.group("num").replace(".", "/")
+    parts = _parse_explicit(text, has_year=True, order=order)
+    if parts is None or parts[0] is None:
+        return None
+    return _safe_date(parts[0], parts[1], parts[2])
+
+
+# --- the resolution rules -----------------------------------------------------------------
+
+
+def _resolve_weekday(
+    weekday: int, published: dt.date, *, modifier: str = "", future: bool = False
+) -> dt.date:
+    """The day a weekday names in an article published on ``published``."""
+    back = (published.weekday() - weekday) % 7  # 0 when published on that weekday
+    ahead = (weekday - published.weekday()) % 7
+    if modifier == "last":
+        return published - dt.timedelta(days=back or 7)
+    if modifier == "next":
+        return published + dt.timedelta(days=ahead or 7)
+    if future:
+        return published + dt.timedelta(days=ahead)
+    return published - dt.timedelta(days=back)
+
+
+def _year_for(
+    month: int,
+    day: int,
+    published: dt.date,
+    *,
+    future: bool = False,
+    weekday: int | None = None,
+) -> dt.date | None:
+    """The occurrence of a year-less date that an article published on ``published`` means."""
+    candidates = [
+        d for y in (published.year - 1, published.year, published.year + 1)
+        if (d := _safe_date(y, month, day)) is not None
+    ]
+    if weekday is not None:
+        agreeing = [d for d in candidates if d.weekday() == weekday]
+        candidates = agreeing or candidates
+    if not candidates:
+        return None
+    before = [d for d in candidates if d <= published]
+    after = [d for d in candidates if d > published]
+    if future:
+        on_or_after = [d for d in candidates if d >= published]
+        return min(on_or_after) if on_or_after else max(candidates)
+    if not before:
+        return min(after)
+    latest_before = max(before)
+    if after:
+        soonest_after = min(after)
+        if (soonest_after - published).days <= 7 and (published - latest_before).days > 182:
+            return soonest_after
+    return latest_before
+
+
+def _resolve_relative(
+    phrase: str, published: dt.date | None, *, reference: dt.date | None
+) -> dt.date | None:
+    from_published, from_reference = _RELATIVE[phrase]
+    if reference is not None and from_reference is not None:
+        return reference + dt.timedelta(days=from_reference)
+    if published is None:
+        return None
+    return published + dt.timedelta(days=from_published)
+
+
+# --- publication dates ---------------------------------------------------------------------
+
+
+def infer_published(text: str) -> tuple[dt.date | None, str]:
+    """Publication date of an article from its text alone, and a short reason.
+
+    Dates tied to reported events ("on Thursday, August 12", "since August 6",
+    a dateline, "on August 12, 2021" in a caption) decide; a date standing
+    alone on a line (a page header, possibly added when the page was scraped,
+    in any language) is used only when it lies within `CLUSTER_DAYS` of them,
+    and is rejected otherwise. Weekdays reported in the past tense then place
+    the publication day in the same week as the event dates. Background dates
+    ("the September 11 attacks") are not tied to events and are ignored.
+
+    Returns
+    -------
+    tuple
+        (date or None, reason). None when the text does not say: e.g. an
+        article with weekdays only (see `corpus` for anchoring those).
+    """
+    result = published_from_clues(collect_clues(text))
+    return result.date, result.reason
+
+
+def collect_clues(text: str, *, page_dates: Iterable[dt.date] = ()) -> DateClues:
+    """What ``text`` says about its own publication date.
+
+    ``page_dates`` are extra dates from outside the text (HTML metadata),
+    treated like a page header: checked against the event dates.
+    """
+    dates: list[DateClue] = [DateClue("page", d.month, d.day, d.year) for d in page_dates]
+    weekdays: set[int] = set()
+    relative = False
+    for match in _DATE_PATTERN.finditer(text):
+        group = match.lastgroup
+        if group == "relative":
+            relative = relative or _RELATIVE[" ".join(match.group(0).lower().split())][1] is None
+            continue
+        future = _is_future(text, match.start(), match.end())
+        if future:
+            continue
+        if group == "weekday":
+            if (match.group("wd_mod") or "").lower() != "next":
+                weekdays.add(_weekday_of(match.group("wd_only")))
+            continue
+        clue = _clue_for(text, match)
+        if clue is not None:
+            dates.append(clue)
+            if clue.weekday is not None:
+                weekdays.add(clue.weekday)
+    dates.extend(_page_clues(text))
+    return DateClues(tuple(dates), frozenset(weekdays), relative)
+
+
+def _clue_for(text: str, match: re.Match[str]) -> DateClue | None:
+    """The clue an explicit date gives, or None when it is background."""
+    before = text[max(0, match.start() - 40) : match.start()]
+    line_start = text.rfind("\n", 0, match.start()) + 1
+    opening = text[line_start : match.start()] if match.start() - line_start <= 40 else "-"
+    after = text[match.end() : match.end() + 50]
+    kind: ClueKind
+    if _DATELINE_BEFORE.search(opening) and _DATELINE_AFTER.search(after):
+        kind = "dateline"
+    elif match.lastgroup == "wd_date" or _EVENT_CUE.search(before):
+        kind = "event"
+    elif _SINCE_CUE.search(before):
+        kind = "since"
+    else:
+        return None
+    if match.lastgroup == "num":
+        date = _numeric_date(match)
+        return None if date is None else DateClue(kind, date.month, date.day, date.year)
+    parts = _explicit_parts(match)
+    if parts is None:
+        return None
+    weekday = _weekday_of(match.group("wd_name")) if match.lastgroup == "wd_date" else None
+    year, month, day = parts
+    return DateClue(kind, month, day, year, weekday)
+
+
+def _page_clues(text: str) -> list[DateClue]:
+    """Dates standing alone on short lines near the top or bottom of the page."""
+    lines = [line.strip() for line in text[:20_000].splitlines() if line.strip()]
+    head = lines[:_PAGE_LINES_HEAD]
+    tail_lines = [line.strip() for line in text[-5_000:].splitlines() if line.strip()]
+    clues = []
+    for line in dict.fromkeys(head + tail_lines[-_PAGE_LINES_TAIL:]):
+        date = line_date(line)
+        if date is not None:
+            clues.append(DateClue("page", date.month, date.day, date.year))
+    return clues
+
+
+def line_date(line: str) -> dt.date | None:
+    """The full date a short line consists of, in any language dateparser knows, or None.
+
+    For telling page chrome ("vineri, 19 aprilie 2024 - 7:26", "Updated 13 Aug
+    2021") from prose: long lines and lines without a four-digit year are not
+    date lines.
+    """
+    line = line.strip()
+    if (
+        len(line) > _PAGE_LINE_MAX
+        or len(line.split()) > _PAGE_LINE_WORDS
+        or not _PAGE_LINE_YEAR.search(line)
+    ):
+        return None
+    return _parse_page_line(line)
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse_page_line(line: str) -> dt.date | None:
+    parsed = dateparser.parse(
+        line, settings={"REQUIRE_PARTS": ["day", "month", "year"], "STRICT_PARSING": True}
+    )
+    return parsed.date() if parsed is not None else None
+
+
+def published_from_clues(
+    clues: DateClues, *, reference: dt.date | None = None
+) -> Publication:
+    """Decide a publication date from an article's clues.
+
+    Parameters
+    ----------
+    clues
+        From `collect_clues`.
+    reference
+        A date the rest of the corpus establishes for this article's events
+        (see `corpus`); it supplies the year of year-less dates and the week
+        that weekdays fall in. Without it only the text decides.
+    """
+    return _decide_published(clues, reference)
+
+
+def _decide_published(clues: DateClues, reference: dt.date | None) -> Publication:
+    tied = [c for c in clues.dates if c.kind != "page"]
+    pages = [c for c in clues.dates if c.kind == "page"]
+    full_tied = [_clue_date(c) for c in tied if c.year is not None]
+    base = reference or max((d for d in full_tied if d is not None), default=None)
+    resolved = [
+        (c, _clue_date(c) if c.year is not None or base is None
+         else _year_for(c.month, c.day, base, weekday=c.weekday))
+        for c in tied
+    ]
+    dated = [(c, d) for c, d in resolved if d is not None]
+    cluster = _largest_cluster([d for _, d in dated])
+    in_cluster = [(c, d) for c, d in dated if d in cluster]
+    yearless = [c for c, d in resolved if d is None]
+
+    page_dates = [d for c in pages if (d := _clue_date(c)) is not None]
+    kept_pages, rejected = _check_pages(page_dates, cluster, yearless, reference)
+    note = (
+        "; rejected page date " + ", ".join(d.isoformat() for d in rejected)
+        + f" (more than {CLUSTER_DAYS} days from the reported events)"
+        if rejected else ""
+    )
+
+    datelines = [d for c, d in in_cluster if c.kind == "dateline"]
+    if datelines:
+        return Publication(max(datelines), "dateline" + note, "dateline")
+    events = [d for c, d in in_cluster if c.kind == "event"]
+    lower = max((d for c, d in in_cluster if c.kind == "since"), default=None)
+    if events:
+        latest = max(events)
+        consistent = [d for d in kept_pages if latest <= d <= latest + dt.timedelta(days=7)]
+        if consistent:
+            return Publication(max(consistent), "page date agreeing with reported events" + note,
+                               "page")
+        day = _compact_week(clues.weekdays, low=latest, high=latest + dt.timedelta(days=6),
+                            target=latest, fixed=latest)
+        reason = f"latest reported day {latest.isoformat()}"
+        if day != latest:
+            reason += f", weekdays reported up to {day.isoformat()}"
+        return Publication(day, reason + note, "events")
+    if kept_pages and (lower is None or max(kept_pages) >= lower):
+        return Publication(max(kept_pages), "page date (no event date to check it)" + note, "page")
+    if reference is not None and clues.temporal:
+        low = reference - dt.timedelta(days=6)
+        if lower is not None and lower > low:
+            low = lower
+        high = max(reference + dt.timedelta(days=6), low)
+        day = _compact_week(clues.weekdays, low=low, high=high, target=reference, fixed=None)
+        return Publication(day, f"anchored to {reference.isoformat()}" + note, "reference")
+    if yearless:
+        return Publication(None, "only dates without a year" + note, "none")
+    if clues.weekdays or clues.relative:
+        return Publication(None, "only weekdays or relative dates" + note, "none")
+    return Publication(None, "no date tied to the reported events" + note, "none")
+
+
+def _clue_date(clue: DateClue) -> dt.date | None:
+    return None if clue.year is None else _safe_date(clue.year, clue.month, clue.day)
+
+
+def _largest_cluster(dates: list[dt.date]) -> set[dt.date]:
+    """The dates within `CLUSTER_DAYS` of each other that outnumber the rest (latest on ties)."""
+    best: set[dt.date] = set()
+    for centre in sorted(set(dates)):
+        group = {d for d in dates if abs((d - centre).days) <= CLUSTER_DAYS}
+        members = sum(1 for d in dates if d in group)
+        best_members = sum(1 for d in dates if d in best)
+        if members > best_members or (members == best_members and best and centre > max(best)):
+            best = group
+    return best
+
+
+def _check_pages(
+    pages: list[dt.date],
+    cluster: set[dt.date],
+    yearless: list[DateClue],
+    reference: dt.date | None,
+) -> tuple[list[dt.date], list[dt.date]]:
+    """Split page dates into those near the reported events and those far from all of them."""
+    kept, rejected = [], []
+    for page in pages:
+        anchors = list(cluster)
+        # A year-less date is near if any of its yearly occurrences is.
+        anchors += [
+            d for c in yearless for y in (page.year - 1, page.year, page.year + 1)
+            if (d := _safe_date(y, c.month, c.day)) is not None
+        ]
+        if reference is not None:
+            anchors.append(reference)
+        if anchors and min(abs((page - a).days) for a in anchors) > CLUSTER_DAYS:
+            rejected.append(page)
+        else:
+            kept.append(page)
+    return kept, rejected
+
+
+def _compact_week(
+    weekdays: frozenset[int],
+    *,
+    low: dt.date,
+    high: dt.date,
+    target: dt.date,
+    fixed: dt.date | None,
+) -> dt.date:
+    """The publication day that puts the reported weekdays in the tightest span.
+
+    Each candidate day P in [low, high] resolves every weekday to its latest
+    occurrence on or before P; P must itself be a reported day (a weekday or
+    ``fixed``). The tightest span wins, then the day nearest ``target``, then
+    the later day. With nothing to place, the answer is ``fixed`` or ``target``.
+    """
+    best: tuple[int, int, int] | None = None
+    best_day = fixed or target
+    day = low
+    while day <= high:
+        days = [_resolve_weekday(w, day) for w in weekdays]
+        if fixed is not None:
+            days.append(fixed)
+        if days and max(days) == day:
+            key = ((max(days) - min(days)).days, abs((day - target).days), -day.toordinal())
+            if best is None or key < best:
+                best, best_day = key, day
+        day += dt.timedelta(days=1)
+    return best_day
