@@ -1,0 +1,340 @@
+"""The gazetteer: every spelling of every place, and a fast matcher that finds them in text.
+
+`load_gazetteer` reads ``data/places.csv`` (or a table of the same shape) into a
+`Gazetteer`, which answers two questions: which place a name means
+(`Gazetteer.lookup`) and where a text names places (`Gazetteer.find`, an
+Aho-Corasick automaton over folded spellings, so one pass over the text finds
+them all). Not for coordinates-to-region work (that is `controlmap.geocode`) nor
+for deciding whether a sentence reports a capture (that is the extractor).
+
+Matching rules, for both functions:
+
+- Text and names are compared after `fold`: lower case, accents stripped,
+  apostrophes, quotes, hyphens and line breaks read as spaces. "Mazār-e Sharīf",
+  "MAZAR-E-SHARIF" and "Mazar e Sharif" are one name.
+- When several places share a spelling, the most prominent wins: a provincial
+  capital, then the province, then a city, border crossing, airport, base, town;
+  ties go to the larger population, then the smaller ``place_id``. So "Kabul" is
+  the city (province AF-KAB), "Balkh" is the province (its capital is
+  Mazar-i-Sharif, not the town of Balkh).
+- A province name followed by "province" ("Kandahar province", "Helmand
+  provinces") or preceded by "province of" means the province itself: the
+  mention's place is then the province entry (its offsets still cover only the
+  name as written).
+- `Gazetteer.find` keeps only whole-word matches, prefers the longest match at
+  each place in the text ("Mazar-i-Sharif", not "Mazar"), never returns
+  overlapping mentions, and skips matches written all in lower case (proper
+  names are capitalised in English prose; this keeps words such as "lash" or
+  "march" out).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import ahocorasick
+import pandas as pd
+
+from controlmap._resources import data_path
+from controlmap.errors import DataError, InputError
+from controlmap.records import Mention, Place
+
+logger = logging.getLogger(__name__)
+
+PLACE_COLUMNS = [
+    "place_id", "name", "kind", "province_id", "province", "lat", "lon", "population", "aliases",
+]
+KINDS = ("capital", "province", "city", "border_crossing", "airport", "base", "town", "district")
+ALIAS_SEPARATOR = "|"
+
+# Characters read as word separators; each becomes one space so offsets keep.
+_SEPARATORS = "-‐‑‒–—―_'`´‘’‚‛′ʹʻʼʽʾʿˈ\"“”„\t\n\r\f\v\u00a0\u2009\u200a\u202f"
+_EXTRA_LETTERS = {"ı": "i", "ł": "l", "đ": "d", "ð": "d", "þ": "t", "ø": "o", "æ": "a", "œ": "o"}
+_PROVINCE_AFTER = re.compile(r" +provinces?\b")
+_PROVINCE_BEFORE = re.compile(r"\bprovince of +$")
+
+
+@functools.lru_cache(maxsize=1)
+def _fold_table() -> dict[int, str]:
+    """One-character replacements for Latin letters, combining marks and separators."""
+    table: dict[int, str] = {}
+    ranges = (range(0x80, 0x250), range(0x1E00, 0x1F00))
+    for codepoint in (cp for block in ranges for cp in block):
+        char = chr(codepoint)
+        base = next(
+            (c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)), char
+        )
+        lower = base.lower()
+        if len(lower) == 1 and lower != char:
+            table[codepoint] = lower
+    for codepoint in range(ord("A"), ord("Z") + 1):
+        table[codepoint] = chr(codepoint).lower()
+    table.update({ord(k): v for k, v in _EXTRA_LETTERS.items()})
+    table.update({ord(k.upper()): v for k, v in _EXTRA_LETTERS.items() if len(k.upper()) == 1})
+    table.update({ord(c): " " for c in _SEPARATORS})
+    return table
+
+
+def fold(text: str) -> str:
+    """Fold case, accents, apostrophes and hyphens, keeping one output character per input one.
+
+    Because the result has the same length as ``text``, an offset found in the
+    folded text is the same offset in the original.
+
+    Parameters
+    ----------
+    text
+        Any text.
+
+    Returns
+    -------
+    The folded text, e.g. ``fold("Mazār-e Sharīf") == "mazar e sharif"``.
+    """
+    return text.translate(_fold_table())
+
+
+def name_key(name: str) -> str:
+    """The matching key of a name: folded, with runs of spaces collapsed and ends trimmed.
+
+    Unlike `fold` it may change the length: combining marks are dropped first.
+    """
+    bare = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    return " ".join(fold(bare).split())
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """What the automaton stores for one key."""
+
+    length: int
+    place_id: str
+    province_id: str | None  # set when the key is also a province's name
+
+
+class Gazetteer:
+    """Places and their spellings, with exact lookup and a multi-pattern matcher.
+
+    Parameters
+    ----------
+    places
+        A table with the columns of `PLACE_COLUMNS` (as ``data/places.csv``):
+        ``aliases`` holds extra spellings separated by "|"; ``population`` is 0
+        when unknown. Use `load_gazetteer` to read and check one from a file.
+
+    Attributes
+    ----------
+    places
+        The table, indexed by position, with float ``lat``/``lon`` and int ``population``.
+        Shared by every user of a cached gazetteer: do not modify it.
+    """
+
+    def __init__(self, places: pd.DataFrame) -> None:
+        self.places = places
+        self._by_id: dict[str, Place] = {}
+        self._provinces: dict[str, Place] = {}
+        ranked: dict[str, list[tuple[tuple[int, int, str], str]]] = {}
+        province_keys: dict[str, str] = {}
+        for row in places[PLACE_COLUMNS].to_dict("records"):
+            place = Place(
+                place_id=str(row["place_id"]), name=str(row["name"]), kind=str(row["kind"]),
+                province_id=str(row["province_id"]), province=str(row["province"]),
+                lat=float(row["lat"]), lon=float(row["lon"]),
+            )
+            self._by_id[place.place_id] = place
+            if place.kind == "province":
+                self._provinces[place.place_id] = place
+            rank = (_kind_rank(place.kind), -int(row["population"]), place.place_id)
+            for key in _keys(place.name, str(row["aliases"])):
+                ranked.setdefault(key, []).append((rank, place.place_id))
+                if place.kind == "province":
+                    province_keys[key] = place.place_id
+        self._keys = {key: min(candidates)[1] for key, candidates in ranked.items()}
+        self._province_keys = province_keys
+        self._automaton = ahocorasick.Automaton()
+        for key, place_id in self._keys.items():
+            self._automaton.add_word(key, _Entry(len(key), place_id, province_keys.get(key)))
+        if self._keys:
+            self._automaton.make_automaton()
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def by_id(self, place_id: str) -> Place | None:
+        """The place with this ``place_id``, or None."""
+        return self._by_id.get(place_id)
+
+    def province(self, province_id: str) -> Place:
+        """The province entry of an ISO 3166-2 id such as ``"AF-HER"``.
+
+        Raises
+        ------
+        InputError
+            When the gazetteer has no province with that id.
+        """
+        if province_id not in self._provinces:
+            msg = (
+                f"no province {province_id!r} in the gazetteer; "
+                f"known ids: {', '.join(sorted(self._provinces))}"
+            )
+            raise InputError(msg)
+        return self._provinces[province_id]
+
+    def lookup(self, name: str) -> Place | None:
+        """The place a name means, or None when no spelling matches.
+
+        Parameters
+        ----------
+        name
+            A place name in any spelling the gazetteer knows, in any case, with
+            or without accents and hyphens. "X province" and "province of X"
+            give the province X; "X city" gives what "X" gives.
+
+        Returns
+        -------
+        The place, or None (the caller reports the unknown name).
+        """
+        key = name_key(name)
+        if key in self._keys:
+            return self._by_id[self._keys[key]]
+        for pattern in (r"^(.+?) provinces?$", r"^province of (.+)$"):
+            match = re.match(pattern, key)
+            if match and match.group(1) in self._province_keys:
+                return self._provinces[self._province_keys[match.group(1)]]
+        match = re.match(r"^(.+?) city$", key)
+        if match and match.group(1) in self._keys:
+            return self._by_id[self._keys[match.group(1)]]
+        return None
+
+    def find(self, text: str) -> list[Mention]:
+        """Every place named in a text: whole words, longest first, sorted by position.
+
+        Parameters
+        ----------
+        text
+            Any text; offsets in the result index into it.
+
+        Returns
+        -------
+        Non-overlapping mentions ordered by ``start``; ``surface`` is the text as written.
+        """
+        if not self._keys:
+            return []
+        folded = fold(text)
+        size = len(folded)
+        hits: list[tuple[int, int, _Entry]] = []
+        for last, entry in self._automaton.iter(folded):
+            start = last - entry.length + 1
+            end = last + 1
+            if start > 0 and folded[start - 1].isalnum():
+                continue
+            if end < size and folded[end].isalnum():
+                continue
+            hits.append((start, -entry.length, entry))
+        if not hits:
+            return []
+        hits.sort(key=lambda hit: (hit[0], hit[1]))
+        mentions: list[Mention] = []
+        covered = 0
+        for start, negative_length, entry in hits:
+            end = start - negative_length
+            if start < covered:
+                continue
+            surface = text[start:end]
+            if surface.islower():
+                continue
+            covered = end
+            place_id = entry.place_id
+            if entry.province_id is not None and (
+                _PROVINCE_AFTER.match(folded, end)
+                or _PROVINCE_BEFORE.search(folded, max(0, start - 16), start)
+            ):
+                place_id = entry.province_id
+            mentions.append(Mention(self._by_id[place_id], start, end, surface))
+        return mentions
+
+
+def _kind_rank(kind: str) -> int:
+    """Position of a kind in the precedence order (unknown kinds last)."""
+    return KINDS.index(kind) if kind in KINDS else len(KINDS)
+
+
+def _keys(name: str, aliases: str) -> list[str]:
+    """Distinct non-empty matching keys of a name and its "|"-separated aliases."""
+    spellings = [name, *aliases.split(ALIAS_SEPARATOR)] if aliases else [name]
+    keys = (name_key(spelling) for spelling in spellings)
+    return list(dict.fromkeys(key for key in keys if key))
+
+
+def read_places(path: Path) -> pd.DataFrame:
+    """Read and check a places table (the format of ``data/places.csv``).
+
+    Raises
+    ------
+    DataError
+        When the file is missing, unreadable, lacks a column, or has a row with
+        an empty id or name, a duplicate id, or coordinates that are not numbers.
+    """
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except FileNotFoundError as err:
+        msg = f"gazetteer file {path} does not exist; pass an existing places CSV"
+        raise DataError(msg) from err
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
+        msg = f"gazetteer file {path} is not a readable UTF-8 CSV: {err}"
+        raise DataError(msg) from err
+    missing = [column for column in PLACE_COLUMNS if column not in frame.columns]
+    if missing:
+        msg = f"gazetteer file {path} lacks the column(s) {', '.join(missing)}"
+        raise DataError(msg)
+    frame = frame[PLACE_COLUMNS].copy()
+    for column in ("place_id", "name"):
+        empty = frame.index[frame[column].str.strip() == ""]
+        if len(empty):
+            msg = f"gazetteer file {path} line {empty[0] + 2}: empty {column}"
+            raise DataError(msg)
+    duplicated = frame.index[frame["place_id"].duplicated()]
+    if len(duplicated):
+        line = duplicated[0]
+        value = frame.at[line, "place_id"]
+        msg = f"gazetteer file {path} line {line + 2}: duplicate place_id {value!r}"
+        raise DataError(msg)
+    for column in ("lat", "lon", "population"):
+        numbers = pd.to_numeric(frame[column].replace("", "0" if column == "population" else ""),
+                                errors="coerce")
+        bad = frame.index[numbers.isna()]
+        if len(bad):
+            line = bad[0]
+            msg = (
+                f"gazetteer file {path} line {line + 2}: {column} "
+                f"{frame.at[line, column]!r} is not a number"
+            )
+            raise DataError(msg)
+        frame[column] = numbers
+    frame["population"] = frame["population"].astype("int64")
+    return frame
+
+
+@functools.lru_cache(maxsize=8)
+def load_gazetteer(path: Path | None = None) -> Gazetteer:
+    """Load a gazetteer (default: the bundled ``data/places.csv``); cached per path.
+
+    Parameters
+    ----------
+    path
+        A CSV with the columns of `PLACE_COLUMNS`; None for the bundled one.
+
+    Raises
+    ------
+    DataError
+        When the file is missing or malformed (the message names the file and line).
+    """
+    source = path if path is not None else data_path("places.csv")
+    gazetteer = Gazetteer(read_places(source))
+    logger.debug("loaded %d places from %s", len(gazetteer), source)
+    return gazetteer
+
