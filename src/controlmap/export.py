@@ -185,7 +185,8 @@ def export_gif(
 
     The last frame is held for four frame lengths so a looping animation pauses on
     the final state. Frames are rendered one at a time and handed to Pillow as they
-    are made; Pillow keeps each as an 8-bit palette image (one byte per pixel).
+    are made; Pillow keeps each, as an 8-bit palette image (one byte per pixel), until
+    it writes the file: about 0.65 MB per frame at the default ``dpi``.
 
     Parameters
     ----------
@@ -268,8 +269,8 @@ class _MapDrawing:
             fontsize=24, fontweight="bold", color=_TEXT_COLOR,
         )
         self._day_text = self._panel_ax.text(
-            0, 1, "", transform=self._panel_ax.transAxes, va="top", ha="left",
-            fontsize=10.5, color=_MUTED_COLOR,
+            0, 1 - 0.5 / self._panel_height(), "", transform=self._panel_ax.transAxes,
+            va="top", ha="left", fontsize=10.5, color=_MUTED_COLOR,
         )
         self._legend: Legend | None = None
         self._note: Text | None = None
@@ -333,9 +334,8 @@ class _MapDrawing:
     def _show_panel(self, day: dt.date, states: list[State | None]) -> None:
         days = self._timeline.days
         self._date_text.set_text(day.isoformat())
-        position = days.index(day) + 1 if day in days else 0
+        position = days.index(day) + 1
         self._day_text.set_text(f"{_WEEKDAYS[day.weekday()]} · day {position} of {len(days)}")
-        self._day_text.set_y(1 - 0.5 / self._panel_height())
 
         if self._legend is not None:
             self._legend.remove()
