@@ -1,0 +1,560 @@
+/*
+ * controlmap: the day-by-day control map in the browser.
+ *
+ * controlmapStart(map, data) draws the regions of `data` (written by
+ * render.py) on a Leaflet map and adds the date card, the legend and the time
+ * control. Every text that comes from articles or from the regions layer is
+ * put into the page with textContent, never as HTML; links are made only for
+ * http(s) URLs. The returned object is window.controlmap (setDay, step, ...),
+ * used by the tests and the benchmark.
+ */
+(function () {
+  "use strict";
+
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
+    "Nov", "Dec"];
+  var WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+  var DAY_MS = 86400000;
+  var PLAY_INTERVAL_MS = 800;
+  var SVG_NS = "http://www.w3.org/2000/svg";
+  var ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) {
+      node.className = className;
+    }
+    if (text !== undefined && text !== null) {
+      node.textContent = String(text);
+    }
+    return node;
+  }
+
+  function utc(iso) {
+    var parts = iso.split("-");
+    return Date.UTC(Number(parts[0]), Number(parts[1]) - 1, Number(parts[2]));
+  }
+
+  // Dates are formatted from their parts in UTC, so no viewer sees them shifted.
+  function longDate(iso) {
+    var t = new Date(utc(iso));
+    return WEEKDAYS[t.getUTCDay()] + " " + t.getUTCDate() + " " + MONTHS[t.getUTCMonth()] +
+      " " + t.getUTCFullYear();
+  }
+
+  function shortDate(iso) {
+    var t = new Date(utc(iso));
+    return t.getUTCDate() + " " + MONTHS[t.getUTCMonth()];
+  }
+
+  function httpUrl(text) {
+    if (!text) {
+      return null;
+    }
+    try {
+      var url = new URL(text);
+      return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
+    } catch (err) {
+      return null; // relative or malformed: shown as plain text
+    }
+  }
+
+  function swatch(style) {
+    var node = el("span", "cm-swatch");
+    node.style.background = style.hatched
+      ? "repeating-linear-gradient(45deg, #ffffff 0 2px, " + style.color + " 2px 6px)"
+      : style.color;
+    return node;
+  }
+
+  function isLight(hex) {
+    var n = parseInt(hex.replace("#", ""), 16);
+    var luma = 0.299 * ((n >> 16) & 255) + 0.587 * ((n >> 8) & 255) + 0.114 * (n & 255);
+    return luma > 150;
+  }
+
+  function hatchId(state) {
+    return "controlmap-hatch-" + state;
+  }
+
+  // One SVG pattern per hatched state, in the overlay pane's SVG root.
+  function addPatterns(map, styles) {
+    var svg = map.getPanes().overlayPane.querySelector("svg");
+    if (!svg) {
+      return;
+    }
+    var defs = document.createElementNS(SVG_NS, "defs");
+    Object.keys(styles).forEach(function (state) {
+      if (!styles[state].hatched) {
+        return;
+      }
+      var pattern = document.createElementNS(SVG_NS, "pattern");
+      pattern.setAttribute("id", hatchId(state));
+      pattern.setAttribute("patternUnits", "userSpaceOnUse");
+      pattern.setAttribute("width", "8");
+      pattern.setAttribute("height", "8");
+      pattern.setAttribute("patternTransform", "rotate(45)");
+      var rect = document.createElementNS(SVG_NS, "rect");
+      rect.setAttribute("width", "8");
+      rect.setAttribute("height", "8");
+      rect.setAttribute("fill", styles[state].color);
+      var line = document.createElementNS(SVG_NS, "rect");
+      line.setAttribute("width", "2.5");
+      line.setAttribute("height", "8");
+      line.setAttribute("fill", "#ffffff");
+      pattern.appendChild(rect);
+      pattern.appendChild(line);
+      defs.appendChild(pattern);
+    });
+    svg.insertBefore(defs, svg.firstChild);
+  }
+
+  function start(map, data) {
+    var days = data.days;
+    var styles = data.styles;
+    var features = data.regions.features;
+    var nRegions = features.length;
+    var day0 = utc(days[0]);
+    var current = 0;
+    var still = false;
+    var hovered = -1;
+    var popupRegion = -1;
+    var timer = null;
+    var layers = [];
+    var keys = [];
+
+    function dayIndex(iso) {
+      return Math.round((utc(iso) - day0) / DAY_MS);
+    }
+
+    // Events of each region in date order (reconcile sorts them), and the
+    // first day each region is reported on: before it, its state is assumed.
+    var byRegion = features.map(function () { return []; });
+    var firstReport = features.map(function () { return Infinity; });
+    data.events.forEach(function (event) {
+      if (event.region < 0) {
+        return;
+      }
+      byRegion[event.region].push(event);
+      if (event.date) {
+        var i = Math.max(dayIndex(event.date), 0);
+        firstReport[event.region] = Math.min(firstReport[event.region], i);
+      }
+    });
+    var conflicts = {};
+    data.conflicts.forEach(function (pair) {
+      conflicts[pair[0]] = conflicts[pair[0]] || {};
+      conflicts[pair[0]][pair[1]] = true;
+    });
+
+    function stateAt(i, r) {
+      return data.codes[data.states[i].charAt(r)];
+    }
+
+    function styleFor(r) {
+      var state = stateAt(current, r);
+      var style = styles[state];
+      var conflict = Boolean(conflicts[current] && conflicts[current][r]);
+      return {
+        fillColor: style.hatched ? "url(#" + hatchId(state) + ")" : style.color,
+        fillOpacity: firstReport[r] <= current ? 0.85 : 0.4,
+        color: r === hovered ? "#111111" : (conflict ? "#222222" : "#ffffff"),
+        weight: r === hovered ? 2.5 : (conflict ? 1.8 : 1),
+        dashArray: conflict && r !== hovered ? "4 3" : null,
+        opacity: 1
+      };
+    }
+
+    function restyle(r) {
+      var key = stateAt(current, r) + (firstReport[r] <= current) +
+        Boolean(conflicts[current] && conflicts[current][r]) + (r === hovered);
+      if (keys[r] !== key) {
+        keys[r] = key;
+        layers[r].setStyle(styleFor(r));
+      }
+    }
+
+    // --- regions -----------------------------------------------------------
+    var next = 0;
+    var geo = L.geoJSON(data.regions, {
+      style: function () { return { weight: 1, color: "#ffffff", fillOpacity: 0.85 }; },
+      onEachFeature: function (feature, layer) {
+        var r = next;
+        next += 1;
+        layers[r] = layer;
+        layer.bindTooltip(function () { return tooltipFor(r); },
+          { sticky: true, direction: "top", offset: [0, -8], className: "cm-tooltip" });
+        layer.on("click", function (e) { openPopup(r, e.latlng); });
+        layer.on("mouseover", function () {
+          hovered = r;
+          restyle(r);
+          layer.bringToFront();
+        });
+        layer.on("mouseout", function () {
+          if (hovered === r) {
+            hovered = -1;
+          }
+          restyle(r);
+        });
+      }
+    }).addTo(map);
+    layers.forEach(function (layer, r) {
+      var path = layer.getElement();
+      if (path) {
+        path.setAttribute("data-region", features[r].properties.id);
+      }
+    });
+    addPatterns(map, styles);
+
+    function fit() {
+      map.fitBounds(geo.getBounds(), { padding: [12, 12] });
+    }
+    fit();
+
+    function tooltipFor(r) {
+      var node = el("div");
+      node.appendChild(el("strong", null, features[r].properties.name || features[r].properties.id));
+      var line = el("div", "cm-tooltip-state");
+      var state = stateAt(current, r);
+      line.appendChild(swatch(styles[state]));
+      line.appendChild(document.createTextNode(styles[state].label));
+      node.appendChild(line);
+      return node;
+    }
+
+    // --- evidence popup ----------------------------------------------------
+    function eventItem(event) {
+      var item = el("li", "cm-ev");
+      var head = el("div", "cm-ev-head");
+      var badge = el("span", "cm-badge", event.status);
+      var color = styles[data.status_state[event.status]].color;
+      badge.style.background = color;
+      badge.style.color = isLight(color) ? "#1f2328" : "#ffffff";
+      head.appendChild(badge);
+      head.appendChild(el("span", "cm-ev-date", event.date ? longDate(event.date) : "undated"));
+      if (event.place) {
+        head.appendChild(el("span", "cm-ev-place", event.place));
+      }
+      item.appendChild(head);
+      if (event.evidence) {
+        item.appendChild(el("blockquote", "cm-quote", "\u201c" + event.evidence + "\u201d"));
+      }
+      var source = el("div", "cm-ev-source");
+      source.appendChild(el("span", "cm-ev-title", event.title || event.article));
+      if (event.outlet) {
+        source.appendChild(el("span", "cm-ev-outlet", event.outlet));
+      }
+      item.appendChild(source);
+      if (event.url) {
+        var href = httpUrl(event.url);
+        if (href) {
+          var link = el("a", "cm-ev-link", event.url);
+          link.href = href;
+          link.target = "_blank";
+          link.rel = "noopener noreferrer";
+          item.appendChild(link);
+        } else {
+          item.appendChild(el("span", "cm-ev-link cm-ev-unlinked", event.url));
+        }
+      }
+      return item;
+    }
+
+    function popupContent(r) {
+      var box = el("div", "cm-pop");
+      var props = features[r].properties;
+      box.appendChild(el("h3", "cm-pop-title", props.name || props.id));
+      var state = stateAt(current, r);
+      var line = el("div", "cm-pop-state");
+      line.appendChild(swatch(styles[state]));
+      line.appendChild(el("strong", null, styles[state].label));
+      line.appendChild(document.createTextNode(" on " + longDate(days[current])));
+      box.appendChild(line);
+      if (conflicts[current] && conflicts[current][r]) {
+        box.appendChild(el("p", "cm-pop-note",
+          "Reports on this day disagree; the state follows the documented precedence."));
+      }
+      var dated = byRegion[r].filter(function (event) {
+        return event.date && dayIndex(event.date) <= current;
+      }).reverse();
+      var undated = byRegion[r].filter(function (event) { return !event.date; });
+      if (!dated.length) {
+        box.appendChild(el("p", "cm-pop-note",
+          "No report about this region up to this day; its state is the starting state."));
+      } else {
+        box.appendChild(el("div", "cm-pop-count", dated.length === 1
+          ? "1 report up to this day, newest first"
+          : dated.length + " reports up to this day, newest first"));
+        var list = el("ol", "cm-evidence");
+        dated.forEach(function (event) { list.appendChild(eventItem(event)); });
+        box.appendChild(list);
+      }
+      if (undated.length) {
+        box.appendChild(el("div", "cm-pop-count", "Undated reports (not used for the timeline)"));
+        var rest = el("ol", "cm-evidence");
+        undated.forEach(function (event) { rest.appendChild(eventItem(event)); });
+        box.appendChild(rest);
+      }
+      return box;
+    }
+
+    var popup = L.popup({ maxWidth: 340, minWidth: 220, maxHeight: 320, className: "cm-popup",
+      autoPanPadding: [16, 16] });
+
+    function openPopup(r, latlng) {
+      popupRegion = r;
+      popup.setLatLng(latlng || layers[r].getBounds().getCenter())
+        .setContent(popupContent(r)).openOn(map);
+    }
+    map.on("popupclose", function () { popupRegion = -1; });
+
+    // --- date card and legend ------------------------------------------------
+    var card = el("div", "cm-card");
+    card.appendChild(el("div", "cm-title", data.title));
+    var dateLine = el("div", "cm-date");
+    dateLine.id = "cm-date";
+    dateLine.setAttribute("aria-live", "polite");
+    card.appendChild(dateLine);
+    var countsLine = el("div", "cm-counts");
+    countsLine.id = "cm-counts";
+    card.appendChild(countsLine);
+    var coverageLine = el("div", "cm-coverage");
+    coverageLine.id = "cm-coverage";
+    card.appendChild(coverageLine);
+
+    var legend = el("details", "cm-legend");
+    legend.open = window.innerWidth >= 560 && window.innerHeight >= 420;
+    legend.appendChild(el("summary", null, "Legend"));
+    data.order.forEach(function (state) {
+      var row = el("div", "cm-legend-row");
+      row.appendChild(swatch(styles[state]));
+      row.appendChild(el("span", null, styles[state].label));
+      legend.appendChild(row);
+    });
+    var paleRow = el("div", "cm-legend-row cm-legend-note");
+    var pale = swatch(styles[data.order[data.order.length - 1]]);
+    pale.style.opacity = "0.45";
+    paleRow.appendChild(pale);
+    paleRow.appendChild(el("span", null, "Paler: no report about it yet (state assumed)"));
+    legend.appendChild(paleRow);
+    var dashRow = el("div", "cm-legend-row cm-legend-note");
+    dashRow.appendChild(el("span", "cm-swatch cm-swatch-dashed"));
+    dashRow.appendChild(el("span", null, "Dashed outline: same-day reports disagree"));
+    legend.appendChild(dashRow);
+    legend.appendChild(el("div", "cm-legend-sources", data.sources));
+
+    function overlay(node, position) {
+      var Control = L.Control.extend({ onAdd: function () { return node; } });
+      new Control({ position: position }).addTo(map);
+      L.DomEvent.disableClickPropagation(node);
+      L.DomEvent.disableScrollPropagation(node);
+    }
+    overlay(card, "topleft");
+    overlay(legend, "bottomright");
+
+    function showCounts() {
+      var tally = {};
+      var codes = data.states[current];
+      for (var r = 0; r < codes.length; r += 1) {
+        var state = data.codes[codes.charAt(r)];
+        tally[state] = (tally[state] || 0) + 1;
+      }
+      countsLine.textContent = "";
+      data.order.forEach(function (state, k) {
+        if (k > 0) {
+          countsLine.appendChild(el("span", "cm-sep", "\u00b7"));
+        }
+        var item = el("span", "cm-count");
+        item.setAttribute("data-state", state);
+        item.appendChild(swatch(styles[state]));
+        item.appendChild(document.createTextNode(styles[state].short + " " + (tally[state] || 0)));
+        countsLine.appendChild(item);
+      });
+      var check = data.coverage[current];
+      var onMap = "map: " + check[3];
+      if (check[0] === null) {
+        coverageLine.textContent = "reports: no count of fallen capitals yet \u00b7 " + onMap;
+      } else {
+        coverageLine.textContent = "reports: " + check[0] +
+          (check[1] === null ? "" : " of " + check[1]) + " capitals fallen (" +
+          shortDate(check[2]) + ") \u00b7 " + onMap;
+      }
+    }
+
+    // --- time control -----------------------------------------------------
+    var bar = document.getElementById("cm-bar");
+    var slider = document.getElementById("cm-slider");
+    var playButton = document.getElementById("cm-play");
+    slider.max = String(days.length - 1);
+    document.getElementById("cm-first").textContent = shortDate(days[0]);
+    document.getElementById("cm-last").textContent = shortDate(days[days.length - 1]);
+
+    function writeHash() {
+      var hash = "#" + days[current] + (still ? "&controls=0" : "");
+      if (window.location.hash === hash) {
+        return;
+      }
+      try {
+        window.history.replaceState(null, "", hash);
+      } catch (err) {
+        // Some embeddings (srcdoc, sandboxed frames) refuse; the map still works.
+      }
+    }
+
+    function setDay(value) {
+      var i = typeof value === "string" ? dayIndex(value) : Number(value);
+      if (!isFinite(i)) {
+        return days[current];
+      }
+      current = Math.min(Math.max(Math.round(i), 0), days.length - 1);
+      for (var r = 0; r < nRegions; r += 1) {
+        restyle(r);
+      }
+      dateLine.textContent = longDate(days[current]);
+      dateLine.setAttribute("data-day", days[current]);
+      slider.value = String(current);
+      showCounts();
+      if (popupRegion >= 0) {
+        popup.setContent(popupContent(popupRegion));
+      }
+      writeHash();
+      return days[current];
+    }
+
+    function step(delta) {
+      return setDay(current + delta);
+    }
+
+    function pause() {
+      if (timer !== null) {
+        window.clearInterval(timer);
+        timer = null;
+      }
+      playButton.setAttribute("aria-pressed", "false");
+      playButton.setAttribute("aria-label", "Play");
+      bar.classList.remove("cm-playing");
+    }
+
+    function play() {
+      if (timer !== null) {
+        return;
+      }
+      if (current >= days.length - 1) {
+        setDay(0);
+      }
+      timer = window.setInterval(function () {
+        step(1);
+        if (current >= days.length - 1) {
+          pause();
+        }
+      }, PLAY_INTERVAL_MS);
+      playButton.setAttribute("aria-pressed", "true");
+      playButton.setAttribute("aria-label", "Pause");
+      bar.classList.add("cm-playing");
+    }
+
+    function toggle() {
+      if (timer === null) {
+        play();
+      } else {
+        pause();
+      }
+    }
+
+    document.getElementById("cm-prev").addEventListener("click", function () {
+      pause();
+      step(-1);
+    });
+    document.getElementById("cm-next").addEventListener("click", function () {
+      pause();
+      step(1);
+    });
+    playButton.addEventListener("click", toggle);
+    slider.addEventListener("input", function () {
+      pause();
+      setDay(Number(slider.value));
+    });
+    document.addEventListener("keydown", function (e) {
+      var tag = e.target && e.target.tagName;
+      // Buttons and the slider handle their own keys.
+      if (e.altKey || e.ctrlKey || e.metaKey || tag === "INPUT" || tag === "BUTTON" ||
+          tag === "TEXTAREA" || tag === "SELECT" || tag === "SUMMARY") {
+        return;
+      }
+      if (e.key === "ArrowLeft") {
+        pause();
+        step(-1);
+      } else if (e.key === "ArrowRight") {
+        pause();
+        step(1);
+      } else if (e.key === " " || e.key === "Spacebar") {
+        toggle();
+      } else if (e.key === "Home") {
+        pause();
+        setDay(0);
+      } else if (e.key === "End") {
+        pause();
+        setDay(days.length - 1);
+      } else {
+        return;
+      }
+      e.preventDefault();
+    });
+
+    // --- URL hash: #2021-08-13 opens that day; &controls=0 hides the controls ----
+    function readHash() {
+      var parts = window.location.hash.replace(/^#/, "").split("&");
+      var day = null;
+      still = false;
+      parts.forEach(function (part) {
+        if (ISO_DATE.test(part)) {
+          day = part;
+        } else if (part === "controls=0") {
+          still = true;
+        }
+      });
+      document.documentElement.classList.toggle("cm-still", still);
+      return day;
+    }
+
+    window.addEventListener("hashchange", function () {
+      var day = readHash();
+      setDay(day === null ? current : day);
+      map.invalidateSize();
+    });
+
+    var first = readHash();
+    map.invalidateSize();
+    fit();
+    setDay(first === null ? days.length - 1 : first);
+
+    return {
+      days: days.slice(),
+      setDay: setDay,
+      step: step,
+      play: play,
+      pause: pause,
+      day: function () { return days[current]; },
+      state: function (regionId) {
+        for (var r = 0; r < nRegions; r += 1) {
+          if (features[r].properties.id === regionId) {
+            return stateAt(current, r);
+          }
+        }
+        return null;
+      },
+      openRegion: function (regionId) {
+        for (var r = 0; r < nRegions; r += 1) {
+          if (features[r].properties.id === regionId) {
+            openPopup(r, null);
+            return true;
+          }
+        }
+        return false;
+      },
+      readyAt: window.performance.now()
+    };
+  }
+
+  window.controlmapStart = start;
+}());
