@@ -537,23 +537,27 @@ def _anchor(entries: list[_Entry]) -> list[_Entry]:
 
 
 def _anchor_one(entry: _Entry, dated: list[_Entry]) -> _Entry:
+    """Date ``entry`` from the dated article sharing the most (and rarest) names with it."""
     idf = _idf([e.names for e in dated] + [entry.names])
-    best: tuple[float, dt.date] | None = None
-    for other in dated:
-        if other.published is None or other.id == entry.id:
-            continue
-        score = sum(idf[name] for name in entry.names & other.names)
-        key = (score, other.published)
-        if best is None or key > best:
-            best = key
-    if best is None:
+    scored = [
+        (sum(idf[name] for name in entry.names & other.names), other.published)
+        for other in dated
+        if other.published is not None and other.id != entry.id
+    ]
+    if not scored:
         return entry
-    decided = dates.published_from_clues(entry.clues, reference=best[1])
+    score, reference = max(scored)
+    why = "the best-matching dated article"
+    if score <= 0:
+        # Nothing in common with any dated article: fall back to the corpus's
+        # most common publication date (the latest on ties).
+        reference = max(Counter(d for _, d in scored).items(), key=lambda kv: (kv[1], kv[0]))[0]
+        why = "the corpus's most common publication date"
+    decided = dates.published_from_clues(entry.clues, reference=reference)
     if decided.date is None:
         return entry
     return replace(entry, published=decided.date, published_source="corpus",
-                   reason=f"{decided.reason} (the best-matching dated article)",
-                   basis="reference")
+                   reason=f"{decided.reason}, {why}", basis="reference")
 
 
 def _idf(name_sets: list[frozenset[str]]) -> dict[str, float]:
