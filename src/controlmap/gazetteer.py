@@ -55,6 +55,7 @@ ALIAS_SEPARATOR = "|"
 # Characters read as word separators; each becomes one space so offsets keep.
 _SEPARATORS = "-‐‑‒–—―_'`´‘’‚‛′ʹʻʼʽʾʿˈ\"“”„\t\n\r\f\v\u00a0\u2009\u200a\u202f"
 _EXTRA_LETTERS = {"ı": "i", "ł": "l", "đ": "d", "ð": "d", "þ": "t", "ø": "o", "æ": "a", "œ": "o"}
+_NEEDS_FOLDING = re.compile(r"[^\x00-\x7f]|[-_'`\"\t\n\r\f\v]")
 _PROVINCE_AFTER = re.compile(r" +provinces?\b")
 _PROVINCE_BEFORE = re.compile(r"\bprovince of +$")
 
@@ -80,6 +81,22 @@ def _fold_table() -> dict[int, str]:
     return table
 
 
+@functools.lru_cache(maxsize=1)
+def _ascii_table() -> bytes:
+    """The ASCII part of `_fold_table` as a ``bytes.translate`` table."""
+    table = bytearray(range(256))
+    for codepoint, replacement in _fold_table().items():
+        if codepoint < 128:
+            table[codepoint] = ord(replacement)
+    return bytes(table)
+
+
+def _replace(match: re.Match[str]) -> str:
+    """`_fold_table` applied to one character found by `_NEEDS_FOLDING`."""
+    char = match.group()
+    return _fold_table().get(ord(char), char)
+
+
 def fold(text: str) -> str:
     """Fold case, accents, apostrophes and hyphens, keeping one output character per input one.
 
@@ -95,7 +112,11 @@ def fold(text: str) -> str:
     -------
     The folded text, e.g. ``fold("Mazār-e Sharīf") == "mazar e sharif"``.
     """
-    return text.translate(_fold_table())
+    if text.isascii():  # the common case, at C speed
+        return text.encode("ascii").translate(_ascii_table()).decode("ascii")
+    # str.lower() keeps the length of every character but "İ" (it gives "i" + a dot).
+    lowered = text.replace("\u0130", "I").lower()
+    return _NEEDS_FOLDING.sub(_replace, lowered)
 
 
 def name_key(name: str) -> str:
