@@ -45,6 +45,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import charset_normalizer
 import trafilatura
@@ -66,8 +67,10 @@ SIDECAR_FIELDS = ("published", "url", "outlet", "title")
 _OUTPUT_COLUMNS = {"published_source", "events"}
 # A folder holding these is a controlmap output folder: its index.html is ours.
 _OUTPUT_MARKERS = ("timeline.csv", "events.csv")
-# Below this charset-normalizer coherence/above this chaos, a decoding is a guess.
+# Above this charset-normalizer chaos or below this coherence, a decoding is a guess.
 _MAX_CHAOS = 0.2
+_MIN_COHERENCE = 0.1
+_CHAOS_TIE = 0.01
 # Proper names used to match articles: from this much of the start of the text.
 _NAME_CHARS = 200_000
 _NAMES_PER_ARTICLE = 60
@@ -271,14 +274,42 @@ def _decode(data: bytes) -> tuple[str, str | None]:
             return data.decode("utf-8"), None
         except UnicodeDecodeError:
             pass
-    best = charset_normalizer.from_bytes(data).best()
+    matches = list(charset_normalizer.from_bytes(data))
+    best = _preferred(matches)
     if best is None or _looks_binary(str(best)):
         raise _Unreadable("binary file (not text)")
     note = None
-    if best.chaos > _MAX_CHAOS or best.encoding.startswith(("utf_16", "utf_32")):
+    if (best.chaos > _MAX_CHAOS or best.coherence < _MIN_COHERENCE
+            or best.encoding.startswith(("utf_16", "utf_32"))):
         note = (f"encoding guessed as {best.encoding} with low confidence; "
                 "check the characters or save the file as UTF-8")
     return str(best), note
+
+
+def _preferred(matches: list[Any]) -> Any:
+    """The charset-normalizer match to trust among those that read equally well.
+
+    Single-byte code pages often decode a file equally cleanly (cp1252 and
+    cp1250 differ only in a few accented letters). Among the cleanest, take
+    the Western European Windows page, then any Windows page, then Latin-1:
+    by far the most common legacy encodings of news text.
+    """
+    if not matches:
+        return None
+    cleanest = min(m.chaos for m in matches)
+    tied = [m for m in matches if m.chaos <= cleanest + _CHAOS_TIE]
+
+    def rank(match: Any) -> int:
+        names = {match.encoding, *match.could_be_from_charset}
+        if "cp1252" in names:
+            return 0
+        if any(n.startswith("cp125") for n in names):
+            return 1
+        if "latin_1" in names or "iso8859_15" in names:
+            return 2
+        return 3
+
+    return min(tied, key=lambda m: (rank(m), tied.index(m)))
 
 
 def _looks_binary(text: str) -> bool:
@@ -339,11 +370,14 @@ def _title_of(text: str) -> str:
 
     Pages saved as text often open with chrome ("Skip to content", a weather
     widget, a date): a headline has at least `_TITLE_MIN_WORDS` words and is
-    neither a link to skip navigation nor a date.
+    neither a link to skip navigation nor a date. A Markdown ``# heading``
+    among the first lines is taken as it is.
     """
-    lines = [line.strip().lstrip("#").strip() for line in text[:20_000].splitlines()]
-    lines = [line for line in lines if line]
-    for line in lines[:_TITLE_SCAN_LINES]:
+    raw = [line.strip() for line in text[:20_000].splitlines() if line.strip()]
+    lines = [line.lstrip("#").strip() for line in raw]
+    for heading, line in zip(raw[:_TITLE_SCAN_LINES], lines, strict=False):
+        if heading.startswith("# "):
+            return line  # a Markdown top-level heading is the title
         if (len(line.split()) >= _TITLE_MIN_WORDS and not _SKIP_LINK.search(line)
                 and dates.line_date(line) is None):
             return line
