@@ -1,0 +1,1261 @@
+"""Events from prose: which sentence says which place fell, is fought over, or is held.
+
+For every article the extractor finds the gazetteer's place names, splits the
+paragraphs that hold them into sentences, and decides for each name whether its
+sentence states control of that place and which `Status` it states. The rules are
+rules of English news prose, kept readable in this module; their word lists live
+in the package resource ``rules/triggers.toml``. The extractor also reads counts of
+fallen provincial capitals ("12 of the 34 provincial capitals") and reports
+control-like sentences about names the gazetteer does not know.
+
+Not for: loading files (`corpus`), resolving a date expression (`dates`), matching
+names (`gazetteer`), or merging reports into one state per day (`reconcile`).
+
+How a mention becomes an event
+------------------------------
+1. **Role.** A name that is part of a longer proper name ("Kabul University"), a
+   compound ("the Kabul-Kandahar highway"), a modifier of a person or body ("a Herat
+   warlord", "Ghazni provincial council member"), a stand-in for a government
+   ("Kabul handed a proposal", "the government in Kabul"), a place of talks, the
+   location of a source ("speaking from Kabul"), a point of reference ("150 km from
+   Kabul", "the border with X") or the province of a capital named next to it
+   ("Lashkar Gah, capital of Helmand") states nothing about its own control.
+2. **Predicate.** The name is the object of a control verb ("the Taliban seized X",
+   "took control of the cities of X and Y"), the subject of a control predicate
+   ("X fell", "X, the capital of Y, was captured", "X remains in government hands"),
+   or the complement of a control noun ("the fall of X", "fighting in X", "X's
+   capture"). Lists share their predicate ("the capture of X and Y", "X in the south
+   and Y in the northwest"). A name that opens its sentence as a frame ("In X, ...")
+   or is the location of a source takes the predicate of its sentence when that
+   sentence names no other place.
+3. **Direction.** Capture verbs give the place to their subject: the Taliban
+   (``fallen``) unless the subject is the government side (``government``); loss
+   verbs ("lost", "abandoned", "retreated from") take it from their subject.
+   "retook", "recaptured", "pushed the Taliban back from", "still holds", "remains in
+   government hands" give ``government``.
+4. **Hedges.** Partial control ("much of X", "the prison in X"), a condition ("if X
+   falls"), a near-term forecast ("X could fall", "on the verge of falling"), or
+   fighting give ``contested``; a forecast weeks or months ahead ("could take X
+   within 90 days") describes no day's control and gives no event. A negation ("has
+   not fallen", "denied that X fell"), a simile ("looks like a front line") or a
+   date years before publication (history) cancels the statement.
+5. **Source.** A fall whose only source is the Taliban ("the Taliban claimed", "a
+   Taliban spokesman tweeted"), or that the article flags as unverified in the same
+   or the next sentence ("There was no official confirmation."), is ``claimed``;
+   an independent confirmation in the same article (a resident, an official, or a
+   fall of the same place reported on non-Taliban authority) makes it ``fallen``.
+
+Dates
+-----
+An event takes the date expression of its sentence nearest to the place name
+(`dates.find_dates`; anaphoric phrases such as "hours earlier" count from the
+article's narrative date, and a place inside "a day after ..." is dated one day
+before the sentence's own date). Dates after publication, and dates more than
+`_MAX_AGE_DAYS` before it, do not date an event. Without one, the event takes the
+earliest date that the article gives the same place and status elsewhere (news
+repeats an event and dates it once), else the narrative date (the last date given
+by a preceding sentence that names a place), else the publication date, else none.
+
+Offsets
+-------
+``Event.start``/``end`` are the offsets of the evidence sentence in
+``Article.text``; ``Unresolved.start``/``end`` are those of the unknown name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+import re
+import tomllib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from importlib import resources
+from pathlib import Path
+from typing import Any, Protocol
+
+import blingfire
+import pandas as pd
+
+from .dates import find_dates
+from .errors import InputError
+from .records import (
+    EVENT_COLUMNS,
+    STATUSES,
+    Article,
+    CapitalCount,
+    Event,
+    Extraction,
+    Mention,
+    Problem,
+    Status,
+    Unresolved,
+)
+
+logger = logging.getLogger(__name__)
+
+# Dates this far before publication are background, not the day of an event.
+_MAX_AGE_DAYS = 45
+# How far (characters) a predicate may sit from the place name it governs.
+_WINDOW = 160
+
+_TARGET = "\x01"
+_OTHER = "\x02"
+
+
+class PlaceFinder(Protocol):
+    """What the extractor needs from a gazetteer (`gazetteer.Gazetteer` is one)."""
+
+    def find(self, text: str) -> list[Mention]:
+        """Every place name in ``text``, non-overlapping, ordered by start."""
+        ...
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What one sentence says about one place mention.
+
+    ``source`` is ``"taliban"`` when the only source is the capturing side or the
+    statement is flagged as unverified, ``"confirmed"`` when an independent source
+    backs it, and ``""`` otherwise.
+    """
+
+    mention: Mention
+    status: Status
+    actor: str
+    confidence: float
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The compiled rule tables of ``rules/triggers.toml``. Build with `load_rules`."""
+
+    abbreviations: frozenset[str]
+    link_line: re.Pattern[str]
+    object_verbs: tuple[tuple[str, re.Pattern[str]], ...]
+    subject_predicates: tuple[tuple[str, re.Pattern[str]], ...]
+    fallen_noun: re.Pattern[str]
+    contested_noun: re.Pattern[str]
+    possessive_noun: re.Pattern[str]
+    clause_verbs: re.Pattern[str]
+    partial: re.Pattern[str]
+    facility: re.Pattern[str]
+    possessive_facility: re.Pattern[str]
+    seat_of_power: re.Pattern[str]
+    conditional: re.Pattern[str]
+    forecast: re.Pattern[str]
+    long_horizon: re.Pattern[str]
+    negation: re.Pattern[str]
+    denial: re.Pattern[str]
+    simile: re.Pattern[str]
+    history: re.Pattern[str]
+    taliban_source: re.Pattern[str]
+    unverified: re.Pattern[str]
+    confirmation: re.Pattern[str]
+    government_actor: re.Pattern[str]
+    taliban_actor: re.Pattern[str]
+    modifier_after: re.Pattern[str]
+    metonymy_after: re.Pattern[str]
+    role_before: re.Pattern[str]
+    source_before: re.Pattern[str]
+    frame_before: re.Pattern[str]
+    any_trigger: re.Pattern[str]
+    count_patterns: tuple[re.Pattern[str], ...]
+    default_total: int
+
+
+# --- rules --------------------------------------------------------------------------------
+
+
+def _alt(words: Iterable[str]) -> str:
+    """One non-capturing alternation of regex fragments, longest first."""
+    return "(?:" + "|".join(sorted(words, key=len, reverse=True)) + ")"
+
+
+def load_rules(path: Path | None = None) -> Rules:
+    """Compile the rule tables.
+
+    Parameters
+    ----------
+    path
+        A TOML file with the layout of the bundled ``rules/triggers.toml``; by
+        default the bundled file.
+
+    Raises
+    ------
+    InputError
+        When the file cannot be read or a table or pattern is missing or invalid.
+    """
+    try:
+        if path is None:
+            text = resources.files("controlmap").joinpath("rules", "triggers.toml").read_text(
+                encoding="utf-8"
+            )
+            where = "controlmap/rules/triggers.toml"
+        else:
+            text = Path(path).read_text(encoding="utf-8")
+            where = str(path)
+        table = tomllib.loads(text)
+    except (OSError, tomllib.TOMLDecodeError) as err:
+        msg = f"cannot read the extraction rules {path or 'the bundled rules'}: {err}"
+        raise InputError(msg) from err
+    try:
+        return _compile(table)
+    except (KeyError, TypeError, re.error) as err:
+        msg = f"the extraction rules in {where} are invalid ({err!r}); compare with the bundled file"
+        raise InputError(msg) from err
+
+
+@functools.cache
+def _default_rules() -> Rules:
+    """The bundled rules, compiled once per process (read-only)."""
+    return load_rules()
+
+
+def _compile(table: dict[str, Any]) -> Rules:
+    """Build the regular expressions of `Rules` from the TOML tables."""
+    verbs, markers, roles = table["verbs"], table["markers"], table["roles"]
+    flags = re.IGNORECASE
+    token = r"(?:\x02+(?:'s)?|as well as|[a-z0-9][\w'.-]*|\([^()]{0,40}\)|[–—])"
+    breaks = (
+        r"(?:said|says|say|told|tells|who|whom|whose|which|where|while|but|after|before|when"
+        r"|whereas|that|as(?! well as)|because|since|although|though|is|was|were|are|has|have"
+        r"|had|be|been|being|will|would|could|can|may|might|not|if|than|to|from|by|with"
+        r"|against|despite|amid|until|then|so|near|outside|towards?|between|along|through"
+        r"|into|onto|across|around|via|for|at|on|about|km|kms|kilometres|kilometers|miles?"
+        r"|(?:north|south|east|west)(?:-?(?:east|west))?\s+of)"
+    )
+    chunk = r"(?:(?:(?<=,)|(?<=, ))[^,;:\x01\x02]{1,70}?,\s*)"
+    filler = rf"(?:{chunk}|(?!{breaks}\b){token}[\s,]+){{0,12}}?"
+    objects: list[tuple[str, re.Pattern[str]]] = []
+    # Order matters: the verb nearest the place wins, and among verbs ending at the
+    # same spot the first list here wins ("retook" before "took").
+    ordered = [
+        ("government", verbs_alt(table, "government_active")),
+        ("partial", _alt(
+            v for v in verbs["contested_active"] if "of" in v and ("part" in v or "much" in v)
+        )),
+        ("fallen", _alt(verbs["fallen_control"])),
+        ("retreat_from", _alt(roles_retreat(table)) + r"\s+(?:from|out of)"),
+        ("fallen", _alt(verbs["fallen_active"])),
+        ("contested", _alt(verbs["contested_active"])),
+    ]
+    for status, verb in ordered:
+        objects.append((status, re.compile(
+            rf"\b{verb}\s+(?:(?:the |a |an )?(?:full |complete |total )?control (?:of|over)\s+)?"
+            rf"{filler}\x01+$",
+            flags,
+        )))
+    aux = (
+        r"(?:has|have|had|was|were|is|are|been|also|finally|now|reportedly|itself|all|both"
+        r"|effectively|completely|fully|then|later|eventually|already|too|quickly|swiftly"
+        r"|officially|just|largely|apparently|said to be|reported to be|believed to be"
+        r"|still|firmly|already|on \w+day|on \w+ \d+|\w+ly)"
+    )
+    listing = (
+        r"(?:\s*\([^()]{0,40}\))?(?:\s+in the (?:far )?[a-z-]+)?"
+        r"(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s+as well as\s+|\s+or\s+|\s*&\s*)"
+        r"(?:the (?:city|town|cities|towns) of\s+)?\x02+(?:\s*\([^()]{0,40}\))?"
+        r"(?:\s+in the (?:far )?[a-z-]+)?)*"
+    )
+    appositive = (
+        r"(?:(?:\s*,[^,;:\x01]{1,110}?){1,2},|\s*[–—][^–—;\x01]{1,110}?[–—]|\s+\([^()]{1,60}\))?"
+    )
+    subject = rf"^\x01+{listing}{appositive}(?:\s+{aux}){{0,4}}\s+"
+    predicates = [
+        ("government", _alt(verbs["government_subject"])),
+        ("contested", _alt(verbs["contested_subject"])),
+        ("fallen", _alt(verbs["fallen_subject"])),
+    ]
+    subject_patterns = tuple(
+        (status, re.compile(subject + pred + r"\b", flags)) for status, pred in predicates
+    )
+    nouns_before = _alt(verbs["fallen_noun"])
+    contested_before = _alt(verbs["contested_noun"])
+    preps = _alt(verbs["contested_prep"])
+    noun_filler = rf"(?:{chunk}|(?!{breaks}\b){token}[\s,]+){{0,12}}?"
+    fallen_noun = re.compile(rf"\b{nouns_before}\s+of\s+{noun_filler}\x01+$", flags)
+    contested_noun = re.compile(
+        rf"\b{contested_before}\b(?:\s+(?:was|were|is|are|has|have|had|been|also|still|now"
+        rf"|raging|rages|raged|continued|continues|continuing|erupted|broke out|ongoing"
+        rf"|reported|intensified|heavy|fierce|intense))*\s+{preps}\s+{noun_filler}\x01+$",
+        flags,
+    )
+    possessive_noun = re.compile(
+        rf"^\x01+'s\s+(?:(?P<fallen>{nouns_before})|(?P<contested>{contested_before}"
+        r"|defen[cs]es|outskirts|gates))\b",
+        flags,
+    )
+    clause_verbs = re.compile(
+        "|".join(
+            [
+                rf"(?P<government>\b{verbs_alt(table, 'government_active')})",
+                rf"(?P<fallen>\b{_alt(verbs['fallen_control'] + verbs['fallen_active'])}"
+                rf"|\b{_alt(verbs['fallen_subject'])})",
+                rf"(?P<retreat>\b{_alt(roles_retreat(table))})",
+                rf"(?P<contested>\b{_alt(verbs['contested_active'] + verbs['contested_subject'])}"
+                rf"|\b{contested_before}\b)",
+            ]
+        ),
+        flags,
+    )
+    count_unit = _alt(table["counts"]["units"])
+    count_unit_one = _alt(u.removesuffix("s") + "s?" for u in table["counts"]["units"])
+    number = r"(?P<n>\d+|[a-z]+(?:-[a-z]+)?)"
+    count_patterns = (
+        re.compile(
+            rf"\b(?P<q>(?:over|more than|almost|nearly|about|around|at least|some) )?"
+            rf"(?P<frac>a quarter|a third|half|two-thirds|three-quarters|a fifth|{number})"
+            rf"\s+(?:of|out of)\s+(?:the\s+)?(?:afghanistan's|country's|nation's|\w+'s)?\s*"
+            rf"(?P<total>\d+|[a-z]+-[a-z]+|[a-z]+)\s+{count_unit}",
+            flags,
+        ),
+        re.compile(
+            rf"\bthe\s+(?P<ord>\d+(?:st|nd|rd|th)|[a-z]+(?:-[a-z]+)?)\s+{count_unit_one}"
+            rf"\s+to\s+(?:fall|be (?:captured|taken|seized|overrun))",
+            flags,
+        ),
+        re.compile(
+            rf"\b(?:{_alt(verbs['fallen_active'])}|control of)\s+"
+            rf"(?P<n2>\d+|[a-z]+(?:-[a-z]+)?)\s+{count_unit}",
+            flags,
+        ),
+    )
+    any_trigger = re.compile(
+        "|".join(
+            [
+                clause_verbs.pattern,
+                rf"\b{nouns_before}\s+of\b",
+            ]
+        ),
+        flags,
+    )
+    roles_before = [
+        *roles["talks_before"],
+        *roles["geography_before"],
+        *roles["capital_of_before"],
+    ]
+    return Rules(
+        abbreviations=frozenset(table["splitting"]["abbreviations"]),
+        link_line=re.compile(rf"^\s*{_alt(table['splitting']['link_lines'])}", flags),
+        object_verbs=tuple(objects),
+        subject_predicates=subject_patterns,
+        fallen_noun=fallen_noun,
+        contested_noun=contested_noun,
+        possessive_noun=possessive_noun,
+        clause_verbs=clause_verbs,
+        partial=re.compile(
+            rf"\b{_alt(verbs['partial'])}\s+(?:the\s+)?(?:(?:city|town|provincial capital)\s+of\s+)?"
+            r"(?:\x02+'s\s+)?\x01*$",
+            flags,
+        ),
+        facility=re.compile(
+            rf"\b{_alt(roles['facility'])}\b(?:\s+[\w'-]+){{0,2}}?\s+(?:in|of|at|near|outside)\s+"
+            r"(?:the\s+)?(?:city\s+of\s+)?$",
+            flags,
+        ),
+        possessive_facility=re.compile(
+            rf"^\x01+'s\s+(?:[\w-]+\s+)?(?P<facility>{_alt(roles['facility'])})\b", flags
+        ),
+        seat_of_power=re.compile(rf"\b{_alt(roles['seat_of_power'])}", flags),
+        conditional=re.compile(rf"\b{_alt(verbs['conditional'])}\b", flags),
+        forecast=re.compile(rf"\b{_alt(verbs['forecast'])}\s+(?:\w+\s+){{0,2}}$", flags),
+        long_horizon=re.compile(
+            r"\b(?:within|in|over|inside)\s+(?:the next\s+|a\s+|the coming\s+)?(?:few\s+)?"
+            r"(?:\d+|[a-z]+)?\s*(?:weeks|months|years|days)\b",
+            flags,
+        ),
+        negation=re.compile(rf"\b{_alt(markers['negation'])}\b|n't\b", flags),
+        denial=re.compile(
+            r"\b(?:den(?:y|ies|ied|ying)|rejected|dismissed|refuted)\b(?:\s+\w+){0,4}\s+"
+            r"(?:that|claims|reports|rumou?rs)\b",
+            flags,
+        ),
+        simile=re.compile(rf"\b{_alt(markers['simile'])}\s+(?:\w+\s+){{0,2}}$", flags),
+        history=re.compile(rf"\b{_alt(markers['history'])}\b", flags),
+        taliban_source=re.compile(rf"\b{_alt(markers['taliban_source'])}", flags),
+        unverified=re.compile(rf"\b{_alt(markers['unverified'])}", flags),
+        confirmation=re.compile(rf"\b{_alt(markers['confirmation'])}", flags),
+        government_actor=re.compile(rf"\b{_alt(verbs['government_actors'])}\b", flags),
+        taliban_actor=re.compile(rf"\b{_alt(verbs['taliban_actors'])}\b", flags),
+        modifier_after=re.compile(
+            rf"^\x01+(?:'s)?(?:\s+|-){_alt(roles['modifier_nouns'])}\b|^\x01+-[a-z]", flags
+        ),
+        metonymy_after=re.compile(
+            rf"^\x01+\s+(?:has\s+|have\s+|had\s+|also\s+|now\s+|itself\s+|on \w+day\s+)?"
+            rf"{_alt(roles['metonymy_verbs'])}\b|^\x01+'s\s+(?!{nouns_before}\b)",
+            flags,
+        ),
+        role_before=re.compile(
+            rf"\b{_alt(roles_before)}\s+(?:the\s+)?(?:[a-z]+ern\s+)?(?:city\s+of\s+)?$|-$",
+            flags,
+        ),
+        source_before=re.compile(
+            rf"\b{_alt(roles['source_before'])}\s+(?:the\s+)?(?:[a-z]+ern\s+)?$", flags
+        ),
+        frame_before=re.compile(
+            r"(?:^|[,;:]\s*|\bthat\s+|\band\s+)(?:[\"'“‘]\s*)?(?:in|inside|across|at)\s+"
+            r"(?:the\s+)?(?:[a-z]+ern\s+)?(?:(?:city|town|province|provincial capital)\s+of\s+)?$",
+            flags,
+        ),
+        any_trigger=any_trigger,
+        count_patterns=count_patterns,
+        default_total=int(table["counts"]["default_total"]),
+    )
+
+
+def verbs_alt(table: dict[str, Any], name: str) -> str:
+    """The alternation of one verb list of the rule table."""
+    return _alt(table["verbs"][name])
+
+
+def roles_retreat(table: dict[str, Any]) -> list[str]:
+    """The withdrawal verbs of the rule table."""
+    return list(table["roles"]["retreat"])
+
+
+# --- sentences ----------------------------------------------------------------------------
+
+
+def split_sentences(text: str, *, rules: Rules | None = None) -> list[tuple[int, int]]:
+    """Offsets of the sentences of ``text``.
+
+    Paragraphs (lines) are split with blingfire's sentence model; a segment that
+    ends with an abbreviation such as "Dr." or "Gen." is joined to the next one,
+    which blingfire would otherwise split.
+
+    Parameters
+    ----------
+    text
+        Any text.
+    rules
+        Rule tables (the abbreviation list); by default the bundled ones.
+
+    Returns
+    -------
+    ``(start, end)`` offsets into ``text`` of each non-blank sentence, in order.
+    """
+    rules = rules or _default_rules()
+    spans: list[tuple[int, int]] = []
+    for line in re.finditer(r"[^\n]+", text):
+        spans.extend(_split_paragraph(text, line.start(), line.end(), rules))
+    return spans
+
+
+def _split_paragraph(text: str, start: int, end: int, rules: Rules) -> list[tuple[int, int]]:
+    """Sentence offsets (into ``text``) of the paragraph ``text[start:end]``."""
+    paragraph = text[start:end]
+    if not paragraph.strip():
+        return []
+    _, offsets = blingfire.text_to_sentences_and_offsets(paragraph)
+    spans: list[tuple[int, int]] = []
+    for a, b in offsets:
+        if spans and _ends_with_abbreviation(paragraph[spans[-1][0] : spans[-1][1]], rules):
+            spans[-1] = (spans[-1][0], b)
+        else:
+            spans.append((a, b))
+    return [(start + a, start + b) for a, b in spans]
+
+
+def _ends_with_abbreviation(segment: str, rules: Rules) -> bool:
+    """Whether a segment ends with "Dr." or another abbreviation that ends no sentence."""
+    match = re.search(r"(?:^|[\s(\"'“])([A-Za-z][A-Za-z.]*)\.$", segment.rstrip())
+    return bool(match) and match.group(1) in rules.abbreviations
+
+
+# --- classification -----------------------------------------------------------------------
+
+
+def _normalise(text: str) -> str:
+    """Lower case with curly quotes and dashes folded, keeping every offset."""
+    table = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "„": '"', "\u00a0": " "})
+    return text.translate(table).lower()
+
+
+def _masked(norm: str, mentions: Sequence[Mention], target: int) -> str:
+    """``norm`` with the target mention as \\x01 and every other mention as \\x02."""
+    parts: list[str] = []
+    cursor = 0
+    for index, mention in enumerate(mentions):
+        parts.append(norm[cursor : mention.start])
+        mark = _TARGET if index == target else _OTHER
+        parts.append(mark * (mention.end - mention.start))
+        cursor = mention.end
+    parts.append(norm[cursor:])
+    return "".join(parts)
+
+
+def _is_name_part(sentence: str, mention: Mention) -> bool:
+    """Whether the name is part of a longer proper name ("Kabul University", "Ismail Herat")."""
+    after = sentence[mention.end : mention.end + 30]
+    following = re.match(r"^ ([A-Z][a-z]+)", after)
+    if following and following.group(1) not in {"Province", "City", "Provinces", "Valley"}:
+        return True
+    before = sentence[max(0, mention.start - 30) : mention.start]
+    preceding = re.search(r"(?:^|[^\w.,;:])([A-Z][a-z]+) $", before)
+    if preceding is None:
+        return False
+    head = sentence[: mention.start - len(preceding.group(1)) - 1].strip(" \"'“‘")
+    return bool(head) and preceding.group(1) not in _FUNCTION_WORDS
+
+
+_FUNCTION_WORDS = frozenset(
+    "In At From The Of And But As For To On By With Near Besides While Including Inside "
+    "Outside Across Around Then Now Only Also Both Like Unlike After Before Since Until "
+    "Southern Northern Western Eastern Central Meanwhile Later Earlier Today Yesterday "
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday Afghan Afghanistan's Into "
+    "Over Within Without Towards Toward Through Beyond Against Between Among Under Capital".split()
+)
+
+
+def classify(
+    sentence: str,
+    mentions: Sequence[Mention],
+    *,
+    rules: Rules | None = None,
+    next_sentence: str = "",
+    published: dt.date | None = None,
+) -> list[Finding]:
+    """What one sentence says about the control of each place it names.
+
+    Parameters
+    ----------
+    sentence
+        One sentence.
+    mentions
+        The gazetteer mentions in ``sentence`` (offsets into it), ordered by start.
+    rules
+        Rule tables; by default the bundled ones.
+    next_sentence
+        The sentence that follows, read only for a hedge on this one ("There was no
+        official confirmation.").
+    published
+        Publication date; a year before it marks a statement as history.
+
+    Returns
+    -------
+    One finding per mention that states control (mentions that state none are left
+    out), in the order of the mentions; a place named twice with one status gives
+    one finding.
+    """
+    rules = rules or _default_rules()
+    norm = _normalise(sentence)
+    if _is_history(norm, rules, published):
+        return []
+    findings: list[Finding] = []
+    seen: set[tuple[str, str]] = set()
+    plain = [_masked(norm, mentions, i) for i in range(len(mentions))]
+    for index, mention in enumerate(mentions):
+        found = _classify_mention(sentence, plain[index], mention, mentions, rules)
+        if found is None:
+            continue
+        status, confidence, frame = found
+        if frame and any(
+            j != index and _classify_mention(sentence, plain[j], other, mentions, rules)
+            for j, other in enumerate(mentions)
+            if other.place.place_id != mention.place.place_id
+        ):
+            continue
+        source = _source(plain[index], mention, next_sentence, status, rules)
+        if source == "taliban" and status == "fallen":
+            status, confidence = "claimed", min(confidence, 0.6)
+        actor = "government" if status == "government" else "Taliban"
+        key = (mention.place.place_id, status)
+        if key in seen:
+            continue
+        seen.add(key)
+        findings.append(Finding(mention, status, actor, confidence, source))
+    return findings
+
+
+def _is_history(norm: str, rules: Rules, published: dt.date | None) -> bool:
+    """Whether the sentence is dated years before publication (a history statement)."""
+    if published is None:
+        return False
+    years = [int(y) for y in re.findall(r"\b(1[89]\d\d|20\d\d)\b", norm)]
+    return bool(years) and max(years) < published.year and not re.search(
+        r"\b(?:january|february|march|april|may|june|july|august|september|october|november"
+        r"|december)\s+\d", norm
+    )
+
+
+def _classify_mention(
+    sentence: str,
+    masked: str,
+    mention: Mention,
+    mentions: Sequence[Mention],
+    rules: Rules,
+) -> tuple[Status, float, bool] | None:
+    """Status, confidence and whether it came from a frame ("In X, ..."), or None."""
+    start, end = mention.start, mention.end
+    left = masked[max(0, start - _WINDOW) : end]
+    right = masked[start : end + _WINDOW]
+    if _is_name_part(sentence, mention):
+        return None
+    found = _predicate(left, right, rules, mention.place.kind)
+    if found is not None:
+        status, confidence, trigger_at = found
+        before_trigger = masked[: max(0, start - _WINDOW) + trigger_at] if trigger_at >= 0 else ""
+        return _hedge(status, confidence, masked, start, end, before_trigger, rules)
+    head = left[: -(end - start)]
+    framed = rules.frame_before.search(head) or rules.source_before.search(head)
+    if not framed and (
+        rules.modifier_after.search(right)
+        or rules.metonymy_after.search(right)
+        or rules.role_before.search(head)
+    ):
+        return None
+    if framed:
+        rest = masked[end:]
+        clause = rules.clause_verbs.search(rest)
+        if clause is None or rules.simile.search(rest[: clause.start()]):
+            return None
+        status = _clause_status(clause, rest, rules)
+        if status is None:
+            return None
+        before = masked[: end + clause.start()]
+        hedged = _hedge(status, 0.6, masked, start, end, before, rules)
+        return None if hedged is None else (hedged[0], hedged[1], True)
+    return None
+
+
+def _predicate(
+    left: str, right: str, rules: Rules, place_kind: str
+) -> tuple[Status, float, int] | None:
+    """The control predicate governing the target, with its offset in ``left`` (-1: after)."""
+    best: tuple[int, Status | None, float] | None = None
+    for kind, pattern in rules.object_verbs:
+        match = pattern.search(left)
+        if match is None:
+            continue
+        if best is not None and match.start() <= best[0]:
+            continue
+        object_text = match.group(0)
+        if _is_location_of_object(object_text, place_kind, rules):
+            best = (match.start(), None, 0.0)
+            continue
+        status = _object_status(kind, left[: match.start()], object_text, rules)
+        if status is not None:
+            best = (match.start(), status, 0.85)
+    for pattern, status_of in (
+        (rules.fallen_noun, "fallen"),
+        (rules.contested_noun, "contested"),
+    ):
+        match = pattern.search(left)
+        if match is not None and (best is None or match.start() > best[0]):
+            object_text = match.group(0)
+            status = _facility_status(status_of, object_text, rules)  # type: ignore[arg-type]
+            best = (match.start(), status, 0.8)
+    if best is not None:
+        if best[1] is None:
+            return None
+        facility = rules.possessive_facility.search(right)
+        if facility is not None and best[1] != "contested":
+            seat = rules.seat_of_power.search(right[: facility.end() + 20])
+            return ("fallen" if seat and best[1] == "fallen" else "contested"), 0.6, best[0]
+        return best[1], best[2], best[0]
+    possessive = rules.possessive_noun.search(right)
+    if possessive is not None:
+        return ("fallen" if possessive.group("fallen") else "contested"), 0.75, -1
+    for status, pattern in rules.subject_predicates:
+        if pattern.search(right):
+            return status, 0.85, -1  # type: ignore[return-value]
+    return None
+
+
+def _is_location_of_object(object_text: str, place_kind: str, rules: Rules) -> bool:
+    """Whether the target only locates the verb's object: "a city in X", "capital of X province".
+
+    A facility in the place ("the prison in X") is not such a case: it is partial
+    control of the place, decided by `_facility_status`.
+    """
+    head = object_text.rstrip(_TARGET)
+    if rules.facility.search(head):
+        return False
+    if re.search(r"[a-z]\s+(?:in|near|outside)\s+(?:the\s+)?(?:[a-z]+ern\s+)?$", head):
+        return True
+    capital_of = re.search(
+        r"\bcapital\s+(?:city\s+)?of\s+(?:the\s+)?(?:[a-z-]+\s+){0,2}(?:province\s+of\s+)?$", head
+    )
+    return bool(capital_of) and place_kind == "province"
+
+
+def _object_status(kind: str, before: str, object_text: str, rules: Rules) -> Status | None:
+    """Status given by a verb whose object is the target, after direction and facility."""
+    subject = before[-70:]
+    subject = re.split(r"[;:]|\bwhile\b|\bbut\b", subject)[-1]
+    government_subject = bool(rules.government_actor.search(subject)) and not bool(
+        rules.taliban_actor.search(subject)
+    )
+    if kind == "government":
+        verb = object_text.split()[0]
+        if re.match(r"(?:still\s+|firmly\s+)?(?:hold|held|control|defend|secur|keep|kept|remain"
+                    r"|is|are|was|were)", verb):
+            # "hold"/"control" give the place to whoever the subject is.
+            if rules.taliban_actor.search(subject) and not government_subject:
+                return "fallen"
+            if not government_subject and not re.search(r"\bstill\b", object_text):
+                return None
+        return "government"
+    if kind == "partial":
+        return "contested"
+    if kind == "retreat_from":
+        return "government" if rules.taliban_actor.search(subject) and not government_subject \
+            else "fallen"
+    if kind == "fallen":
+        loss = re.match(
+            r"(?:los|abandon|evacuat|surrender|ced|hand|gave|give|giv|turn)", object_text
+        )
+        if loss:
+            taliban_lost = bool(rules.taliban_actor.search(subject)) and not government_subject
+            return "government" if taliban_lost else "fallen"
+        if government_subject:
+            return "government"
+        return _facility_status("fallen", object_text, rules)
+    if kind == "contested":
+        return "contested"
+    return None
+
+
+def _facility_status(status: Status, object_text: str, rules: Rules) -> Status:
+    """A fall of a facility in a place: the seat of power counts, others are partial."""
+    if rules.facility.search(object_text.rstrip(_TARGET)):
+        if status == "fallen" and rules.seat_of_power.search(object_text):
+            return "fallen"
+        return "contested"
+    return status
+
+
+def _clause_status(clause: re.Match[str], rest: str, rules: Rules) -> Status | None:
+    """Status of a frame sentence ("In X, insurgents seized the governor's office")."""
+    after = rest[clause.start() : clause.end() + 60]
+    if clause.group("government"):
+        return None
+    if clause.group("retreat"):
+        return "fallen"
+    if clause.group("fallen"):
+        if rules.seat_of_power.search(after):
+            return "fallen"
+        if re.search(r"\b(?:the|a|an)\s+(?:[\w-]+\s+){0,3}?"
+                     r"(?:prison|jail|airport|base|barracks|checkpoints?|outposts?|district)",
+                     after):
+            return "contested"
+        if re.search(r"\b(?:the city|the town|the provincial capital)\b", after):
+            return "fallen"
+        return None
+    if clause.group("contested"):
+        return "contested"
+    return None
+
+
+def _hedge(
+    status: Status,
+    confidence: float,
+    masked: str,
+    start: int,
+    end: int,
+    before_trigger: str,
+    rules: Rules,
+) -> tuple[Status, float, bool] | None:
+    """Apply negation, conditions, forecasts, similes and partial control to a status."""
+    clause_start = max(
+        (m.end() for m in re.finditer(r"[;:]|\bbut\b|\bwhile\b", masked[:start])), default=0
+    )
+    head = masked[clause_start:start]
+    local = before_trigger[-45:] if before_trigger else ""
+    if rules.negation.search(local):
+        return None
+    if rules.denial.search(masked[:start]):
+        return None
+    if rules.simile.search(local):
+        return None
+    if rules.conditional.search(head[-60:]) and re.search(r"\bif\b|\bunless\b", head[-60:]):
+        status = "contested"
+    modal = rules.forecast.search(local) or re.match(
+        r"^\x01*\s+(?:could|may|might|would|will|is expected to|is likely to)\b", masked[start:]
+        .lstrip(_OTHER)
+    )
+    if modal and status != "government":
+        if rules.long_horizon.search(masked[start : start + 200]) or rules.long_horizon.search(
+            local + masked[end : end + 120]
+        ):
+            return None
+        status, confidence = "contested", min(confidence, 0.5)
+    if status == "fallen" and rules.partial.search(masked[max(0, start - 40) : start]):
+        status = "contested"
+    return status, confidence, False
+
+
+def _source(
+    masked: str, mention: Mention, next_sentence: str, status: Status, rules: Rules
+) -> str:
+    """Who vouches for a fall: "taliban" (a claim), "confirmed" or "".
+
+    A claim marker counts when it stands in the clause before the place or in the
+    rest of the sentence up to the next place ("X fell, a Taliban spokesman said");
+    a confirmation anywhere in the sentence or in the next one.
+    """
+    if status != "fallen":
+        return ""
+    clause_start = max(
+        (m.end() for m in re.finditer(r"[;:]|\bbut\b|\bwhile\b", masked[: mention.start])),
+        default=0,
+    )
+    own = masked[clause_start : mention.start] + masked[mention.end :].split(_OTHER, 1)[0]
+    following = _normalise(next_sentence)
+    confirmed = rules.confirmation.search(masked) or rules.confirmation.search(following[:200])
+    claimed = rules.taliban_source.search(own) or rules.unverified.search(own) or (
+        rules.unverified.search(following[:120])
+        and not rules.any_trigger.search(following[:120])
+    )
+    if claimed:
+        return "confirmed" if confirmed else "taliban"
+    return "confirmed" if confirmed else ""
+
+
+# --- articles -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    start: int
+    end: int
+    text: str
+    mentions: tuple[Mention, ...]  # offsets relative to the sentence
+
+
+def extract_article(
+    article: Article,
+    gazetteer: PlaceFinder,
+    *,
+    rules: Rules | None = None,
+) -> Extraction:
+    """Events, counts of fallen capitals and unknown names in one article.
+
+    Parameters
+    ----------
+    article
+        The article; its text, id, publication date, title, outlet and url are used.
+    gazetteer
+        The place matcher (`gazetteer.load_gazetteer()`).
+    rules
+        Rule tables (`load_rules`); by default the bundled ones.
+
+    Returns
+    -------
+    The extraction: events in text order, capital counts and unresolved names.
+    """
+    rules = rules or _default_rules()
+    text = article.text
+    mentions = gazetteer.find(text)
+    sentences = _relevant_sentences(text, mentions, rules)
+    problems: list[Problem] = []
+    raw: list[tuple[_Sentence, Finding, _Date | None]] = []
+    counts: list[CapitalCount] = []
+    unresolved: list[Unresolved] = []
+    narrative: dt.date | None = None
+    narratives: dict[int, dt.date | None] = {}
+    for position, sentence in enumerate(sentences):
+        narratives[sentence.start] = narrative
+        following = sentences[position + 1].text if position + 1 < len(sentences) and \
+            sentences[position + 1].start - sentence.end < 3 else ""
+        dates = _usable_dates(sentence.text, article.published, narrative)
+        for count in _counts(sentence, article, dates, rules):
+            counts.append(count)
+        if sentence.mentions:
+            findings = classify(
+                sentence.text, sentence.mentions, rules=rules, next_sentence=following,
+                published=article.published,
+            )
+            for finding in findings:
+                raw.append((sentence, finding, _date_for(finding.mention, sentence.text, dates)))
+        unresolved.extend(_unresolved(sentence, article, rules))
+        if dates and sentence.mentions:
+            narrative = dates[-1].day
+    events = _assemble(article, raw, narratives)
+    return Extraction(
+        article=article,
+        events=tuple(events),
+        counts=tuple(counts),
+        unresolved=tuple(unresolved),
+        problems=tuple(problems),
+    )
+
+
+def extract_events(
+    articles: Iterable[Article],
+    gazetteer: PlaceFinder,
+    *,
+    rules: Rules | None = None,
+) -> Iterator[Extraction]:
+    """Stream `extract_article` over a corpus, one extraction per article.
+
+    Articles are read one at a time, so memory does not grow with the corpus.
+    """
+    rules = rules or _default_rules()
+    for article in articles:
+        yield extract_article(article, gazetteer, rules=rules)
+
+
+def _relevant_sentences(text: str, mentions: Sequence[Mention], rules: Rules) -> list[_Sentence]:
+    """Sentences of the paragraphs that name a place, hold a count or a trigger.
+
+    Only those paragraphs are split (the splitter is the costly step); paragraphs
+    that link to other stories ("Read more: ...") are skipped.
+    """
+    sentences: list[_Sentence] = []
+    cursor = 0
+    for line in re.finditer(r"[^\n]+", text):
+        a, b = line.start(), line.end()
+        inside: list[Mention] = []
+        while cursor < len(mentions) and mentions[cursor].start < b:
+            if mentions[cursor].start >= a:
+                inside.append(mentions[cursor])
+            cursor += 1
+        paragraph = line.group(0)
+        if rules.link_line.match(paragraph):
+            continue
+        if not inside and "capital" not in paragraph:
+            continue
+        for s, e in _split_paragraph(text, a, b, rules):
+            own = tuple(
+                Mention(m.place, m.start - s, m.end - s, m.surface)
+                for m in inside
+                if m.start >= s and m.end <= e
+            )
+            sentences.append(_Sentence(s, e, text[s:e], own))
+    return sentences
+
+
+_ANAPHORIC = re.compile(
+    r"^(?:earlier|later) in the day$|^hours (?:earlier|later)$|^(?:earlier|later) today$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class _Date:
+    """A date expression of a sentence that can date an event."""
+
+    start: int
+    end: int
+    day: dt.date
+    weak: bool  # anaphoric ("hours earlier"): yields to the article's own date of the event
+
+
+def _usable_dates(
+    sentence: str, published: dt.date | None, narrative: dt.date | None
+) -> list[_Date]:
+    """The date expressions of a sentence that can date an event.
+
+    Dropped: unresolvable ones, those after publication or more than
+    `_MAX_AGE_DAYS` before it, and the start of a period ("since August 6").
+    """
+    usable = []
+    for found in find_dates(sentence, published, reference=narrative):
+        day = found.date
+        if day is None:
+            continue
+        if published is not None and not (
+            published - dt.timedelta(days=_MAX_AGE_DAYS) <= day <= published
+        ):
+            continue
+        if re.search(r"\bsince\s+(?:the\s+)?$", sentence[max(0, found.start - 12) : found.start],
+                     re.IGNORECASE):
+            continue
+        weak = bool(_ANAPHORIC.match(" ".join(found.text.split())))
+        usable.append(_Date(found.start, found.end, day, weak))
+    return usable
+
+
+def _date_for(mention: Mention, sentence: str, dates: Sequence[_Date]) -> _Date | None:
+    """The date a sentence gives one mention: the nearest expression, "a day after" aware.
+
+    A date inside a fronted "After/Following ...," phrase dates that phrase, not the
+    main clause, so it does not date a place named after the comma.
+    """
+    fronted = re.search(
+        r"(?:^|[:;]\s*)\W*(?:after|following)\b[^,;]*,", sentence, re.IGNORECASE
+    )
+    if fronted and mention.start >= fronted.end():
+        dates = [d for d in dates if d.start >= fronted.end()]
+    if not dates:
+        return None
+    relation = None
+    for match in re.finditer(r"\b(?:a|one|the) day (?:after|before)\b", sentence, re.IGNORECASE):
+        clause_end = re.search(r"[,;]", sentence[match.end() :])
+        limit = match.end() + (clause_end.start() if clause_end else len(sentence))
+        if match.end() <= mention.start < limit:
+            relation = match
+    if relation is not None:
+        others = [d for d in dates if not (relation.start() <= d.start < relation.end())]
+        if others:
+            shift = 1 if "after" in relation.group(0).lower() else -1
+            return replace(others[-1], day=others[-1].day - dt.timedelta(days=shift))
+    return min(dates, key=lambda d: abs(d.start - mention.start))
+
+
+def _group(status: Status) -> str:
+    """Status class used to share a date between reports of one place."""
+    return "fallen" if status in ("fallen", "claimed") else status
+
+
+def _assemble(
+    article: Article,
+    raw: Sequence[tuple[_Sentence, Finding, _Date | None]],
+    narratives: dict[int, dt.date | None],
+) -> list[Event]:
+    """Turn findings into events: confirmations, shared dates and fallbacks applied."""
+    confirmed = {
+        f.mention.place.place_id
+        for _, f, _ in raw
+        if f.status == "fallen" or f.source == "confirmed"
+    }
+    dated: dict[tuple[str, str], dt.date] = {}
+    for _, finding, found in raw:
+        if found is not None and not found.weak:
+            key = (finding.mention.place.place_id, _group(finding.status))
+            dated[key] = min(found.day, dated.get(key, found.day))
+    events: list[Event] = []
+    for sentence, finding, found in raw:
+        status = finding.status
+        confidence = finding.confidence
+        place = finding.mention.place
+        if status == "claimed" and place.place_id in confirmed:
+            status, confidence = "fallen", max(confidence, 0.7)
+        # A fall happens once: an undated or anaphorically dated report of it takes
+        # the date the article gives the same fall elsewhere.
+        shared = _group(status) == "fallen" and (found is None or found.weak)
+        day = dated.get((place.place_id, "fallen")) if shared else None
+        if day is None and found is not None:
+            day = found.day
+        if day is None:
+            day = narratives.get(sentence.start) or article.published
+        events.append(
+            Event(
+                article=article.id, place=place.name, place_id=place.place_id, kind=place.kind,
+                province_id=place.province_id, province=place.province, status=status,
+                date=day, actor=finding.actor, confidence=round(confidence, 2),
+                evidence=" ".join(sentence.text.split()), start=sentence.start,
+                end=sentence.end, lat=place.lat, lon=place.lon, title=article.title,
+                outlet=article.outlet, url=article.url,
+            )
+        )
+    return events
+
+
+# --- counts and unknown names -------------------------------------------------------------
+
+_NUMBERS = {
+    word: value
+    for value, word in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+        "fourteen fifteen sixteen seventeen eighteen nineteen twenty".split()
+    )
+}
+_ORDINALS = {
+    word: value
+    for value, word in enumerate(
+        "zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh "
+        "twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth "
+        "nineteenth twentieth".split()
+    )
+}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40}
+_FRACTIONS = {
+    "a quarter": 0.25, "a third": 1 / 3, "half": 0.5, "two-thirds": 2 / 3,
+    "three-quarters": 0.75, "a fifth": 0.2,
+}
+
+
+def _number(word: str) -> int | None:
+    """An integer written as digits or English words ("12", "twelve", "thirty-four")."""
+    word = word.lower()
+    if word.isdigit():
+        return int(word)
+    digits = re.match(r"^(\d+)(?:st|nd|rd|th)$", word)
+    if digits:
+        return int(digits.group(1))
+    if word in _NUMBERS:
+        return _NUMBERS[word]
+    if word in _ORDINALS:
+        return _ORDINALS[word]
+    parts = word.split("-")
+    if len(parts) == 2 and parts[0] in _TENS:
+        unit = _NUMBERS.get(parts[1], _ORDINALS.get(parts[1]))
+        if unit is not None:
+            return _TENS[parts[0]] + unit
+    return _TENS.get(word)
+
+
+def _counts(
+    sentence: _Sentence,
+    article: Article,
+    dates: Sequence[_Date],
+    rules: Rules,
+) -> list[CapitalCount]:
+    """Counts of fallen capitals stated by a sentence, dated by it or by publication."""
+    if "capital" not in sentence.text.lower():
+        return []
+    norm = _normalise(sentence.text)
+    day = dates[0].day if dates else article.published
+    evidence = " ".join(sentence.text.split())
+    for pattern in rules.count_patterns:
+        match = pattern.search(norm)
+        if match is None:
+            continue
+        if re.search(r"\b(?:other|more|another|further|additional)\s+\S*\s*$",
+                     norm[: match.start() + len(match.group(0).split()[0]) + 1]):
+            continue
+        groups = match.groupdict()
+        if groups.get("frac") is not None:
+            total = _number(groups["total"])
+            if total is None:
+                continue
+            frac = groups["frac"]
+            count = int(total * _FRACTIONS[frac]) if frac in _FRACTIONS else _number(frac)
+        elif groups.get("ord") is not None:
+            count, total = _number(groups["ord"]), rules.default_total
+        else:
+            count, total = _number(groups["n2"]), rules.default_total
+        if count is None or total is None or not 0 < count <= total:
+            continue
+        return [CapitalCount(article.id, day, count, total, evidence)]
+    return []
+
+
+_NOT_NAMES = frozenset(
+    "The Taliban Afghan Afghans Afghanistan Mujahideen He She They It We I A An In On At "
+    "Government President Ministry Interior Defence Defense Army Police AFP Reuters AP "
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April "
+    "May June July August September October November December US U.S. UN NATO Pentagon "
+    "State Department Islamic Emirate Washington But And As After Before When While "
+    "Earlier Later Meanwhile Officials Residents Security Forces Western Northern Southern "
+    "Eastern Central Mr Mrs Ms Dr Gen General Province City Capital Khan".split()
+)
+
+
+def _unresolved(sentence: _Sentence, article: Article, rules: Rules) -> list[Unresolved]:
+    """Capitalised names in control position that the gazetteer did not match."""
+    text = sentence.text
+    norm = _normalise(text)
+    if rules.any_trigger.search(norm) is None:
+        return []
+    covered = [(m.start, m.end) for m in sentence.mentions]
+    found: list[Unresolved] = []
+    name = r"([A-Z][a-z]+(?:[- ](?:[ei]-)?[A-Z][a-z]+){0,2})"
+    patterns = (
+        rf"\b(?:seized|captured|took|overran|overrun|entered|besieged|encircled|surrounded"
+        rf"|retook|recaptured|control of|fall of|capture of|fighting in|city of|town of"
+        rf"|district of) (?:the )?{name}",
+        rf"{name} (?:has |had |was |have )?(?:fell|fallen|fall|falls|surrendered|was captured"
+        rf"|was seized|was taken|was overrun)\b",
+    )
+    for pattern in patterns:
+        for match in re.finditer(pattern, text):
+            a, b = match.start(1), match.end(1)
+            word = match.group(1)
+            if word.split()[0] in _NOT_NAMES or any(s < b and a < e for s, e in covered):
+                continue
+            if a == 0:
+                continue
+            found.append(Unresolved(article.id, word, " ".join(text.split()),
+                                    sentence.start + a, sentence.start + b))
+    return sorted(set(found), key=lambda u: (u.start, u.name))
+
+
+# --- tables -------------------------------------------------------------------------------
+
+
+def events_frame(events: Iterable[Event]) -> pd.DataFrame:
+    """Events as a table with `records.EVENT_COLUMNS` (dates as ISO text, "" when unknown)."""
+    rows = []
+    for event in events:
+        row = {column: getattr(event, column) for column in EVENT_COLUMNS}
+        row["date"] = event.date.isoformat() if event.date else ""
+        rows.append(row)
+    return pd.DataFrame(rows, columns=EVENT_COLUMNS)
+
+
+def read_events(path: Path) -> list[Event]:
+    """Read an ``events.csv`` (for instance one corrected by hand) back into events.
+
+    Parameters
+    ----------
+    path
+        A CSV file with at least the columns of `records.EVENT_COLUMNS`.
+
+    Raises
+    ------
+    InputError
+        When the file cannot be read, a column is missing, or a row has an unknown
+        status, a bad date or a non-numeric value; the message names file and line.
+    """
+    path = Path(path)
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        msg = f"{path}: cannot read the events table: {err}"
+        raise InputError(msg) from err
+    missing = [c for c in EVENT_COLUMNS if c not in table.columns]
+    if missing:
+        msg = f"{path}: missing column(s) {', '.join(missing)}; expected {', '.join(EVENT_COLUMNS)}"
+        raise InputError(msg)
+    events = []
+    for number, row in enumerate(table.to_dict("records"), start=2):
+        events.append(_event_from_row(row, path, number))
+    return events
+
+
+def _event_from_row(row: dict[str, str], path: Path, line: int) -> Event:
+    """One events.csv row as an Event; errors name the file and line."""
+    where = f"{path}:{line}"
+    status = row["status"].strip()
+    if status not in STATUSES:
+        msg = f"{where}: status {status!r} is not one of {', '.join(STATUSES)}"
+        raise InputError(msg)
+    try:
+        day = dt.date.fromisoformat(row["date"].strip()) if row["date"].strip() else None
+    except ValueError as err:
+        msg = f"{where}: date {row['date']!r} is not YYYY-MM-DD (leave it empty when unknown)"
+        raise InputError(msg) from err
+    try:
+        numbers = {
+            "confidence": float(row["confidence"] or 0),
+            "start": int(row["start"] or 0),
+            "end": int(row["end"] or 0),
+            "lat": float(row["lat"]),
+            "lon": float(row["lon"]),
+        }
+    except ValueError as err:
+        msg = f"{where}: {err}; confidence, lat and lon must be numbers, start and end integers"
+        raise InputError(msg) from err
+    if not row["article"].strip() or not row["place"].strip():
+        msg = f"{where}: article and place must not be empty"
+        raise InputError(msg)
+    event = Event(
+        article=row["article"], place=row["place"], place_id=row["place_id"],
+        kind=row["kind"], province_id=row["province_id"], province=row["province"],
+        status=status,  # type: ignore[arg-type]
+        date=day, actor=row["actor"], confidence=numbers["confidence"],
+        evidence=row["evidence"], start=int(numbers["start"]), end=int(numbers["end"]),
+        lat=numbers["lat"], lon=numbers["lon"], title=row["title"], outlet=row["outlet"],
+        url=row["url"],
+    )
+    return replace(event)
+
+
+__all__ = [
+    "Finding",
+    "PlaceFinder",
+    "Rules",
+    "classify",
+    "events_frame",
+    "extract_article",
+    "extract_events",
+    "load_rules",
+    "read_events",
+    "split_sentences",
+]
