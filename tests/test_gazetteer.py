@@ -227,6 +227,17 @@ def test_find_reads_province_after_a_name(gazetteer: Gazetteer) -> None:
     assert mentions[0].end - mentions[0].start == len("Kandahar")
 
 
+def test_find_reads_a_list_before_provinces(gazetteer: Gazetteer) -> None:
+    text = ("Kabul sent troops to Kandahar, Herat and Ghazni provinces; "
+            "Kunduz and Balkh provinces were quiet, unlike Kunduz.")
+    mentions = gazetteer.find(text)
+    assert [(m.surface, m.place.kind) for m in mentions] == [
+        ("Kabul", "capital"), ("Kandahar", "province"), ("Herat", "province"),
+        ("Ghazni", "province"), ("Kunduz", "province"), ("Balkh", "province"),
+        ("Kunduz", "capital"),
+    ]
+
+
 def test_find_reads_province_of(gazetteer: Gazetteer) -> None:
     mentions = gazetteer.find("Officials in the province of Ghazni denied it; Ghazni city held.")
     assert [(m.surface, m.place.kind) for m in mentions] == [

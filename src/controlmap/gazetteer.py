@@ -18,9 +18,10 @@ Matching rules, for both functions:
   the city (province AF-KAB), "Balkh" is the province (its capital is
   Mazar-i-Sharif, not the town of Balkh).
 - A province name followed by "province" ("Kandahar province", "Helmand
-  provinces") or preceded by "province of" means the province itself: the
-  mention's place is then the province entry (its offsets still cover only the
-  name as written).
+  provinces") or preceded by "province of" means the province itself, and so
+  do the names listed before a plural ("Kandahar, Helmand and Herat
+  provinces"): the mention's place is then the province entry (its offsets
+  still cover only the name as written).
 - `Gazetteer.find` keeps only whole-word matches, prefers the longest match at
   each place in the text ("Mazar-i-Sharif", not "Mazar"), never returns
   overlapping mentions, and skips matches written all in lower case (proper
@@ -56,8 +57,9 @@ ALIAS_SEPARATOR = "|"
 _SEPARATORS = "-‐‑‒–—―_'`´‘’‚‛′ʹʻʼʽʾʿˈ\"“”„\t\n\r\f\v\u00a0\u2009\u200a\u202f"
 _EXTRA_LETTERS = {"ı": "i", "ł": "l", "đ": "d", "ð": "d", "þ": "t", "ø": "o", "æ": "a", "œ": "o"}
 _NEEDS_FOLDING = re.compile(r"[^\x00-\x7f]|[-_'`\"\t\n\r\f\v]")
-_PROVINCE_AFTER = re.compile(r" +provinces?\b")
-_PROVINCE_BEFORE = re.compile(r"\bprovince of +$")
+# Starts with a literal so that the regex engine skips ahead at C speed.
+_PROVINCE_WORD = re.compile(r"province(s?)(?![a-z0-9])( +of +)?")
+_LIST_GAP = re.compile(r" *(?:, *(?:and +|or +)?| +(?:and|or) +)")
 
 
 @functools.lru_cache(maxsize=1)
@@ -128,7 +130,7 @@ def name_key(name: str) -> str:
     return " ".join(fold(bare).split())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Entry:
     """What the automaton stores for one key."""
 
@@ -249,34 +251,67 @@ class Gazetteer:
         size = len(folded)
         hits: list[tuple[int, int, _Entry]] = []
         for last, entry in self._automaton.iter(folded):
-            start = last - entry.length + 1
-            end = last + 1
-            if start > 0 and folded[start - 1].isalnum():
-                continue
-            if end < size and folded[end].isalnum():
-                continue
-            hits.append((start, -entry.length, entry))
+            length = entry.length
+            start = last - length + 1
+            if (start == 0 or not folded[start - 1].isalnum()) and (
+                last + 1 == size or not folded[last + 1].isalnum()
+            ):
+                hits.append((start, -length, entry))
         if not hits:
             return []
-        hits.sort(key=lambda hit: (hit[0], hit[1]))
-        mentions: list[Mention] = []
+        hits.sort()  # by start, longest first; no two hits share both (keys are unique)
+        chosen: list[tuple[int, int, _Entry]] = []
         covered = 0
         for start, negative_length, entry in hits:
             end = start - negative_length
-            if start < covered:
-                continue
-            surface = text[start:end]
-            if surface.islower():
-                continue
-            covered = end
+            if start >= covered and not text[start:end].islower():
+                chosen.append((start, end, entry))
+                covered = end
+        after, before = _province_words(folded)
+        # Walk leftwards so that "Kandahar, Helmand and Herat provinces" makes all three provinces.
+        mentions: list[Mention] = []
+        in_list = False
+        for index in range(len(chosen) - 1, -1, -1):
+            start, end, entry = chosen[index]
             place_id = entry.place_id
-            if entry.province_id is not None and (
-                _PROVINCE_AFTER.match(folded, end)
-                or _PROVINCE_BEFORE.search(folded, max(0, start - 16), start)
-            ):
+            if entry.province_id is None:
+                in_list = False
+            elif end in after:
+                in_list = after[end]
                 place_id = entry.province_id
-            mentions.append(Mention(self._by_id[place_id], start, end, surface))
+            elif in_list and _LIST_GAP.fullmatch(folded, end, chosen[index + 1][0]) is not None:
+                place_id = entry.province_id
+            else:
+                in_list = False
+                if start in before:
+                    place_id = entry.province_id
+            mentions.append(Mention(self._by_id[place_id], start, end, text[start:end]))
+        mentions.reverse()
         return mentions
+
+def _province_words(folded: str) -> tuple[dict[int, bool], set[int]]:
+    """Where the word "province" stands next to a possible name in folded text.
+
+    Returns
+    -------
+    ``(after, before)``: ``after`` maps each offset followed by spaces and
+    "province" or "provinces" to whether the word is plural; ``before`` holds
+    the offsets just after "province of ".
+    """
+    after: dict[int, bool] = {}
+    before: set[int] = set()
+    for match in _PROVINCE_WORD.finditer(folded):
+        start = match.start()
+        if start > 0 and folded[start - 1].isalnum():
+            continue
+        name_end = start
+        while name_end > 0 and folded[name_end - 1] == " ":
+            name_end -= 1
+        if name_end < start:
+            after[name_end] = bool(match.group(1))
+        if match.group(2):
+            before.add(match.end())
+    return after, before
 
 
 def _kind_rank(kind: str) -> int:
