@@ -129,6 +129,7 @@ def test_missing_source_raises_input_error(tmp_path: Path) -> None:
 def test_unsupported_files_are_reported_and_outputs_skipped(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text(REPORT.format(place="Alfa"), encoding="utf-8")
     (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.4")
+    (tmp_path / "gold.csv").write_text("article,place\n", encoding="utf-8")  # data, not news
     (tmp_path / ".hidden.txt").write_text("not an article", encoding="utf-8")
     out = tmp_path / "build"
     out.mkdir()

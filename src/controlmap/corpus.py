@@ -62,6 +62,9 @@ HTML_SUFFIXES = (".html", ".htm")
 JSONL_SUFFIXES = (".jsonl",)
 SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + JSONL_SUFFIXES
 SIDECAR_FIELDS = ("published", "url", "outlet", "title")
+# Tables, data and images often sit beside articles (gold annotations, maps):
+# clearly not articles, so skipped with a log line rather than a problem.
+DATA_SUFFIXES = (".csv", ".tsv", ".json", ".geojson", ".png", ".gif", ".jpg", ".jpeg", ".svg")
 
 # Columns that mark a CSV as a table controlmap wrote, not a sidecar.
 _OUTPUT_COLUMNS = {"published_source", "events"}
@@ -232,6 +235,9 @@ def _discover(sources: list[Path], root: Path, problems: list[Problem]) -> list[
             if any(part.startswith(".") for part in relative.parts) or not path.is_file():
                 continue
             if path.name == SIDECAR or _in_output_folder(path, source):
+                continue
+            if path.suffix.lower() in DATA_SUFFIXES:
+                logger.info("%s is a data file, not an article; skipped", path)
                 continue
             if path.suffix.lower() not in SUFFIXES:
                 problems.append(Problem(
@@ -553,6 +559,7 @@ def _apply_sidecar(
 def _anchor(entries: list[_Entry]) -> list[_Entry]:
     """Settle dates the text alone could not, from the dates of the other articles."""
     trusted = [e for e in entries if e.published is not None and e.basis != "page"]
+    idf = _idf([e.names for e in entries])
     corpus_dates = [e.published for e in trusted if e.published is not None]
     result = []
     for entry in entries:
@@ -565,14 +572,13 @@ def _anchor(entries: list[_Entry]) -> list[_Entry]:
                     f"{dates.CLUSTER_DAYS} days from every other article's date",
                     basis="none")
         if entry.published is None and entry.clues.temporal and trusted:
-            entry = _anchor_one(entry, trusted)
+            entry = _anchor_one(entry, trusted, idf)
         result.append(entry)
     return result
 
 
-def _anchor_one(entry: _Entry, dated: list[_Entry]) -> _Entry:
+def _anchor_one(entry: _Entry, dated: list[_Entry], idf: dict[str, float]) -> _Entry:
     """Date ``entry`` from the dated article sharing the most (and rarest) names with it."""
-    idf = _idf([e.names for e in dated] + [entry.names])
     scored = [
         (sum(idf[name] for name in entry.names & other.names), other.published)
         for other in dated
