@@ -169,6 +169,10 @@ def test_load_regions_errors_name_file_and_field(tmp_path: Path) -> None:
     garbage.write_text("{not json", encoding="utf-8")
     with pytest.raises(InputError, match=r"garbage\.geojson"):
         load_regions(garbage)
+    table = tmp_path / "table.csv"
+    table.write_text("id,name\nA,a\n", encoding="utf-8")
+    with pytest.raises(InputError, match="has no geometries"):
+        load_regions(table)
     with pytest.raises(InputError, match="no field 'shapeID'"):
         load_regions(data_path("provinces.geojson"), id_field="shapeID")
     points = tmp_path / "points.geojson"

@@ -207,9 +207,12 @@ def load_regions(
         raise error(msg)
     try:
         layer = gpd.read_file(source)
-    except Exception as err:  # pyogrio raises several unrelated types for unreadable files
+    except (RuntimeError, OSError, ValueError) as err:  # pyogrio's errors are RuntimeErrors
         msg = f"region file {source} cannot be read as a vector layer: {err}"
         raise error(msg) from err
+    if not isinstance(layer, gpd.GeoDataFrame):
+        msg = f"region file {source} has no geometries; pass a polygon layer (GeoJSON, GPKG, SHP)"
+        raise error(msg)
     for field in (id_field, name_field):
         if field not in layer.columns:
             fields = ", ".join(str(c) for c in layer.columns if c != "geometry")
