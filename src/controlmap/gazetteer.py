@@ -64,7 +64,7 @@ _LIST_GAP = re.compile(r" *(?:, *(?:and +|or +)?| +(?:and|or) +)")
 
 @functools.lru_cache(maxsize=1)
 def _fold_table() -> dict[int, str]:
-    """One-character replacements for Latin letters, combining marks and separators."""
+    """One-character replacements: upper case and accented Latin letters, and separators."""
     table: dict[int, str] = {}
     ranges = (range(0x80, 0x250), range(0x1E00, 0x1F00))
     for codepoint in (cp for block in ranges for cp in block):
