@@ -824,6 +824,8 @@ class _Sentence:
     end: int
     text: str
     mentions: tuple[Mention, ...]  # offsets relative to the sentence
+    paragraph: int  # offset of its paragraph in the article
+    carried: dt.date | None  # last date of the previous paragraph
 
 
 def extract_article(
@@ -850,18 +852,22 @@ def extract_article(
     rules = rules or _default_rules()
     text = article.text
     mentions = gazetteer.find(text)
-    sentences = _relevant_sentences(text, mentions, rules)
+    sentences = _relevant_sentences(text, mentions, rules, article.published)
     problems: list[Problem] = []
-    raw: list[tuple[_Sentence, Finding, _Date | None]] = []
+    raw: list[tuple[int, Finding, _Date | None, dt.date | None]] = []
     counts: list[CapitalCount] = []
     unresolved: list[Unresolved] = []
-    narrative: dt.date | None = None
-    narratives: dict[int, dt.date | None] = {}
+    earlier: dt.date | None = None  # last date of the earlier sentences of this paragraph
+    story: dt.date | None = None  # last date of the article so far ("hours earlier" counts back)
+    established: list[dt.date | None] = []  # last date each sentence sets for what follows
+    paragraph = -1
     for position, sentence in enumerate(sentences):
-        narratives[sentence.start] = narrative
+        if sentence.paragraph != paragraph:
+            paragraph, earlier = sentence.paragraph, None
+            story = sentence.carried or story
         following = sentences[position + 1].text if position + 1 < len(sentences) and \
             sentences[position + 1].start - sentence.end < 3 else ""
-        dates = _usable_dates(sentence.text, article.published, narrative)
+        dates = _usable_dates(sentence.text, article.published, story)
         for count in _counts(sentence, article, dates, rules):
             counts.append(count)
         if sentence.mentions:
@@ -870,11 +876,14 @@ def extract_article(
                 published=article.published,
             )
             for finding in findings:
-                raw.append((sentence, finding, _date_for(finding.mention, sentence.text, dates)))
+                found = _date_for(finding.mention, sentence.text, dates)
+                raw.append((position, finding, found, earlier))
         unresolved.extend(_unresolved(sentence, article, rules))
-        if dates and sentence.mentions:
-            narrative = dates[-1].day
-    events = _assemble(article, raw, narratives)
+        sets = _narrative_dates(sentence.text, dates)
+        established.append(sets[-1].day if sets else None)
+        if sets:
+            earlier = story = sets[-1].day
+    events = _assemble(article, raw, sentences, established)
     return Extraction(
         article=article,
         events=tuple(events),
@@ -899,16 +908,22 @@ def extract_events(
         yield extract_article(article, gazetteer, rules=rules)
 
 
-def _relevant_sentences(text: str, mentions: Sequence[Mention], rules: Rules) -> list[_Sentence]:
-    """Sentences of the paragraphs that name a place, hold a count or a trigger.
+def _relevant_sentences(
+    text: str, mentions: Sequence[Mention], rules: Rules, published: dt.date | None
+) -> list[_Sentence]:
+    """Sentences of the paragraphs that name a place or mention capitals.
 
     Only those paragraphs are split (the splitter is the costly step); paragraphs
-    that link to other stories ("Read more: ...") are skipped.
+    that link to other stories ("Read more: ...") are skipped. Each sentence
+    carries the last date of the paragraph before its own, which continues the
+    narrative when its own paragraph has given no date yet.
     """
     sentences: list[_Sentence] = []
     cursor = 0
+    previous = ""
     for line in re.finditer(r"[^\n]+", text):
         a, b = line.start(), line.end()
+        before, previous = previous, line.group(0) if line.group(0).strip() else previous
         inside: list[Mention] = []
         while cursor < len(mentions) and mentions[cursor].start < b:
             if mentions[cursor].start >= a:
@@ -919,13 +934,15 @@ def _relevant_sentences(text: str, mentions: Sequence[Mention], rules: Rules) ->
             continue
         if not inside and "capital" not in paragraph:
             continue
+        carried_dates = _narrative_dates(before, _usable_dates(before, published, None))
+        carried = carried_dates[-1].day if carried_dates else None
         for s, e in _split_paragraph(text, a, b, rules):
             own = tuple(
                 Mention(m.place, m.start - s, m.end - s, m.surface)
                 for m in inside
                 if m.start >= s and m.end <= e
             )
-            sentences.append(_Sentence(s, e, text[s:e], own))
+            sentences.append(_Sentence(s, e, text[s:e], own, a, carried))
     return sentences
 
 
@@ -970,15 +987,24 @@ def _usable_dates(
     return usable
 
 
+_FRONTED = re.compile(r"(?:^|[:;]\s*)\W*(?:after|following)\b[^,;]*,", re.IGNORECASE)
+
+
+def _narrative_dates(text: str, dates: Sequence[_Date]) -> list[_Date]:
+    """The dates that set the day of what follows: not those of a fronted "After ...," phrase."""
+    fronted = _FRONTED.search(text)
+    if fronted is None:
+        return list(dates)
+    return [d for d in dates if not fronted.start() <= d.start < fronted.end()]
+
+
 def _date_for(mention: Mention, sentence: str, dates: Sequence[_Date]) -> _Date | None:
     """The date a sentence gives one mention: the nearest expression, "a day after" aware.
 
     A date inside a fronted "After/Following ...," phrase dates that phrase, not the
     main clause, so it does not date a place named after the comma.
     """
-    fronted = re.search(
-        r"(?:^|[:;]\s*)\W*(?:after|following)\b[^,;]*,", sentence, re.IGNORECASE
-    )
+    fronted = _FRONTED.search(sentence)
     if fronted and mention.start >= fronted.end():
         dates = [d for d in dates if d.start >= fronted.end()]
     if not dates:
@@ -1004,22 +1030,30 @@ def _group(status: Status) -> str:
 
 def _assemble(
     article: Article,
-    raw: Sequence[tuple[_Sentence, Finding, _Date | None]],
-    narratives: dict[int, dt.date | None],
+    raw: Sequence[tuple[int, Finding, _Date | None, dt.date | None]],
+    sentences: Sequence[_Sentence],
+    established: Sequence[dt.date | None],
 ) -> list[Event]:
-    """Turn findings into events: confirmations, shared dates and fallbacks applied."""
+    """Turn findings into events: confirmations, shared dates and fallbacks applied.
+
+    ``raw`` holds (sentence position, finding, its own date, the last date of the
+    earlier sentences of its paragraph); ``established`` the date each sentence sets.
+    """
     confirmed = {
         f.mention.place.place_id
-        for _, f, _ in raw
+        for _, f, _, _ in raw
         if f.status == "fallen" or f.source == "confirmed"
     }
-    dated: dict[tuple[str, str], dt.date] = {}
-    for _, finding, found in raw:
-        if found is not None and not found.weak:
-            key = (finding.mention.place.place_id, _group(finding.status))
-            dated[key] = min(found.day, dated.get(key, found.day))
+    strong: dict[str, dt.date] = {}
+    weak: dict[str, dt.date] = {}
+    for _, finding, found, _ in raw:
+        if found is not None and _group(finding.status) == "fallen":
+            into = weak if found.weak else strong
+            place_id = finding.mention.place.place_id
+            into[place_id] = min(found.day, into.get(place_id, found.day))
     events: list[Event] = []
-    for sentence, finding, found in raw:
+    for position, finding, found, earlier in raw:
+        sentence = sentences[position]
         status = finding.status
         confidence = finding.confidence
         place = finding.mention.place
@@ -1027,12 +1061,15 @@ def _assemble(
             status, confidence = "fallen", max(confidence, 0.7)
         # A fall happens once: an undated or anaphorically dated report of it takes
         # the date the article gives the same fall elsewhere.
-        shared = _group(status) == "fallen" and (found is None or found.weak)
-        day = dated.get((place.place_id, "fallen")) if shared else None
+        day = None
+        if _group(status) == "fallen" and (found is None or found.weak):
+            day = strong.get(place.place_id) or weak.get(place.place_id)
         if day is None and found is not None:
             day = found.day
         if day is None:
-            day = narratives.get(sentence.start) or article.published
+            day = earlier or _later_in_paragraph(position, sentences, established)
+        if day is None:
+            day = sentence.carried or article.published
         events.append(
             Event(
                 article=article.id, place=place.name, place_id=place.place_id, kind=place.kind,
@@ -1044,6 +1081,28 @@ def _assemble(
             )
         )
     return events
+
+
+_PAST_PERFECT = re.compile(r"\bhad\s+(?:\w+\s+)?(?:been|\w+ed|\w+en)\b", re.IGNORECASE)
+
+
+def _later_in_paragraph(
+    position: int, sentences: Sequence[_Sentence], established: Sequence[dt.date | None]
+) -> dt.date | None:
+    """The first date given by a later sentence of the same paragraph, for background.
+
+    Background told in the past perfect before its date ("X had been under attack
+    for weeks. On Thursday, fighters broke through.") belongs to the paragraph's day.
+    """
+    if not _PAST_PERFECT.search(sentences[position].text):
+        return None
+    paragraph = sentences[position].paragraph
+    for later in range(position + 1, len(sentences)):
+        if sentences[later].paragraph != paragraph:
+            break
+        if established[later] is not None:
+            return established[later]
+    return None
 
 
 # --- counts and unknown names -------------------------------------------------------------
