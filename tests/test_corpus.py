@@ -357,3 +357,43 @@ def test_seed_articles_get_their_publication_dates() -> None:
     assert corpus.problems == []
     titles = {a.id: a.title for a in corpus}
     assert titles["003_e4289cc71e153fd7.txt"].startswith("Taliban capture")
+
+
+def test_nested_sidecar_applies_to_its_folder_and_names_jsonl_lines(tmp_path: Path) -> None:
+    (tmp_path / "wire").mkdir()
+    (tmp_path / "wire" / "feed.jsonl").write_text(
+        json.dumps({"text": "Rebels took Alfa on Friday."}) + "\n"
+        + json.dumps({"text": "Rebels took Beta on Saturday."}) + "\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "wire" / "articles.csv").write_text(
+        "file,published,outlet\nfeed.jsonl#2,2021-08-14,Wire\n", encoding="utf-8"
+    )
+    articles = {a.id: a for a in load_corpus(tmp_path)}
+    second = articles["wire/feed.jsonl#2"]
+    assert (second.published, second.published_source, second.outlet) == (
+        D(2021, 8, 14), "sidecar", "Wire"
+    )
+    # The other line is anchored to the only dated article: Friday before it.
+    assert articles["wire/feed.jsonl#1"].published == D(2021, 8, 13)
+
+
+def test_file_gone_before_iteration_is_reported(tmp_path: Path) -> None:
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text(REPORT.format(place=name), encoding="utf-8")
+    corpus = load_corpus(tmp_path)
+    (tmp_path / "a.txt").unlink()
+    assert _ids(corpus) == ["b.txt"]
+    assert [p.file for p in corpus.problems] == ["a.txt"]
+    assert "could not read again" in corpus.problems[0].message
+    assert len(corpus) == 2 and corpus.ids == ("a.txt", "b.txt")
+
+
+def test_html_metadata_date_is_used_when_the_text_has_only_weekdays(tmp_path: Path) -> None:
+    page = HTML.replace(
+        "<title>", '<meta property="article:published_time" content="2021-08-10T08:00:00Z">'
+        "<title>"
+    ).replace("on Monday, August 9, 2021,", "on Monday")
+    (tmp_path / "page.html").write_text(page, encoding="utf-8")
+    (article,) = load_corpus(tmp_path)
+    assert (article.published, article.published_source) == (D(2021, 8, 10), "text")

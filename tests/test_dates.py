@@ -82,6 +82,10 @@ CASES = [
     ("Aid arrived on Sept. 3 by air.", D(2021, 9, 10), "Sept. 3", D(2021, 9, 3), "explicit"),
     ("The fort was stormed on the 9th of August.", D(2021, 8, 13), "9th of August",
      D(2021, 8, 9), "explicit"),
+    ("Reinforcements came on Sunday 4 July 2021.", D(2021, 7, 6), "Sunday 4 July 2021",
+     D(2021, 7, 4), "explicit"),
+    ("Rebels reached the coast on Jul. 3.", D(2021, 7, 6), "Jul. 3", D(2021, 7, 3),
+     "explicit"),
     ("The district surrendered on December 30.", D(2022, 1, 2), "December 30",
      D(2021, 12, 30), "explicit"),  # year-less across a year boundary: last year
     ("The truce starts on January 3.", D(2021, 12, 30), "January 3", D(2022, 1, 3),
@@ -262,3 +266,17 @@ def test_seed_text_dates_and_the_rejected_2024_header() -> None:
     published, reason = infer_published((SEEDS / "003_e4289cc71e153fd7.txt").read_text())
     assert published != D(2024, 4, 19)
     assert "rejected page date 2024-04-19" in reason
+
+
+def test_clues_separate_events_page_dates_and_future() -> None:
+    text = (
+        "Sunday 4 July 2021\n"
+        "Herat fell on July 2, 2021.\n"
+        "Rebels have advanced since June 20. Talks will resume on Friday.\n"
+        "The ceasefire will end on July 30, 2021. The commander left on Thursday."
+    )
+    clues = dates.collect_clues(text)
+    kinds = sorted((c.kind, c.month, c.day) for c in clues.dates)
+    assert kinds == [("event", 7, 2), ("page", 7, 4), ("since", 6, 20)]
+    assert clues.weekdays == frozenset({3})  # Thursday; the future Friday is not a clue
+    assert infer_published(text)[0] == D(2021, 7, 4)  # the header agrees with the events

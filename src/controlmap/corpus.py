@@ -3,8 +3,11 @@
 A corpus is a folder (searched recursively) or a list of files: ``.txt``,
 ``.md``, ``.html``/``.htm`` (main text extracted by trafilatura, so navigation,
 adverts and comment boxes are dropped) and ``.jsonl`` (one article per line).
-An optional ``articles.csv`` sidecar in the folder gives ``published``,
-``url``, ``outlet`` or ``title`` per ``file``. Encodings are detected with
+An optional ``articles.csv`` sidecar in a folder gives ``published``,
+``url``, ``outlet`` or ``title`` per ``file`` (relative to that folder; a
+JSONL line is ``feed.jsonl#3``). Data files beside the articles (CSV, JSON,
+images) and folders controlmap wrote its outputs to are skipped; any other
+unknown file type is reported. Encodings are detected with
 charset-normalizer; a low-confidence guess is noted on the article. Anything
 that cannot be read (empty, binary, malformed line or sidecar row) becomes a
 `Problem` naming the file, and the rest of the corpus is still read.
@@ -147,9 +150,15 @@ class Corpus:
         wanted = {e.line: e for e in group}
         for number, raw in _jsonl_lines(path):
             entry = wanted.get(number)
-            if entry is not None:
-                record = json.loads(raw)
-                yield _article(entry, _normalise_newlines(record["text"]))
+            if entry is None:
+                continue
+            try:
+                text = json.loads(raw)["text"]
+            except (json.JSONDecodeError, KeyError, TypeError) as err:
+                self._report(Problem(entry.id.split("#")[0],
+                                     f"line changed since loading ({err}), skipped", number))
+                continue
+            yield _article(entry, _normalise_newlines(text))
 
     def _report(self, problem: Problem) -> None:
         if problem not in self.problems:
@@ -188,13 +197,13 @@ def load_corpus(source: Path | Sequence[Path]) -> Corpus:
             raise InputError(f"Corpus path {str(s)!r} does not exist.")
     root = _root_of(sources)
     problems: list[Problem] = []
-    files = _discover(sources, root, problems)
+    files, sidecars = _discover(sources, root, problems)
     entries: list[_Entry] = []
     for path in files:
         entries.extend(_first_pass(path, _id_of(path, root), problems))
     sidecar_rows: dict[str, dict[str, str]] = {}
-    for folder in sorted({s.resolve() for s in sources if s.is_dir()}):
-        sidecar_rows |= _read_sidecar(folder / SIDECAR, folder, root, problems)
+    for sidecar in sidecars:  # outer folders first, so a nested sidecar has the last word
+        sidecar_rows |= _read_sidecar(sidecar, sidecar.parent, root, problems)
     entries = _apply_sidecar(entries, sidecar_rows, problems)
     entries = _anchor(entries)
     for problem in problems:
@@ -224,8 +233,12 @@ def _id_of(path: Path, root: Path) -> str:
     return path.resolve().relative_to(root).as_posix()
 
 
-def _discover(sources: list[Path], root: Path, problems: list[Problem]) -> list[Path]:
+def _discover(
+    sources: list[Path], root: Path, problems: list[Problem]
+) -> tuple[list[Path], list[Path]]:
+    """Article files sorted by id, and the sidecars found in the source folders."""
     files: set[Path] = set()
+    sidecars: set[Path] = set()
     for source in sources:
         if source.is_file():
             files.add(source.resolve())
@@ -234,7 +247,10 @@ def _discover(sources: list[Path], root: Path, problems: list[Problem]) -> list[
             relative = path.relative_to(source)
             if any(part.startswith(".") for part in relative.parts) or not path.is_file():
                 continue
-            if path.name == SIDECAR or _in_output_folder(path, source):
+            if _in_output_folder(path, source):
+                continue
+            if path.name == SIDECAR:
+                sidecars.add(path.resolve())
                 continue
             if path.suffix.lower() in DATA_SUFFIXES:
                 logger.info("%s is a data file, not an article; skipped", path)
@@ -247,7 +263,8 @@ def _discover(sources: list[Path], root: Path, problems: list[Problem]) -> list[
                 ))
                 continue
             files.add(path.resolve())
-    return sorted(files, key=lambda p: _id_of(p, root))
+    by_depth = sorted(sidecars, key=lambda p: (len(p.parts), p))
+    return sorted(files, key=lambda p: _id_of(p, root)), by_depth
 
 
 def _in_output_folder(path: Path, source: Path) -> bool:

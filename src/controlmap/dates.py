@@ -120,15 +120,10 @@ _WEEKDAY_NAMES = tuple(calendar.day_name[d] for d in range(7))
 
 
 def _month_alternatives() -> str:
-    names = []
-    for m in range(1, 13):
-        full, abbr = calendar.month_name[m], calendar.month_abbr[m]
-        names.append(full)
-        names.append(abbr + r"\.?")
-        if m == 9:
-            names.append(r"Sept\.?")  # the AP abbreviation
-    # Longest first so "September" wins over "Sep".
-    return "(?:" + "|".join(sorted(names, key=len, reverse=True)) + ")"
+    full = [calendar.month_name[m] for m in range(1, 13)]
+    short = [calendar.month_abbr[m] + r"\.?" for m in range(1, 13)] + [r"Sept\.?"]
+    # Full names first, and never followed by a letter, so "July" is not read as "Jul".
+    return "(?:" + "|".join(full + short) + r")(?![A-Za-z])"
 
 
 _MONTH = r"\b" + _month_alternatives()
@@ -524,15 +519,16 @@ def collect_clues(text: str, *, page_dates: Iterable[dt.date] = ()) -> DateClues
         clue = _clue_for(text, match)
         if clue is not None:
             found.append(clue)
-            if clue.weekday is not None:
+            if clue.weekday is not None and clue.kind != "page":
                 weekdays.add(clue.weekday)
     # Count each page date once, and not at all when the text ties it to an event.
     tied = {(c.year, c.month, c.day) for c in found if c.kind != "page"}
-    pages = dict.fromkeys(
-        c for c in found + _page_clues(text)
+    pages = {
+        (c.year, c.month, c.day): DateClue("page", c.month, c.day, c.year)
+        for c in found + _page_clues(text)
         if c.kind == "page" and (c.year, c.month, c.day) not in tied
-    )
-    found = [c for c in found if c.kind != "page"] + list(pages)
+    }
+    found = [c for c in found if c.kind != "page"] + list(pages.values())
     return DateClues(tuple(found), frozenset(weekdays), relative)
 
 
