@@ -172,6 +172,7 @@ def _page(timeline: Timeline, *, title: str, tiles: bool) -> str:
         tiles=None,
         zoom_control="topright",
         zoom_snap=0.25,
+        keyboard=False,  # arrow keys step through days instead of panning
     )
     fmap._id = _MAP_ID
     fmap.default_js = []  # no CDN links: Leaflet is inlined by _ControlMap
@@ -228,7 +229,8 @@ def _map_data(timeline: Timeline, title: str) -> dict[str, Any]:
             "features": [
                 {
                     "type": "Feature",
-                    "properties": {"id": region_id, "name": _text(name)},
+                    "properties": {"id": region_id, "name": _text(name),
+                                   "point": _inside(geometry)},
                     "geometry": _geometry(geometry, region_id),
                 }
                 for region_id, name, geometry in zip(
@@ -314,6 +316,12 @@ def _geometry(geometry: Any, region_id: str) -> dict[str, Any]:
     if len(shapes) == 1:
         return {"type": "Polygon", "coordinates": shapes[0]}
     return {"type": "MultiPolygon", "coordinates": shapes}
+
+
+def _inside(geometry: Any) -> list[float]:
+    """A point surely inside the region (lon, lat), for tests and future labels."""
+    point = geometry.representative_point()
+    return [round(point.x, _DECIMALS), round(point.y, _DECIMALS)]
 
 
 def _rings(polygon: Any) -> list[list[list[float]]]:

@@ -2,7 +2,7 @@
  * controlmap: the day-by-day control map in the browser.
  *
  * controlmapStart(map, data) draws the regions of `data` (written by
- * render.py) on a Leaflet map and adds the date card, the legend and the time
+ * render.py) on a Leaflet map and adds the date panel, the legend and the time
  * control. Every text that comes from articles or from the regions layer is
  * put into the page with textContent, never as HTML; links are made only for
  * http(s) URLs. The returned object is window.controlmap (setDay, step, ...),
@@ -207,9 +207,8 @@
     addPatterns(map, styles);
 
     function fit() {
-      map.fitBounds(geo.getBounds(), { padding: [12, 12] });
+      map.fitBounds(geo.getBounds(), { padding: [12, 12], animate: false });
     }
-    fit();
 
     function tooltipFor(r) {
       var node = el("div");
@@ -242,6 +241,7 @@
       var source = el("div", "cm-ev-source");
       source.appendChild(el("span", "cm-ev-title", event.title || event.article));
       if (event.outlet) {
+        source.appendChild(document.createTextNode(" \u2014 "));
         source.appendChild(el("span", "cm-ev-outlet", event.outlet));
       }
       item.appendChild(source);
@@ -303,24 +303,17 @@
 
     function openPopup(r, latlng) {
       popupRegion = r;
+      popup.options.maxHeight = Math.max(140, Math.min(320, map.getSize().y - 90));
       popup.setLatLng(latlng || layers[r].getBounds().getCenter())
         .setContent(popupContent(r)).openOn(map);
     }
     map.on("popupclose", function () { popupRegion = -1; });
 
-    // --- date card and legend ------------------------------------------------
-    var card = el("div", "cm-card");
-    card.appendChild(el("div", "cm-title", data.title));
-    var dateLine = el("div", "cm-date");
-    dateLine.id = "cm-date";
-    dateLine.setAttribute("aria-live", "polite");
-    card.appendChild(dateLine);
-    var countsLine = el("div", "cm-counts");
-    countsLine.id = "cm-counts";
-    card.appendChild(countsLine);
-    var coverageLine = el("div", "cm-coverage");
-    coverageLine.id = "cm-coverage";
-    card.appendChild(coverageLine);
+    // --- date panel and legend ----------------------------------------------
+    var dateLine = document.getElementById("cm-date");
+    var countsLine = document.getElementById("cm-counts");
+    var coverageLine = document.getElementById("cm-coverage");
+    document.getElementById("cm-title").textContent = data.title;
 
     var legend = el("details", "cm-legend");
     legend.open = window.innerWidth >= 560 && window.innerHeight >= 420;
@@ -349,7 +342,6 @@
       L.DomEvent.disableClickPropagation(node);
       L.DomEvent.disableScrollPropagation(node);
     }
-    overlay(card, "topleft");
     overlay(legend, "bottomright");
 
     function showCounts() {
@@ -362,7 +354,7 @@
       countsLine.textContent = "";
       data.order.forEach(function (state, k) {
         if (k > 0) {
-          countsLine.appendChild(el("span", "cm-sep", "\u00b7"));
+          countsLine.appendChild(el("span", "cm-sep", " \u00b7 "));
         }
         var item = el("span", "cm-count");
         item.setAttribute("data-state", state);
@@ -382,7 +374,7 @@
     }
 
     // --- time control -----------------------------------------------------
-    var bar = document.getElementById("cm-bar");
+    var bar = document.getElementById("cm-controls");
     var slider = document.getElementById("cm-slider");
     var playButton = document.getElementById("cm-play");
     slider.max = String(days.length - 1);
@@ -476,9 +468,11 @@
     });
     document.addEventListener("keydown", function (e) {
       var tag = e.target && e.target.tagName;
-      // Buttons and the slider handle their own keys.
-      if (e.altKey || e.ctrlKey || e.metaKey || tag === "INPUT" || tag === "BUTTON" ||
-          tag === "TEXTAREA" || tag === "SELECT" || tag === "SUMMARY") {
+      var activates = e.key === " " || e.key === "Enter";
+      // The slider handles its own arrows; buttons and the legend their own Space/Enter.
+      if (e.altKey || e.ctrlKey || e.metaKey || tag === "INPUT" || tag === "TEXTAREA" ||
+          tag === "SELECT" || (activates && (tag === "BUTTON" || tag === "SUMMARY" ||
+          tag === "A"))) {
         return;
       }
       if (e.key === "ArrowLeft") {
@@ -539,6 +533,18 @@
         for (var r = 0; r < nRegions; r += 1) {
           if (features[r].properties.id === regionId) {
             return stateAt(current, r);
+          }
+        }
+        return null;
+      },
+      // Page coordinates of a point inside a region, for a test to click or hover.
+      pagePoint: function (regionId) {
+        for (var r = 0; r < nRegions; r += 1) {
+          if (features[r].properties.id === regionId) {
+            var inside = features[r].properties.point;
+            var at = map.latLngToContainerPoint([inside[1], inside[0]]);
+            var box = map.getContainer().getBoundingClientRect();
+            return { x: box.left + at.x, y: box.top + at.y };
           }
         }
         return null;
