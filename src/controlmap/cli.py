@@ -230,6 +230,8 @@ def export_png(events: Path, day: dt.date | None, out: Path, gif: Path | None,
 
     settings = _settings(**options)
     timeline = pipeline.timeline_from_csv(events, settings=settings)
+    if not timeline.days:
+        raise FatalError(f"{events} holds no dated event, so there is no day to draw.")
     chosen = day or timeline.days[-1]
     click.echo(f"png: {write_png(timeline, chosen, out, title=settings.title)}")
     if gif is not None:
