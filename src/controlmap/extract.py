@@ -263,7 +263,7 @@ def _compile(table: dict[str, Any]) -> Rules:
     appositive = (
         r"(?:(?:\s*,[^,;:\x01]{1,110}?){1,2},|\s*[–—][^–—;\x01]{1,110}?[–—]|\s+\([^()]{1,60}\))?"
     )
-    subject = rf"^\x01+{listing}{appositive}(?:\s+{aux}){{0,4}}\s+"
+    subject = rf"^\x01+(?:\s+province)?{listing}{appositive}(?:\s+{aux}){{0,4}}\s+"
     predicates = [
         ("government", _alt(verbs["government_subject"])),
         ("contested", _alt(verbs["contested_subject"])),
@@ -280,6 +280,7 @@ def _compile(table: dict[str, Any]) -> Rules:
     contested_noun = re.compile(
         rf"\b{contested_before}\b(?:\s+(?:was|were|is|are|has|have|had|been|also|still|now"
         rf"|raging|rages|raged|continued|continues|continuing|erupted|broke out|ongoing"
+        rf"|spread|spreads|spreading|flared|flare|flares|resumed|escalated"
         rf"|reported|intensified|heavy|fierce|intense))*\s+{preps}\s+{noun_filler}\x01+$",
         flags,
     )
@@ -363,8 +364,9 @@ def _compile(table: dict[str, Any]) -> Rules:
         conditional=re.compile(rf"\b{_alt(verbs['conditional'])}\b", flags),
         forecast=re.compile(rf"\b{_alt(verbs['forecast'])}\s+(?:\w+\s+){{0,2}}$", flags),
         long_horizon=re.compile(
-            r"\b(?:within|in|over|inside)\s+(?:the next\s+|a\s+|the coming\s+)?(?:few\s+)?"
-            r"(?:\d+|[a-z]+)?\s*(?:weeks|months|years|days)\b",
+            r"\b(?:within|in|over|inside|by)\s+(?:the next\s+|a\s+|the coming\s+|some\s+)?"
+            r"(?:few\s+|couple of\s+)?(?:(?:[1-9]\d+|thirty|sixty|ninety)\s+days"
+            r"|(?:\d+\s+|[a-z]+\s+)?(?:weeks|months|years)|(?:a|one|the)\s+(?:month|year))\b",
             flags,
         ),
         negation=re.compile(rf"\b{_alt(markers['negation'])}\b|n't\b", flags),
@@ -501,6 +503,10 @@ def _is_name_part(sentence: str, mention: Mention) -> bool:
     return bool(head) and preceding.group(1) not in _FUNCTION_WORDS
 
 
+_CAPITAL_OF = re.compile(
+    r"\bcapital\s+(?:city\s+)?of\s+(?:the\s+)?(?:[a-z-]+\s+){0,2}(?:province\s+of\s+)?$"
+)
+
 _FUNCTION_WORDS = frozenset(
     "In At From The Of And But As For To On By With Near Besides While Including Inside "
     "Outside Across Around Then Now Only Also Both Like Unlike After Before Since Until "
@@ -594,6 +600,8 @@ def _classify_mention(
     right = masked[start : end + _WINDOW]
     if _is_name_part(sentence, mention):
         return None
+    if mention.place.kind == "province" and _CAPITAL_OF.search(masked[max(0, start - 60) : start]):
+        return None  # "X, capital of Y province": Y only locates X
     found = _predicate(left, right, rules, mention.place.kind)
     if found is not None:
         status, confidence, trigger_at = found
@@ -632,6 +640,8 @@ def _predicate(
             continue
         if best is not None and match.start() <= best[0]:
             continue
+        if re.search(r"\b(?:the|a|an|its|their|his|her|this|that)\s+$", left[: match.start()]):
+            continue  # "the capture of X" is a noun, read below
         object_text = match.group(0)
         if _is_location_of_object(object_text, place_kind, rules):
             best = (match.start(), None, 0.0)
@@ -644,6 +654,8 @@ def _predicate(
         (rules.contested_noun, "contested"),
     ):
         match = pattern.search(left)
+        if best is not None and best[1] == "government":
+            continue  # "repelled an attack on X": the verb decides
         if match is not None and (best is None or match.start() > best[0]):
             object_text = match.group(0)
             status = _facility_status(status_of, object_text, rules)  # type: ignore[arg-type]
@@ -676,16 +688,21 @@ def _is_location_of_object(object_text: str, place_kind: str, rules: Rules) -> b
         return False
     if re.search(r"[a-z]\s+(?:in|near|outside)\s+(?:the\s+)?(?:[a-z]+ern\s+)?$", head):
         return True
-    capital_of = re.search(
-        r"\bcapital\s+(?:city\s+)?of\s+(?:the\s+)?(?:[a-z-]+\s+){0,2}(?:province\s+of\s+)?$", head
-    )
-    return bool(capital_of) and place_kind == "province"
+    return bool(_CAPITAL_OF.search(head)) and place_kind == "province"
 
 
 def _object_status(kind: str, before: str, object_text: str, rules: Rules) -> Status | None:
     """Status given by a verb whose object is the target, after direction and facility."""
     subject = before[-70:]
-    subject = re.split(r"[;:]|\bwhile\b|\bbut\b", subject)[-1]
+    subject = re.split(
+        r"[;:]|\bwhile\b|\bbut\b|\bthat\b|\bsaid\b|\bsays\b|\btold\b|\baccording to\b", subject
+    )[-1]
+    if kind in ("retreat_from", "fallen") and re.search(
+        r"\b(?:residents|civilians|families|people|thousands|hundreds|refugees|villagers"
+        r"|children|women|men|traders|diplomats|foreigners|staff)\b",
+        subject,
+    ) and re.match(r"(?:fled|flee|abandon|evacuat|withdr|retreat|left|leave)", object_text):
+        return None  # civilians leaving a place say nothing of its control
     government_subject = bool(rules.government_actor.search(subject)) and not bool(
         rules.taliban_actor.search(subject)
     )
@@ -865,8 +882,7 @@ def extract_article(
         if sentence.paragraph != paragraph:
             paragraph, earlier = sentence.paragraph, None
             story = sentence.carried or story
-        following = sentences[position + 1].text if position + 1 < len(sentences) and \
-            sentences[position + 1].start - sentence.end < 3 else ""
+        following = _next_sentence(text, sentence.end, rules) if sentence.mentions else ""
         dates = _usable_dates(sentence.text, article.published, story)
         for count in _counts(sentence, article, dates, rules):
             counts.append(count)
@@ -932,7 +948,7 @@ def _relevant_sentences(
         paragraph = line.group(0)
         if rules.link_line.match(paragraph):
             continue
-        if not inside and "capital" not in paragraph:
+        if not inside and "capital" not in paragraph and not rules.any_trigger.search(paragraph):
             continue
         carried_dates = _narrative_dates(before, _usable_dates(before, published, None))
         carried = carried_dates[-1].day if carried_dates else None
@@ -960,6 +976,15 @@ class _Date:
     end: int
     day: dt.date
     weak: bool  # anaphoric ("hours earlier"): yields to the article's own date of the event
+
+
+def _next_sentence(text: str, end: int, rules: Rules) -> str:
+    """The sentence that follows offset ``end`` in ``text`` (read for hedges), or ""."""
+    window = text[end : end + 300].lstrip()
+    if not window:
+        return ""
+    spans = _split_paragraph(window, 0, len(window.split("\n", 1)[0]), rules)
+    return window[spans[0][0] : spans[0][1]] if spans else ""
 
 
 def _usable_dates(

@@ -1,0 +1,395 @@
+"""Tests of controlmap.extract: sentence rules, dates, counts, unknown names, tables.
+
+Every sentence here was written for these tests (none is copied from seeds/): each
+one exercises one rule of news prose (a trigger, a direction, a hedge, a list form,
+a province-level statement, a negation or a non-event).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from controlmap.errors import InputError
+from controlmap.extract import (
+    classify,
+    events_frame,
+    extract_article,
+    extract_events,
+    load_rules,
+    read_events,
+    split_sentences,
+)
+from controlmap.gazetteer import Gazetteer, load_gazetteer
+from controlmap.records import EVENT_COLUMNS, Article
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> Gazetteer:
+    return load_gazetteer()
+
+
+F, CL, CO, G = "fallen", "claimed", "contested", "government"
+
+CASES: list[tuple[str, set[tuple[str, str]]]] = [
+    # --- fallen: active capture verbs, the attacker as subject
+    ("Taliban fighters seized Kunduz on Sunday after days of fighting.", {("Kunduz", F)}),
+    ("The insurgents captured Sheberghan, the capital of Jowzjan province, on Saturday.",
+     {("Sheberghan", F)}),
+    ("The Taliban took Taloqan without a fight.", {("Taloqan", F)}),
+    ("Militants overran Zaranj, the capital of Nimroz province, on Friday.", {("Zaranj", F)}),
+    ("Taliban fighters entered and took control of Sar-e Pul late on Sunday.",
+     {("Sar-e Pul", F)}),
+    ("The militants raised their flag over the governor's compound in Farah.", {("Farah", F)}),
+    ("Insurgents have taken control of Pul-e Khumri, officials said.", {("Pul-e Khumri", F)}),
+    ("The group seized control of the city of Faizabad on Wednesday.", {("Faizabad", F)}),
+    ("Fighters hoisted the Taliban flag above the main square of Aybak.", {("Aybak", F)}),
+    ("Taliban fighters conquered Qalat in a matter of hours.", {("Qalat", F)}),
+    ("The Taliban now control Zaranj, according to local officials.", {("Zaranj", F)}),
+    ("Taliban units swept into Khost before dawn.", {("Khost", F)}),
+    # --- fallen: the place as subject, passive and intransitive
+    ("Maimana fell to the Taliban on Monday.", {("Maymana", F)}),
+    ("Kunduz has fallen, a provincial council member said.", {("Kunduz", F)}),
+    ("Gardez was captured by the insurgents overnight.", {("Gardez", F)}),
+    ("Tarinkot was handed over to the Taliban after elders negotiated a deal.",
+     {("Tarinkot", F)}),
+    ("The garrison in Asadabad surrendered to the Taliban on Tuesday.", {("Asadabad", F)}),
+    ("Mehtarlam capitulated to the militants without a shot being fired.", {("Mehtarlam", F)}),
+    ("Zaranj is now under Taliban control, local officials said.", {("Zaranj", F)}),
+    ("Sheberghan fell into the hands of the insurgents on Friday.", {("Sheberghan", F)}),
+    ("Nili was completely conquered by nightfall, police officials admitted.", {("Nili", F)}),
+    # --- fallen: the defenders leave
+    ("Government forces retreated from Bamyan on Saturday.", {("Bamyan", F)}),
+    ("Afghan troops abandoned Qala-e-Naw before dawn.", {("Qala-e-Naw", F)}),
+    ("Security forces withdrew from Sharana overnight, residents said.", {("Sharana", F)}),
+    ("Soldiers in Charikar laid down their arms and left the city.", {("Charikar", F)}),
+    # --- fallen: nouns of a fall
+    ("The fall of Kunduz was a severe blow to the government.", {("Kunduz", F)}),
+    ("Officials confirmed the capture of Gardez on Tuesday.", {("Gardez", F)}),
+    ("Taloqan's fall leaves the northeast exposed.", {("Taloqan", F)}),
+    ("The seizure of Khost by the insurgents stunned the capital.", {("Khost", F)}),
+    # --- lists share their predicate
+    ("The Taliban captured Kunduz, Sar-e Pul and Taloqan on Sunday.",
+     {("Kunduz", F), ("Sar-e Pul", F), ("Taloqan", F)}),
+    ("Zaranj and Sheberghan fell in quick succession.", {("Zaranj", F), ("Sheberghan", F)}),
+    ("Militants seized Farah in the west and Pul-e Khumri in the north.",
+     {("Farah", F), ("Pul-e Khumri", F)}),
+    ("The capture of Aybak, Faizabad and Gardez marks a turning point.",
+     {("Aybak", F), ("Faizabad", F), ("Gardez", F)}),
+    ("The insurgents took the cities of Maimana and Gardez.", {("Maymana", F), ("Gardez", F)}),
+    ("Fighters overran Qalat as well as Tarinkot this week.", {("Qalat", F), ("Tarinkot", F)}),
+    ("The militants took Asadabad (east) and Nili (centre) within hours.",
+     {("Asadabad", F), ("Nili", F)}),
+    # --- province-level statements
+    ("Nimroz province fell to the Taliban on Friday.", {("Nimruz", F)}),
+    ("The Taliban have taken control of all of Badakhshan province.", {("Badakhshan", F)}),
+    ("Panjshir province remains in government hands.", {("Panjshir", G)}),
+    ("Fighting spread across Takhar province this week.", {("Takhar", CO)}),
+    # --- appositives and "capital of" name the context, not the subject
+    ("Lashkar Gah, the capital of Helmand province, fell on Friday.", {("Lashkar Gah", F)}),
+    ("The Taliban captured Zaranj, capital of Nimroz, on Friday.", {("Zaranj", F)}),
+    ("Taloqan, capital of the northeastern province of Takhar, was seized by the militants.",
+     {("Taloqan", F)}),
+    ("The militants seized a district centre in Helmand province.", set()),
+    ("Insurgents captured the provincial capital of Ghazni.", {("Ghazni", F)}),
+    # --- claimed: the Taliban are the only source, or the claim is unverified
+    ("The Taliban claimed to have captured Maidan Shar.", {("Maidan Shahr", CL)}),
+    ("A Taliban spokesman tweeted that Gardez had fallen.", {("Gardez", CL)}),
+    ("Zabihullah Mujahid said the fighters had seized Sharana.", {("Sharana", CL)}),
+    ("Insurgents say they have taken Asadabad, but the claim could not be independently "
+     "verified.", {("Asadabad", CL)}),
+    ("The militants took Qalat, according to the Taliban.", {("Qalat", CL)}),
+    ("Kunduz was reportedly captured, though there was no official confirmation.",
+     {("Kunduz", CL)}),
+    ("The Taliban claimed control of Farah on Monday.", {("Farah", CL)}),
+    ("Nili is completely conquered, a Taliban spokesman wrote on Twitter.", {("Nili", CL)}),
+    # --- contested: siege, fighting, partial control, near falls
+    ("The Taliban besieged Kunduz for weeks.", {("Kunduz", CO)}),
+    ("Lashkar Gah is under siege.", {("Lashkar Gah", CO)}),
+    ("Militants encircled Maimana on Saturday.", {("Maymana", CO)}),
+    ("Fighting raged in Sheberghan overnight.", {("Sheberghan", CO)}),
+    ("Heavy fighting continued in Taloqan and Pul-e Khumri.",
+     {("Taloqan", CO), ("Pul-e Khumri", CO)}),
+    ("Insurgents breached the defences of Herat on Thursday.", {("Herat", CO)}),
+    ("The front line is now inside Kandahar.", {("Kandahar", CO)}),
+    ("The Taliban control much of Ghazni city.", {("Ghazni", CO)}),
+    ("Kunduz is on the verge of falling.", {("Kunduz", CO)}),
+    ("The militants are closing in on Mazar-i-Sharif.", {("Mazar-i-Sharif", CO)}),
+    ("The insurgents have entered Pul-e Khumri.", {("Pul-e Khumri", CO)}),
+    ("The Taliban attacked Farah from three directions.", {("Farah", CO)}),
+    ("Taliban fighters were at the gates of Kunduz.", {("Kunduz", CO)}),
+    ("Part of Faizabad has fallen to the militants.", {("Faizabad", CO)}),
+    ("Militants captured the prison in Sheberghan.", {("Sheberghan", CO)}),
+    ("Heavy clashes were reported on the outskirts of Taloqan.", {("Taloqan", CO)}),
+    ("Aybak is surrounded on three sides by Taliban fighters.", {("Aybak", CO)}),
+    # --- contested: conditions and near-term forecasts
+    ("If Jalalabad falls, the road east will be cut.", {("Jalalabad", CO)}),
+    ("Officials fear Gardez could fall within days.", {("Gardez", CO)}),
+    ("Analysts say the Taliban may soon take Khost.", {("Khost", CO)}),
+    # --- a forecast weeks or months ahead is no statement of control
+    ("US intelligence says the Taliban could take Kabul within 90 days.", set()),
+    ("Analysts warned Jalalabad could be isolated within a few weeks.", set()),
+    # --- government: held or taken back
+    ("Afghan forces retook Kunduz on Monday.", {("Kunduz", G)}),
+    ("Government troops recaptured Gardez after a two-day battle.", {("Gardez", G)}),
+    ("Commandos pushed the Taliban back from Lashkar Gah.", {("Lashkar Gah", G)}),
+    ("The government still holds Jalalabad.", {("Jalalabad", G)}),
+    ("Mazar-i-Sharif remains in government hands.", {("Mazar-i-Sharif", G)}),
+    ("Security forces repelled a Taliban attack on Maimana overnight.", {("Maymana", G)}),
+    ("Afghan forces are still in control of Faizabad, the governor said.", {("Faizabad", G)}),
+    ("Kabul remains under government control.", {("Kabul", G)}),
+    ("The Taliban lost Kunduz to a government counter-offensive.", {("Kunduz", G)}),
+    ("Government forces captured Qalat from the insurgents.", {("Qalat", G)}),
+    # --- negations and denials cancel the statement
+    ("Kunduz has not fallen, the interior ministry insisted.", set()),
+    ("Officials denied that Gardez had fallen to the Taliban.", set()),
+    ("The Taliban did not capture Maimana.", set()),
+    ("The governor dismissed reports that Farah had been captured.", set()),
+    ("The militants failed to take Sharana.", set()),
+    # --- mentions that state no control
+    ("Herat is 150 km from the Iranian border.", set()),
+    ("Kandahar, the birthplace of the Taliban movement, is a city of 600,000.", set()),
+    ("A Herat warlord pledged to fight on.", set()),
+    ("Kabul handed a proposal to the Taliban negotiators.", set()),
+    ("The government in Kabul announced new talks.", set()),
+    ("The Taliban captured Kabul in 1996.", set()),
+    ("Residents fled from Kunduz to Kabul.", set()),
+    ("The highway between Kabul and Kandahar was closed.", set()),
+    ("Flights from Kabul to Herat were suspended.", set()),
+    ("Kabul University students protested on Monday.", set()),
+    ("Thousands of displaced families have arrived in Kabul.", set()),
+    ("The Taliban seized a checkpoint near Ghazni.", set()),
+    ("Mazar-i-Sharif looks like a front line, a resident said.", set()),
+    ("Ghazni provincial council member Ahmad Noori spoke to reporters.", set()),
+    ("The Taliban took Kunduz, 250 km north of Kabul, on Sunday.", {("Kunduz", F)}),
+    ("Officials speaking from Kabul said the road was open.", set()),
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), CASES)
+def test_classify_sentence(
+    gazetteer: Gazetteer, sentence: str, expected: set[tuple[str, str]]
+) -> None:
+    findings = classify(sentence, gazetteer.find(sentence), published=dt.date(2021, 8, 13))
+    assert {(f.mention.place.name, f.status) for f in findings} == expected
+
+
+def test_enough_written_cases() -> None:
+    assert len(CASES) >= 80
+    assert {status for _, expected in CASES for _, status in expected} == {F, CL, CO, G}
+    assert sum(1 for _, expected in CASES if not expected) >= 20
+
+
+def test_next_sentence_hedge_makes_a_claim(gazetteer: Gazetteer) -> None:
+    sentence = "The insurgents captured Sharana on Monday."
+    mentions = gazetteer.find(sentence)
+    assert [f.status for f in classify(sentence, mentions)] == [F]
+    hedged = classify(sentence, mentions, next_sentence="There was no official confirmation.")
+    assert [f.status for f in hedged] == [CL]
+
+
+def test_actor_and_confidence(gazetteer: Gazetteer) -> None:
+    taken = classify("Maimana fell to the Taliban.", gazetteer.find("Maimana fell to the Taliban."))
+    held = "The government still holds Jalalabad."
+    kept = classify(held, gazetteer.find(held))
+    assert taken[0].actor == "Taliban" and kept[0].actor == "government"
+    assert 0 < taken[0].confidence <= 1 and 0 < kept[0].confidence <= 1
+
+
+def test_same_place_twice_in_a_sentence_is_one_finding(gazetteer: Gazetteer) -> None:
+    sentence = "Taloqan fell on Monday, and the fall of Taloqan opened the road north."
+    findings = classify(sentence, gazetteer.find(sentence))
+    assert [(f.mention.place.name, f.status) for f in findings] == [("Taloqan", F)]
+
+
+# --- articles -----------------------------------------------------------------------------
+
+
+def _article(text: str, published: dt.date | None = dt.date(2021, 8, 13), **kw: str) -> Article:
+    return Article(id=kw.pop("id", "a.txt"), text=text, published=published,
+                   published_source="sidecar", **kw)
+
+
+def test_article_events_carry_evidence_offsets_and_metadata(gazetteer: Gazetteer) -> None:
+    text = ("Officials in the north were worried.\n"
+            "The Taliban captured Kunduz on Thursday. Residents stayed indoors.\n")
+    article = _article(text, title="T", outlet="Wire", url="https://example.org/a")
+    (event,) = extract_article(article, gazetteer).events
+    assert text[event.start : event.end] == "The Taliban captured Kunduz on Thursday."
+    assert event.evidence == "The Taliban captured Kunduz on Thursday."
+    assert (event.place, event.province_id, event.kind) == ("Kunduz", "AF-KDZ", "capital")
+    assert event.date == dt.date(2021, 8, 12)
+    assert (event.title, event.outlet, event.url) == ("T", "Wire", "https://example.org/a")
+    assert event.lat != 0 and event.lon != 0
+
+
+def test_independent_confirmation_turns_a_claim_into_a_fall(gazetteer: Gazetteer) -> None:
+    claim = "The Taliban claimed on Friday to have captured Gardez.\n"
+    alone = extract_article(_article(claim), gazetteer).events
+    assert [e.status for e in alone] == [CL]
+    confirmed = claim + "A resident confirmed that the insurgents were in the city.\n"
+    assert [e.status for e in extract_article(_article(confirmed), gazetteer).events] == [F]
+    elsewhere = claim + "\nLocal officials said Gardez fell to the Taliban on Friday.\n"
+    statuses = {e.status for e in extract_article(_article(elsewhere), gazetteer).events}
+    assert statuses == {F}
+
+
+def test_undated_report_of_a_fall_takes_the_articles_date_for_it(gazetteer: Gazetteer) -> None:
+    text = ("Taliban fighters seized Sheberghan on Tuesday, officials said.\n"
+            "Analysts described the Pentagon's reaction.\n"
+            "The loss of Sheberghan is a blow to the government.\n")
+    events = extract_article(_article(text), gazetteer).events
+    assert [e.date for e in events] == [dt.date(2021, 8, 10)] * 2
+
+
+def test_undated_statement_takes_the_publication_date(gazetteer: Gazetteer) -> None:
+    events = extract_article(_article("Heavy fighting continued in Taloqan.\n"), gazetteer).events
+    assert [e.date for e in events] == [dt.date(2021, 8, 13)]
+    undated = _article("Heavy fighting continued in Taloqan.\n", published=None)
+    assert [e.date for e in extract_article(undated, gazetteer).events] == [None]
+
+
+def test_date_continues_within_the_paragraph(gazetteer: Gazetteer) -> None:
+    text = "On Wednesday the militants encircled Aybak. Fighting raged in Aybak all night.\n"
+    events = extract_article(_article(text), gazetteer).events
+    assert [(e.status, e.date) for e in events] == [(CO, dt.date(2021, 8, 11))] * 2
+
+
+def test_a_day_after_dates_the_earlier_event(gazetteer: Gazetteer) -> None:
+    text = ("The Taliban captured Khost on Friday, a day after they took Gardez, "
+            "officials said.\n")
+    events = {e.place: e.date for e in extract_article(_article(text), gazetteer).events}
+    assert events == {"Khost": dt.date(2021, 8, 13), "Gardez": dt.date(2021, 8, 12)}
+
+
+def test_since_and_old_dates_do_not_date_events(gazetteer: Gazetteer) -> None:
+    text = "Fighting has raged in Farah since August 2 and intensified this week.\n"
+    (event,) = extract_article(_article(text), gazetteer).events
+    assert event.date == dt.date(2021, 8, 13)
+
+
+def test_links_to_other_stories_are_skipped(gazetteer: Gazetteer) -> None:
+    text = "Read more: Taliban seize Kunduz as fighting spreads\n>> Zaranj falls to the Taliban\n"
+    assert extract_article(_article(text), gazetteer).events == ()
+
+
+def test_several_reports_of_one_place_are_all_kept(gazetteer: Gazetteer) -> None:
+    text = ("Maimana fell to the Taliban on Thursday, officials said.\n"
+            "Residents said Maimana fell on Thursday afternoon.\n")
+    events = extract_article(_article(text), gazetteer).events
+    assert len(events) == 2 and {e.evidence for e in events} == {
+        "Maimana fell to the Taliban on Thursday, officials said.",
+        "Residents said Maimana fell on Thursday afternoon.",
+    }
+
+
+@pytest.mark.parametrize(
+    ("sentence", "count", "total"),
+    [
+        ("The Taliban have taken 12 of Afghanistan's 34 provincial capitals.", 12, 34),
+        ("Sheberghan was the ninth provincial capital to fall in a week.", 9, 34),
+        ("It became the 10th provincial capital to fall.", 10, 34),
+        ("The insurgents captured nine provincial capitals in a week.", 9, 34),
+        ("They now hold a quarter of the country's 34 provincial capitals.", 8, 34),
+        ("Militants control fifteen of the thirty-four provincial capitals.", 15, 34),
+    ],
+)
+def test_capital_counts(gazetteer: Gazetteer, sentence: str, count: int, total: int) -> None:
+    (found,) = extract_article(_article(sentence + "\n"), gazetteer).counts
+    assert (found.count, found.total, found.date) == (count, total, dt.date(2021, 8, 13))
+    assert found.evidence == sentence
+
+
+def test_relative_counts_are_not_totals(gazetteer: Gazetteer) -> None:
+    text = "The militants seized three other provincial capitals on Friday.\n"
+    assert extract_article(_article(text), gazetteer).counts == ()
+
+
+def test_unknown_place_in_a_control_sentence_is_unresolved(gazetteer: Gazetteer) -> None:
+    text = "The Taliban seized Zarghunabad on Friday after a short battle.\n"
+    extraction = extract_article(_article(text), gazetteer)
+    assert extraction.events == ()
+    (unknown,) = extraction.unresolved
+    assert unknown.name == "Zarghunabad"
+    assert text[unknown.start : unknown.end] == "Zarghunabad"
+
+
+def test_extract_events_streams(gazetteer: Gazetteer) -> None:
+    def articles():  # a generator: extract_events must not need a list
+        for index in range(3):
+            yield _article("Maimana fell to the Taliban on Friday.\n", id=f"{index}.txt")
+
+    results = extract_events(articles(), gazetteer)
+    first = next(results)
+    assert first.article.id == "0.txt" and len(first.events) == 1
+    assert [x.article.id for x in results] == ["1.txt", "2.txt"]
+
+
+# --- sentences ----------------------------------------------------------------------------
+
+
+def test_split_sentences_keeps_abbreviations_together() -> None:
+    text = ("The army said on Thursday it still held Herat. Dr. Noor Ahmadi agreed. "
+            "Gen. Sami Sadat disagreed.\nA new paragraph.")
+    spans = split_sentences(text)
+    assert [text[a:b] for a, b in spans] == [
+        "The army said on Thursday it still held Herat.",
+        "Dr. Noor Ahmadi agreed.",
+        "Gen. Sami Sadat disagreed.",
+        "A new paragraph.",
+    ]
+
+
+# --- tables -------------------------------------------------------------------------------
+
+
+def test_events_frame_and_read_events_round_trip(gazetteer: Gazetteer, tmp_path: Path) -> None:
+    text = "Maimana fell to the Taliban on Thursday.\nThe fighting in Farah went on Friday.\n"
+    events = extract_article(_article(text), gazetteer).events
+    frame = events_frame(events)
+    assert list(frame.columns) == EVENT_COLUMNS
+    assert frame["date"].tolist() == ["2021-08-12", "2021-08-13"]
+    path = tmp_path / "events.csv"
+    frame.to_csv(path, index=False)
+    assert tuple(read_events(path)) == events
+
+
+def test_events_frame_of_nothing_has_the_columns() -> None:
+    assert list(events_frame([]).columns) == EVENT_COLUMNS
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("status", "taken", "status 'taken'"),
+        ("date", "12/08/2021", "date '12/08/2021'"),
+        ("lat", "north", "must be numbers"),
+        ("place", "", "must not be empty"),
+    ],
+)
+def test_read_events_names_file_and_line(
+    gazetteer: Gazetteer, tmp_path: Path, column: str, value: str, message: str
+) -> None:
+    events = extract_article(_article("Maimana fell on Thursday.\nZaranj fell.\n"), gazetteer).events
+    frame = events_frame(events).astype(str)
+    frame.loc[1, column] = value
+    path = tmp_path / "events.csv"
+    frame.to_csv(path, index=False)
+    with pytest.raises(InputError, match=rf"events\.csv:3: .*{message}"):
+        read_events(path)
+
+
+def test_read_events_missing_column(tmp_path: Path) -> None:
+    path = tmp_path / "events.csv"
+    path.write_text("article,place\na.txt,Herat\n", encoding="utf-8")
+    with pytest.raises(InputError, match="missing column"):
+        read_events(path)
+
+
+def test_bad_rules_file_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "rules.toml"
+    path.write_text("[verbs]\n", encoding="utf-8")
+    with pytest.raises(InputError, match="rules.toml"):
+        load_rules(path)
