@@ -316,7 +316,7 @@
     document.getElementById("cm-title").textContent = data.title;
 
     var legend = el("details", "cm-legend");
-    legend.open = window.innerWidth >= 560 && window.innerHeight >= 420;
+    legend.open = window.innerWidth >= 560 && window.innerHeight >= 560;
     legend.appendChild(el("summary", null, "Legend"));
     data.order.forEach(function (state) {
       var row = el("div", "cm-legend-row");
@@ -328,11 +328,11 @@
     var pale = swatch(styles[data.order[data.order.length - 1]]);
     pale.style.opacity = "0.45";
     paleRow.appendChild(pale);
-    paleRow.appendChild(el("span", null, "Paler: no report about it yet (state assumed)"));
+    paleRow.appendChild(el("span", null, "Paler: no report yet (assumed)"));
     legend.appendChild(paleRow);
     var dashRow = el("div", "cm-legend-row cm-legend-note");
     dashRow.appendChild(el("span", "cm-swatch cm-swatch-dashed"));
-    dashRow.appendChild(el("span", null, "Dashed outline: same-day reports disagree"));
+    dashRow.appendChild(el("span", null, "Dashed: that day's reports disagree"));
     legend.appendChild(dashRow);
     legend.appendChild(el("div", "cm-legend-sources", data.sources));
 
@@ -514,13 +514,19 @@
     window.addEventListener("hashchange", function () {
       var day = readHash();
       setDay(day === null ? current : day);
-      map.invalidateSize();
     });
 
     var first = readHash();
+    setDay(first === null ? days.length - 1 : first);
+    // Fit once the panel below has its text (and so its height), and follow
+    // later changes of the map's size (frame resized, controls hidden).
     map.invalidateSize();
     fit();
-    setDay(first === null ? days.length - 1 : first);
+    if (window.ResizeObserver) {
+      new window.ResizeObserver(function () {
+        map.invalidateSize({ pan: false });
+      }).observe(map.getContainer());
+    }
 
     return {
       days: days.slice(),
