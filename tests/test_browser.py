@@ -125,6 +125,10 @@ def test_hash_opens_a_day_and_can_hide_the_controls(
     assert shown_date(browser_page) == "Tue 3 Aug 2021"
     assert browser_page.region_fill("AF-ALP") == CONTESTED
     assert page.is_visible("#cm-controls")
+    dashed = 'path[data-region="AF-CHR"]'
+    assert page.get_attribute(dashed, "stroke-dasharray") == "4 3"  # contradicting reports
+    page.keyboard.press("ArrowRight")
+    assert page.get_attribute(dashed, "stroke-dasharray") is None
 
     page = browser_page.open_map(index, "#2021-08-04&controls=0")
     page.reload()  # a fresh load, not only a hash change

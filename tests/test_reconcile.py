@@ -206,11 +206,11 @@ def test_retaken_turns_taliban_back_to_government() -> None:
     ("statuses", "expected", "conflict"),
     [
         (["government", "fallen"], "taliban", True),
-        (["contested", "fallen"], "taliban", True),
+        (["contested", "fallen"], "taliban", False),  # fighting, then the fall
         (["claimed", "fallen"], "taliban", False),  # the fall confirms the claim
         (["claimed", "government"], "government", True),  # the claim is denied
-        (["contested", "government"], "government", True),
-        (["claimed", "contested"], "contested", True),
+        (["contested", "government"], "government", False),  # fighting, then held
+        (["claimed", "contested"], "contested", False),
         (["fallen", "fallen"], "taliban", False),
         (["claimed", "contested", "government", "fallen"], "taliban", True),
     ],

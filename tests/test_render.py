@@ -30,7 +30,8 @@ XSS_URL = "javascript:window.__xss = 'url'"
 
 
 def sample_timeline(*, hostile: bool = False) -> Timeline:
-    """Four regions over 1-6 Aug 2021: Alpha falls, Bravo is claimed, Charlie fought over.
+    """Four regions over 1-6 Aug 2021: Alpha falls, Bravo is claimed, Charlie's claim is
+    denied the same day, Delta has an undated report.
 
     ``hostile`` puts markup and a ``javascript:`` link in the article fields.
     """
@@ -57,7 +58,7 @@ def sample_timeline(*, hostile: bool = False) -> Timeline:
          "outlet": "Daily", "url": "ftp://example.org/bravo",
          "evidence": "A Taliban spokesman claimed the group had taken Bravo Town."},
         {"region_id": "AF-CHR", "region": "Charlie", "place": "Charlie", "date": "2021-08-03",
-         "status": "contested", "article": "wire.txt"},
+         "status": "claimed", "article": "wire.txt"},
         {"region_id": "AF-CHR", "region": "Charlie", "place": "Charlie", "date": "2021-08-03",
          "status": "government", "article": "daily.txt"},
         {"region_id": "AF-DLT", "region": "Delta", "place": "Delta", "date": "",
@@ -154,7 +155,7 @@ def test_embeds_events_styles_conflicts_and_coverage(page: str) -> None:
     assert data["styles"]["taliban"]["color"] == STATE_COLORS["taliban"]
     assert data["order"][0] == "taliban"
     day = data["days"].index("2021-08-03")
-    assert [day, 2] in data["conflicts"]  # Charlie: contested and government that day
+    assert data["conflicts"] == [[day, 2]]  # Charlie: claimed and government that day
     coverage = dict(zip(data["days"], data["coverage"], strict=True))
     assert coverage["2021-08-03"] == [None, None, None, 0]
     assert coverage["2021-08-05"] == [3, 34, "2021-08-04", 1]

@@ -29,9 +29,11 @@ Rules
    ``fallen`` > ``government`` > ``contested`` > ``claimed``. A confirmed fall
    outweighs everything (falls end a day's fighting); a government report
    denies a same-day claim and resolves same-day fighting, as it would on a
-   later day; reports of fighting outweigh an unverified claim. Such a day is
-   flagged (``conflict`` is True) when the reports disagree; a claim and a fall
-   on the same day agree (the fall confirms the claim) and are not flagged.
+   later day; reports of fighting outweigh an unverified claim. A region-day is
+   flagged (``conflict`` is True) when its reports contradict each other: a
+   ``government`` report beside a ``fallen`` or ``claimed`` one. Fighting
+   beside another report is not flagged (a day of fighting ends one way or the
+   other), nor is a claim beside a fall (the fall confirms the claim).
 5. **Events outside the range.** Events before ``start`` set the state the
    timeline starts with; events after ``end`` move nothing. Both are kept.
 6. **Undated events** (empty ``date``) and **unplaced events** (empty
@@ -396,10 +398,9 @@ def _next_state(state: State, statuses: set[str]) -> State:
     return "contested" if status == "contested" else "government"
 
 
-def _disagree(statuses: set[str]) -> bool:
-    if "fallen" in statuses:
-        statuses = statuses - {"claimed"}
-    return len(statuses) > 1
+def _contradict(statuses: set[str]) -> bool:
+    """Held by the government and taken (or claimed) by the Taliban on the same day."""
+    return "government" in statuses and bool(statuses & {"fallen", "claimed"})
 
 
 def _run(
@@ -428,7 +429,7 @@ def _run(
         behind = positions if new != state or not evidence[i, r] else [evidence[i, r], *positions]
         codes[i:, r] = STATES.index(new)
         evidence[i:, r] = ";".join(behind)
-        if offset >= 0 and _disagree(statuses):
+        if offset >= 0 and _contradict(statuses):
             conflict[i, r] = True
     return codes, evidence, conflict
 

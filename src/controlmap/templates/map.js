@@ -272,7 +272,8 @@
       box.appendChild(line);
       if (conflicts[current] && conflicts[current][r]) {
         box.appendChild(el("p", "cm-pop-note",
-          "Reports on this day disagree; the state follows the documented precedence."));
+          "Reports on this day contradict each other; the state follows the precedence " +
+          "fallen > government > contested > claimed."));
       }
       var dated = byRegion[r].filter(function (event) {
         return event.date && dayIndex(event.date) <= current;
@@ -332,7 +333,7 @@
     legend.appendChild(paleRow);
     var dashRow = el("div", "cm-legend-row cm-legend-note");
     dashRow.appendChild(el("span", "cm-swatch cm-swatch-dashed"));
-    dashRow.appendChild(el("span", null, "Dashed: that day's reports disagree"));
+    dashRow.appendChild(el("span", null, "Dashed: reports that day contradict"));
     legend.appendChild(dashRow);
     legend.appendChild(el("div", "cm-legend-sources", data.sources));
 
