@@ -39,7 +39,7 @@ from branca.element import Figure, MacroElement
 from ._resources import template_text
 from .errors import DataError, InputError
 from .palette import HATCHED, ORDER, STATE_COLORS, STATE_LABELS
-from .reconcile import coverage
+from .reconcile import PRECEDENCE, coverage
 from .records import STATES, Timeline
 
 logger = logging.getLogger(__name__)
@@ -224,6 +224,7 @@ def _map_data(timeline: Timeline, title: str) -> dict[str, Any]:
         },
         "order": list(reversed(ORDER)),
         "status_state": _STATUS_STATE,
+        "precedence": list(PRECEDENCE),
         "regions": {
             "type": "FeatureCollection",
             "features": [

@@ -275,9 +275,14 @@
           "Reports on this day contradict each other; the state follows the precedence " +
           "fallen > government > contested > claimed."));
       }
+      // Newest day first; within a day the report that decides the state first.
       var dated = byRegion[r].filter(function (event) {
         return event.date && dayIndex(event.date) <= current;
-      }).reverse();
+      }).map(function (event, k) { return [event, k]; }).sort(function (a, b) {
+        return (b[0].date > a[0].date) - (b[0].date < a[0].date) ||
+          data.precedence.indexOf(a[0].status) - data.precedence.indexOf(b[0].status) ||
+          a[1] - b[1];
+      }).map(function (pair) { return pair[0]; });
       var undated = byRegion[r].filter(function (event) { return !event.date; });
       if (!dated.length) {
         box.appendChild(el("p", "cm-pop-note",
