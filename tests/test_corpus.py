@@ -397,3 +397,13 @@ def test_html_metadata_date_is_used_when_the_text_has_only_weekdays(tmp_path: Pa
     (tmp_path / "page.html").write_text(page, encoding="utf-8")
     (article,) = load_corpus(tmp_path)
     assert (article.published, article.published_source) == (D(2021, 8, 10), "text")
+
+
+def test_jsonl_line_that_is_not_utf8_is_reported(tmp_path: Path) -> None:
+    good = json.dumps({"text": "Rebels took Alfa on Friday."}).encode("utf-8")
+    bad = json.dumps({"text": "Rebels took Sainte-Thérèse."}, ensure_ascii=False)
+    (tmp_path / "feed.jsonl").write_bytes(good + b"\n" + bad.encode("cp1252") + b"\n")
+    corpus = load_corpus(tmp_path)
+    assert _ids(corpus) == ["feed.jsonl#1"]
+    assert [(p.file, p.line) for p in corpus.problems] == [("feed.jsonl", 2)]
+    assert "not UTF-8" in corpus.problems[0].message

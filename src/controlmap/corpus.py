@@ -17,7 +17,8 @@ table (the pipeline does that from `Corpus.problems` and `Article.problems`).
 
 Publication dates come from the sidecar (``published_source="sidecar"``),
 else from the text (``"text"``, see `dates.infer_published`), else from the
-corpus (``"corpus"``), else stay unknown. Corpus anchoring is for articles that
+corpus (``"corpus"``), else stay unknown. A JSONL record's own ``published``
+counts as given, like the sidecar's. Corpus anchoring is for articles that
 report only weekdays and relative days ("on Friday", "late last night"): the
 article is compared with every article whose date the sidecar or text gives,
 by the proper names they share, each name weighted by how rare it is in the
@@ -36,6 +37,7 @@ at a time, so memory stays flat however large the corpus grows.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import csv
 import datetime as dt
@@ -80,6 +82,7 @@ _CHAOS_TIE = 0.01
 # Proper names used to match articles: from this much of the start of the text.
 _NAME_CHARS = 200_000
 _NAMES_PER_ARTICLE = 60
+_COMMON_MIN_ARTICLES = 10
 _NAME = re.compile(r"\b[A-Z][a-z]{2,}(?:[-\s](?:[a-z]{1,2}[-\s])?[A-Z][a-z]+)*")
 _BINARY_SAMPLE = 8192
 _TITLE_MIN_WORDS = 4
@@ -113,7 +116,8 @@ class _Unreadable(Exception):
 class Corpus:
     """The articles of a corpus, read one file at a time on each iteration.
 
-    Iterating twice gives the same articles in the same order (sorted by id).
+    Iterating twice gives the same articles in the same order: files sorted
+    by id, the lines of a JSONL file in file order.
     ``problems`` lists every input that could not be used, as found while
     loading; problems with one article that still loaded are on
     ``Article.problems``.
@@ -153,7 +157,7 @@ class Corpus:
             if entry is None:
                 continue
             try:
-                text = json.loads(raw)["text"]
+                text = json.loads(raw or "")["text"]
             except (json.JSONDecodeError, KeyError, TypeError) as err:
                 self._report(Problem(entry.id.split("#")[0],
                                      f"line changed since loading ({err}), skipped", number))
@@ -376,16 +380,22 @@ def _html_text(html: str) -> tuple[str, str, dt.date | None]:
     return text, title, page_date
 
 
-def _jsonl_lines(path: Path) -> Iterator[tuple[int, str]]:
-    """Non-blank lines of a JSONL file with their 1-based numbers, read lazily."""
+def _jsonl_lines(path: Path) -> Iterator[tuple[int, str | None]]:
+    """Non-blank lines of a JSONL file with their 1-based numbers, read lazily.
+
+    JSON Lines is UTF-8 by definition: a line that is not comes back as None
+    so that the caller reports it instead of reading mangled characters.
+    """
     with path.open("rb") as stream:
-        head = stream.read(4)
-        stream.seek(0)
-        encoding = "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
-        reader = io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline="")
-        for number, raw in enumerate(reader, start=1):
-            if raw.strip():
-                yield number, raw
+        for number, raw in enumerate(stream, start=1):
+            if number == 1:
+                raw = raw.removeprefix(codecs.BOM_UTF8)
+            if not raw.strip():
+                continue
+            try:
+                yield number, raw.decode("utf-8")
+            except UnicodeDecodeError:
+                yield number, None
 
 
 def _title_of(text: str) -> str:
@@ -439,6 +449,10 @@ def _first_pass_jsonl(path: Path, file_id: str, problems: list[Problem]) -> list
     try:
         for number, raw in _jsonl_lines(path):
             where = f"{file_id}#{number}"
+            if raw is None:
+                problems.append(Problem(file_id, "line is not UTF-8 (JSON Lines must be); "
+                                        "line skipped", number))
+                continue
             try:
                 record = json.loads(raw)
             except json.JSONDecodeError as err:
@@ -480,7 +494,7 @@ def _with_text_facts(entry: _Entry, text: str, page_dates: list[dt.date]) -> _En
     """Add the date clues, text-inferred date and proper names of ``text``."""
     clues = dates.collect_clues(text, page_dates=page_dates)
     decided = dates.published_from_clues(clues)
-    names = Counter(m.group(0) for m in _NAME.finditer(text, 0, _NAME_CHARS))
+    names = Counter(_NAME.findall(text, 0, _NAME_CHARS))
     top = frozenset(name for name, _ in names.most_common(_NAMES_PER_ARTICLE))
     source: DateSource = "text" if decided.date is not None else "unknown"
     return replace(entry, clues=clues, names=top, published=decided.date,
@@ -575,54 +589,79 @@ def _apply_sidecar(
 
 def _anchor(entries: list[_Entry]) -> list[_Entry]:
     """Settle dates the text alone could not, from the dates of the other articles."""
-    trusted = [e for e in entries if e.published is not None and e.basis != "page"]
-    idf = _idf([e.names for e in entries])
-    corpus_dates = [e.published for e in trusted if e.published is not None]
+    dated = [e for e in entries if e.published is not None and e.basis != "page"]
+    if not dated:
+        return entries  # nothing to anchor to: unknown stays unknown
+    corpus_dates = sorted(e.published for e in dated if e.published is not None)
+    dominant = max(Counter(corpus_dates).items(), key=lambda kv: (kv[1], kv[0]))[0]
+    weights = _name_weights(entries)
+    postings: dict[str, list[_Entry]] = {}
+    for entry in dated:
+        for name in entry.names & weights.keys():
+            postings.setdefault(name, []).append(entry)
     result = []
     for entry in entries:
-        if entry.basis == "page" and corpus_dates and entry.published is not None:
-            nearest = min(abs((entry.published - d).days) for d in corpus_dates)
-            if nearest > dates.CLUSTER_DAYS:
-                entry = replace(
-                    entry, published=None, published_source="unknown",
-                    reason=f"page date {entry.published.isoformat()} rejected: more than "
-                    f"{dates.CLUSTER_DAYS} days from every other article's date",
-                    basis="none")
-        if entry.published is None and entry.clues.temporal and trusted:
-            entry = _anchor_one(entry, trusted, idf)
+        if entry.basis == "page" and entry.published is not None:
+            entry = _check_page_date(entry, entry.published, corpus_dates)
+        if entry.published is None and entry.clues.temporal:
+            reference = _best_match(entry, postings, weights)
+            why = "the best-matching dated article"
+            if reference is None:
+                reference, why = dominant, "the corpus's most common publication date"
+            decided = dates.published_from_clues(entry.clues, reference=reference)
+            if decided.date is not None:
+                entry = replace(entry, published=decided.date, published_source="corpus",
+                                reason=f"{decided.reason}, {why}", basis="reference")
         result.append(entry)
     return result
 
 
-def _anchor_one(entry: _Entry, dated: list[_Entry], idf: dict[str, float]) -> _Entry:
-    """Date ``entry`` from the dated article sharing the most (and rarest) names with it."""
-    scored = [
-        (sum(idf[name] for name in entry.names & other.names), other.published)
-        for other in dated
-        if other.published is not None and other.id != entry.id
-    ]
-    if not scored:
+def _check_page_date(entry: _Entry, page: dt.date, corpus_dates: list[dt.date]) -> _Entry:
+    """Drop a page-only date far from every date the rest of the corpus establishes."""
+    at = bisect.bisect_left(corpus_dates, page)
+    neighbours = corpus_dates[max(0, at - 1) : at + 1]
+    if min(abs((page - d).days) for d in neighbours) <= dates.CLUSTER_DAYS:
         return entry
-    score, reference = max(scored)
-    why = "the best-matching dated article"
-    if score <= 0:
-        # Nothing in common with any dated article: fall back to the corpus's
-        # most common publication date (the latest on ties).
-        reference = max(Counter(d for _, d in scored).items(), key=lambda kv: (kv[1], kv[0]))[0]
-        why = "the corpus's most common publication date"
-    decided = dates.published_from_clues(entry.clues, reference=reference)
-    if decided.date is None:
-        return entry
-    return replace(entry, published=decided.date, published_source="corpus",
-                   reason=f"{decided.reason}, {why}", basis="reference")
+    return replace(
+        entry, published=None, published_source="unknown", basis="none",
+        reason=f"page date {page.isoformat()} rejected: more than "
+        f"{dates.CLUSTER_DAYS} days from every other article's date",
+    )
 
 
-def _idf(name_sets: list[frozenset[str]]) -> dict[str, float]:
+def _best_match(
+    entry: _Entry, postings: dict[str, list[_Entry]], weights: dict[str, float]
+) -> dt.date | None:
+    """Date of the dated article sharing the most, and rarest, names with ``entry``."""
+    scores: dict[str, float] = {}
+    published: dict[str, dt.date] = {}
+    for name in entry.names:
+        for other in postings.get(name, ()):
+            if other.published is not None:
+                scores[other.id] = scores.get(other.id, 0.0) + weights[name]
+                published[other.id] = other.published
+    if not scores:
+        return None
+    best = max(scores, key=lambda i: (scores[i], published[i], i))
+    return published[best]
+
+
+def _name_weights(entries: list[_Entry]) -> dict[str, float]:
+    """Inverse document frequency of each proper name in the corpus.
+
+    In a corpus of `_COMMON_MIN_ARTICLES` or more, names found in more than
+    half of the articles are left out: they say nothing about which story an
+    article belongs to, and matching on them would compare every pair.
+    """
     counts: Counter[str] = Counter()
-    for names in name_sets:
-        counts.update(names)
-    total = len(name_sets)
-    return {name: math.log((1 + total) / (1 + n)) + 1e-6 for name, n in counts.items()}
+    for entry in entries:
+        counts.update(entry.names)
+    total = len(entries)
+    return {
+        name: math.log((1 + total) / (1 + n)) + 1e-6
+        for name, n in counts.items()
+        if total < _COMMON_MIN_ARTICLES or n <= total / 2
+    }
 
 
 # --- second pass ---------------------------------------------------------------------------

@@ -115,7 +115,6 @@ class Publication:
 
 # --- the vocabulary: names from the standard library, patterns built once ---------------
 
-_MONTH_NAMES = tuple(calendar.month_name[m] for m in range(1, 13))
 _WEEKDAY_NAMES = tuple(calendar.day_name[d] for d in range(7))
 
 
@@ -202,9 +201,10 @@ _PREFILTER = re.compile(
 
 # Markers of the future tense in the words before a date ("will meet on").
 _FUTURE = re.compile(
-    r"(?i:\b(?:will|won't|shall|(?:expected|due|set|scheduled|slated|poised)\s+to"
-    r"|(?:is|are|was|were)\s+(?:going|planning)\s+to|(?:plans?|planned|intends?|hopes?)\s+to|to\s+be\s+held"
-    r"|upcoming)\b|'ll\b)"
+    r"(?i:\b(?:will|won't|shall|upcoming|to\s+be\s+held"
+    r"|(?:expected|due|set|scheduled|slated|poised)\s+to"
+    r"|(?:is|are|was|were)\s+(?:going|planning)\s+to"
+    r"|(?:plans?|planned|intends?|hopes?)\s+to)\b|'ll\b)"
 )
 # Verbs of reporting: after one of these, an earlier "will" belongs to a quote.
 _REPORTED = re.compile(
@@ -667,7 +667,8 @@ def _decide_published(clues: DateClues, reference: dt.date | None) -> Publicatio
             reason += f", weekdays reported up to {day.isoformat()}"
         return Publication(day, reason + note, "events")
     if kept_pages and (lower is None or max(kept_pages) >= lower):
-        return Publication(max(kept_pages), "page date (no event date to check it)" + note, "page")
+        check = "near the dates given without a year" if yearless else "no event date to check it"
+        return Publication(max(kept_pages), f"page date ({check})" + note, "page")
     if reference is not None and clues.temporal:
         low = reference - dt.timedelta(days=6)
         if lower is not None and lower > low:
