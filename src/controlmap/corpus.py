@@ -22,10 +22,12 @@ counts as given, like the sidecar's. Corpus anchoring is for articles that
 report only weekdays and relative days ("on Friday", "late last night"): the
 article is compared with every article whose date the sidecar or text gives,
 by the proper names they share, each name weighted by how rare it is in the
-corpus (inverse document frequency). The date of the best-matching dated
-article (the latest on ties) becomes the reference: it supplies the year of
-year-less dates, and the article's own weekdays are placed in the week around
-it (see `dates.published_from_clues`). A page date that only the page itself
+corpus (inverse document frequency; in a large corpus, names in more than
+half of the articles are ignored). The date of the best-matching dated article
+(the latest on ties; the corpus's most common date when no name is shared)
+becomes the reference: it supplies the year of year-less dates, and the
+article's own weekdays are placed in the week around it (see
+`dates.published_from_clues`). A page date that only the page itself
 vouches for and that lies far from every other date of the corpus is dropped
 the same way. A corpus with no dated article anchors nothing: dates stay
 unknown rather than invented.
@@ -50,10 +52,10 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 import charset_normalizer
 import trafilatura
+from charset_normalizer import CharsetMatch
 
 from . import dates
 from .errors import InputError
@@ -72,7 +74,7 @@ SIDECAR_FIELDS = ("published", "url", "outlet", "title")
 DATA_SUFFIXES = (".csv", ".tsv", ".json", ".geojson", ".png", ".gif", ".jpg", ".jpeg", ".svg")
 
 # Columns that mark a CSV as a table controlmap wrote, not a sidecar.
-_OUTPUT_COLUMNS = {"published_source", "events"}
+_OUTPUT_COLUMNS = frozenset({"published_source", "events"})
 # A folder holding these is a controlmap output folder: its index.html is ours.
 _OUTPUT_MARKERS = ("timeline.csv", "events.csv")
 # Above this charset-normalizer chaos or below this coherence, a decoding is a guess.
@@ -313,7 +315,7 @@ def _decode(data: bytes) -> tuple[str, str | None]:
     return str(best), note
 
 
-def _preferred(matches: list[Any]) -> Any:
+def _preferred(matches: list[CharsetMatch]) -> CharsetMatch | None:
     """The charset-normalizer match to trust among those that read equally well.
 
     Single-byte code pages often decode a file equally cleanly (cp1252 and
@@ -326,7 +328,7 @@ def _preferred(matches: list[Any]) -> Any:
     cleanest = min(m.chaos for m in matches)
     tied = [m for m in matches if m.chaos <= cleanest + _CHAOS_TIE]
 
-    def rank(match: Any) -> int:
+    def rank(match: CharsetMatch) -> int:
         names = {match.encoding, *match.could_be_from_charset}
         if "cp1252" in names:
             return 0
