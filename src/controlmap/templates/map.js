@@ -147,6 +147,15 @@
       conflicts[pair[0]][pair[1]] = true;
     });
 
+    function regionIndex(regionId) {
+      for (var r = 0; r < nRegions; r += 1) {
+        if (features[r].properties.id === regionId) {
+          return r;
+        }
+      }
+      return -1;
+    }
+
     function stateAt(i, r) {
       return data.codes[data.states[i].charAt(r)];
     }
@@ -218,6 +227,9 @@
       line.appendChild(swatch(styles[state]));
       line.appendChild(document.createTextNode(styles[state].label));
       node.appendChild(line);
+      if (firstReport[r] > current) {
+        node.appendChild(el("div", "cm-tooltip-note", "no report yet: state assumed"));
+      }
       return node;
     }
 
@@ -273,7 +285,7 @@
       if (conflicts[current] && conflicts[current][r]) {
         box.appendChild(el("p", "cm-pop-note",
           "Reports on this day contradict each other; the state follows the precedence " +
-          "fallen > government > contested > claimed."));
+          data.precedence.join(" > ") + "."));
       }
       // Newest day first; within a day the report that decides the state first.
       var dated = byRegion[r].filter(function (event) {
@@ -542,33 +554,26 @@
       pause: pause,
       day: function () { return days[current]; },
       state: function (regionId) {
-        for (var r = 0; r < nRegions; r += 1) {
-          if (features[r].properties.id === regionId) {
-            return stateAt(current, r);
-          }
-        }
-        return null;
+        var r = regionIndex(regionId);
+        return r < 0 ? null : stateAt(current, r);
       },
       // Page coordinates of a point inside a region, for a test to click or hover.
       pagePoint: function (regionId) {
-        for (var r = 0; r < nRegions; r += 1) {
-          if (features[r].properties.id === regionId) {
-            var inside = features[r].properties.point;
-            var at = map.latLngToContainerPoint([inside[1], inside[0]]);
-            var box = map.getContainer().getBoundingClientRect();
-            return { x: box.left + at.x, y: box.top + at.y };
-          }
+        var r = regionIndex(regionId);
+        if (r < 0) {
+          return null;
         }
-        return null;
+        var inside = features[r].properties.point;
+        var at = map.latLngToContainerPoint([inside[1], inside[0]]);
+        var box = map.getContainer().getBoundingClientRect();
+        return { x: box.left + at.x, y: box.top + at.y };
       },
       openRegion: function (regionId) {
-        for (var r = 0; r < nRegions; r += 1) {
-          if (features[r].properties.id === regionId) {
-            openPopup(r, null);
-            return true;
-          }
+        var r = regionIndex(regionId);
+        if (r >= 0) {
+          openPopup(r, null);
         }
-        return false;
+        return r >= 0;
       },
       readyAt: window.performance.now()
     };
