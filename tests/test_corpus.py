@@ -407,3 +407,15 @@ def test_jsonl_line_that_is_not_utf8_is_reported(tmp_path: Path) -> None:
     assert _ids(corpus) == ["feed.jsonl#1"]
     assert [(p.file, p.line) for p in corpus.problems] == [("feed.jsonl", 2)]
     assert "not UTF-8" in corpus.problems[0].message
+
+
+def test_html_without_article_text_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "blank.html").write_text(
+        "<html><head><script>var tracking = 1;</script></head><body></body></html>",
+        encoding="utf-8",
+    )
+    (tmp_path / "good.txt").write_text(REPORT.format(place="Alfa"), encoding="utf-8")
+    corpus = load_corpus(tmp_path)
+    assert _ids(corpus) == ["good.txt"]
+    assert [p.file for p in corpus.problems] == ["blank.html"]
+    assert "no article text found in the HTML" in corpus.problems[0].message

@@ -280,3 +280,13 @@ def test_clues_separate_events_page_dates_and_future() -> None:
     assert kinds == [("event", 7, 2), ("page", 7, 4), ("since", 6, 20)]
     assert clues.weekdays == frozenset({3})  # Thursday; the future Friday is not a clue
     assert infer_published(text)[0] == D(2021, 7, 4)  # the header agrees with the events
+
+
+def test_old_background_date_does_not_outweigh_the_reported_events() -> None:
+    text = (
+        "The movement was driven from the capital on December 7, 2001.\n"
+        "Twenty years later its fighters took the river port on August 10, 2021, and "
+        "the airport on Wednesday."
+    )
+    # Two single-date groups far apart: the later one is the news.
+    assert infer_published(text)[0] == D(2021, 8, 11)

@@ -362,15 +362,17 @@ def _read_article_text(path: Path) -> tuple[str, dict[str, object]]:
 
 
 def _html_text(html: str) -> tuple[str, str, dt.date | None]:
+    """Main text, title and metadata date of a web page.
+
+    trafilatura keeps the article and drops navigation, adverts and comments.
+    """
     document = trafilatura.bare_extraction(
         html, include_comments=False, include_tables=False, with_metadata=True,
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
     text = getattr(document, "text", None) or ""
     if not text.strip():
-        text = trafilatura.html2txt(html) or ""
-    if not text.strip():
-        raise _Unreadable("no article text found in the HTML")
+        raise _Unreadable("no article text found in the HTML (only navigation or markup)")
     title = getattr(document, "title", None) or ""
     page_date = None
     raw_date = getattr(document, "date", None)
