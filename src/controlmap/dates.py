@@ -29,7 +29,12 @@ and `_decide_published`:
 * Numeric dates such as 8/12/2021 are ambiguous between day-month and
   month-day orders and are never guessed; 13/8/2021 is not ambiguous.
 * Night events ("last night", "overnight") are dated by the evening they began,
-  the day before publication.
+  the day before publication; "last week" is seven days before publication.
+* Anaphoric phrases ("a day after", "a day earlier", "hours earlier") count
+  from a reference event when the caller gives one; without one, the event
+  they date is the article's news: "a day after" is publication day, "a day
+  earlier" the day before.
+* Publication dates (`infer_published`, `published_from_clues`): see there.
 """
 
 from __future__ import annotations
