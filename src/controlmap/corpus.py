@@ -168,7 +168,7 @@ class Corpus:
 
     def _report(self, problem: Problem) -> None:
         if problem not in self.problems:
-            logger.warning("%s", problem)
+            logger.info("%s", problem)
             self.problems.append(problem)
 
 
@@ -212,8 +212,10 @@ def load_corpus(source: Path | Sequence[Path]) -> Corpus:
         sidecar_rows |= _read_sidecar(sidecar, sidecar.parent, root, problems)
     entries = _apply_sidecar(entries, sidecar_rows, problems)
     entries = _anchor(entries)
+    # Problems are returned for the caller to report once (the CLI prints them),
+    # so they are only logged at INFO here.
     for problem in problems:
-        logger.warning("%s", problem)
+        logger.info("%s", problem)
     return Corpus(root, entries, problems)
 
 
