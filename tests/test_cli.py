@@ -48,7 +48,7 @@ def test_python_dash_m_runs_the_cli() -> None:
 def test_places_prints_the_place_and_its_province() -> None:
     result = CliRunner().invoke(cli, ["places", "Firuz Koh"])
     assert result.exit_code == 0, result.output
-    assert "Chaghcharan" in result.output
+    assert "Feroz Koh (capital)" in result.output
     assert "AF-GHO" in result.output and "Ghor" in result.output
 
 

@@ -1,6 +1,89 @@
-"""controlmap: news articles about a war in, a day-by-day map of who controls what out."""
+"""controlmap: news articles about a war in, a day-by-day map of who controls what out.
+
+``build`` runs the whole pipeline; each stage is importable on its own (see the
+README's "Library" section). The stage modules keep their own names
+(``controlmap.reconcile.reconcile``, ``controlmap.evaluate.evaluate``), so no
+function here shadows a submodule. Not for the command line: that is ``controlmap.cli``.
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from .corpus import Corpus, load_corpus
+from .errors import ControlMapError, DataError, GeocodingError, InputError
+from .evaluate import Scores, format_report, read_gold
+from .export import export_frames, export_gif, export_png
+from .extract import events_frame, extract_article, extract_events, read_events
+from .gazetteer import Gazetteer, load_gazetteer
+from .geocode import CachedGeocoder, OfflineGeocoder, assign_regions, load_regions
+from .pipeline import (
+    BuildResult,
+    ExtractResult,
+    build,
+    extract_corpus,
+    reconcile_events,
+    render_csv,
+    render_timeline,
+    timeline_from_csv,
+)
+from .reconcile import read_baseline
+from .records import (
+    Article,
+    CapitalCount,
+    Event,
+    Extraction,
+    Mention,
+    Place,
+    Problem,
+    Timeline,
+    Unresolved,
+)
+from .render import embed_snippet, render_map
+from .settings import Settings
+
 __version__ = "0.1.0"
+
+__all__ = [
+    "Article",
+    "BuildResult",
+    "CachedGeocoder",
+    "CapitalCount",
+    "ControlMapError",
+    "Corpus",
+    "DataError",
+    "Event",
+    "ExtractResult",
+    "Extraction",
+    "Gazetteer",
+    "GeocodingError",
+    "InputError",
+    "Mention",
+    "OfflineGeocoder",
+    "Place",
+    "Problem",
+    "Scores",
+    "Settings",
+    "Timeline",
+    "Unresolved",
+    "assign_regions",
+    "build",
+    "embed_snippet",
+    "events_frame",
+    "export_frames",
+    "export_gif",
+    "export_png",
+    "extract_article",
+    "extract_corpus",
+    "extract_events",
+    "format_report",
+    "load_corpus",
+    "load_gazetteer",
+    "load_regions",
+    "read_baseline",
+    "read_events",
+    "read_gold",
+    "reconcile_events",
+    "render_csv",
+    "render_map",
+    "render_timeline",
+    "timeline_from_csv",
+]

@@ -102,8 +102,9 @@ def _progress(ctx: click.Context, label: str) -> Callable[[Iterable[T]], Iterabl
         from tqdm import tqdm
 
         # disable=None: a bar only on a terminal, so logs and CI stay clean.
-        return tqdm(items, desc=label, unit=" articles", disable=True if quiet else None,
-                    file=sys.stderr)
+        bar: Iterable[T] = tqdm(items, desc=label, unit=" articles",
+                                disable=True if quiet else None, file=sys.stderr)
+        return bar
 
     return wrap
 
@@ -142,7 +143,7 @@ def cli(quiet: bool, verbose: bool) -> None:
 @places_option
 @click.pass_context
 @_library_errors
-def build(ctx: click.Context, corpus: Path, out: Path, gif: bool, **options: Any) -> None:
+def build(ctx: click.Context, /, corpus: Path, out: Path, gif: bool, **options: Any) -> None:
     """Run the whole pipeline on CORPUS and write the map and tables to --out.
 
     Writes index.html, embed.html, events.csv, articles.csv, counts.csv,
@@ -171,7 +172,7 @@ def build(ctx: click.Context, corpus: Path, out: Path, gif: bool, **options: Any
 @places_option
 @click.pass_context
 @_library_errors
-def extract(ctx: click.Context, corpus: Path, out: Path, places: Path | None) -> None:
+def extract(ctx: click.Context, /, corpus: Path, out: Path, places: Path | None) -> None:
     """Extract city-fall events from CORPUS into events.csv (no map).
 
     Also writes articles.csv, counts.csv and unresolved.csv (sentences about
@@ -181,7 +182,7 @@ def extract(ctx: click.Context, corpus: Path, out: Path, places: Path | None) ->
 
         controlmap extract seeds --out build
     """
-    result = pipeline.extract(corpus, out, settings=Settings(places=places),
+    result = pipeline.extract_corpus(corpus, out, settings=Settings(places=places),
                               progress=_progress(ctx, "extracting"))
     click.echo(f"{len(result.events)} events from {len(result.articles)} files: "
                f"{out / 'events.csv'}")
@@ -195,7 +196,7 @@ def extract(ctx: click.Context, corpus: Path, out: Path, places: Path | None) ->
 @map_options
 @click.pass_context
 @_library_errors
-def render(ctx: click.Context, events: Path, out: Path, **options: Any) -> None:
+def render(ctx: click.Context, /, events: Path, out: Path, **options: Any) -> None:
     """Re-render the map from an EVENTS csv, e.g. one corrected by hand.
 
     Example:
@@ -253,13 +254,12 @@ def evaluate(events: Path, gold: Path) -> None:
 
         controlmap evaluate build/events.csv seeds/gold.csv
     """
-    from . import evaluate as evaluate_mod
+    from .evaluate import evaluate as score
+    from .evaluate import format_report, read_gold
     from .extract import read_events
 
-    scores = evaluate_mod.evaluate(
-        pipeline.events_table(read_events(events)), evaluate_mod.read_gold(gold)
-    )
-    click.echo(evaluate_mod.format_report(scores))
+    scores = score(pipeline.events_table(read_events(events)), read_gold(gold))
+    click.echo(format_report(scores))
 
 
 @cli.command()
@@ -267,7 +267,7 @@ def evaluate(events: Path, gold: Path) -> None:
 @places_option
 @click.pass_context
 @_library_errors
-def places(ctx: click.Context, name: str, places: Path | None) -> None:
+def places(ctx: click.Context, /, name: str, places: Path | None) -> None:
     """Look NAME up in the gazetteer: place, kind, coordinates and province.
 
     Exit code 1 when nothing matches.

@@ -1,6 +1,7 @@
 """The whole pipeline as library calls: corpus in, tables and a map out.
 
-`build` runs every stage and writes every output; `extract` and `render` run
+`build` runs every stage and writes every output; `extract_corpus` and
+`render_csv` run
 the two halves on their own so that a user can correct ``events.csv`` by hand
 and re-render. The CLI and the notebook call these same functions. Not for
 stage logic: each stage lives in its own module.
@@ -8,7 +9,6 @@ stage logic: each stage lives in its own module.
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import json
 import logging
@@ -99,7 +99,7 @@ def run_extraction(
     return extractions, problems
 
 
-def extract(
+def extract_corpus(
     source: Path | str,
     out: Path | str,
     *,
@@ -224,7 +224,7 @@ def build(
         The timeline, the path of ``index.html``, every file written and every
         problem met with the inputs.
     """
-    extracted = extract(corpus, out, settings=settings, progress=progress)
+    extracted = extract_corpus(corpus, out, settings=settings, progress=progress)
     reconciled = reconcile_events(extracted.events, counts=extracted.counts, settings=settings)
     result = render_timeline(reconciled, out, settings=settings, problems=extracted.problems)
     written = tuple(
@@ -237,15 +237,17 @@ def build(
 def timeline_frame(timeline: Timeline) -> pd.DataFrame:
     """The timeline as the ``timeline.csv`` table (TIMELINE_COLUMNS, ISO dates)."""
     frame = timeline.states.loc[:, TIMELINE_COLUMNS].copy()
-    frame["date"] = frame["date"].map(dt.date.isoformat)
+    frame["date"] = frame["date"].astype(str)  # datetime.date prints as YYYY-MM-DD
     return frame
 
 
 def timeline_geojson_text(timeline: Timeline) -> str:
     """Regions as GeoJSON, each with its state on every day under ``states``."""
     by_region: dict[str, dict[str, str]] = {}
-    for row in timeline.states.itertuples(index=False):
-        by_region.setdefault(str(row.region_id), {})[row.date.isoformat()] = str(row.state)
+    states = timeline.states
+    for region_id, day, state in zip(states["region_id"], states["date"], states["state"],
+                                     strict=True):
+        by_region.setdefault(str(region_id), {})[str(day)] = str(state)
     features: list[dict[str, Any]] = []
     for region in timeline.regions.itertuples(index=False):
         features.append(
@@ -342,13 +344,13 @@ __all__ = [
     "Event",
     "ExtractResult",
     "build",
-    "extract",
     "events_table",
+    "extract_corpus",
+    "reconcile_events",
     "render_csv",
     "render_timeline",
     "run_extraction",
-    "reconcile_events",
-    "timeline_from_csv",
     "timeline_frame",
+    "timeline_from_csv",
     "timeline_geojson_text",
 ]

@@ -1,0 +1,112 @@
+"""The whole pipeline on the sample articles and on hostile input."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import controlmap
+from controlmap.errors import InputError
+
+ROOT = Path(__file__).resolve().parents[1]
+OUTPUTS = ("index.html", "embed.html", "events.csv", "articles.csv", "counts.csv",
+           "unresolved.csv", "timeline.csv", "timeline.geojson")
+
+
+@pytest.fixture(scope="module")
+def seeds_build(tmp_path_factory: pytest.TempPathFactory) -> controlmap.BuildResult:
+    return controlmap.build(ROOT / "seeds", out=tmp_path_factory.mktemp("seeds"))
+
+
+def test_every_region_has_one_state_per_day(seeds_build: controlmap.BuildResult) -> None:
+    timeline = pd.read_csv(seeds_build.out / "timeline.csv", dtype=str, keep_default_na=False)
+    days = seeds_build.timeline.days
+    assert len(timeline) == len(days) * 34
+    assert timeline.groupby("date")["region_id"].nunique().eq(34).all()
+    assert set(timeline["state"]) <= {"government", "contested", "claimed", "taliban"}
+    assert days == tuple(sorted(days))
+    assert all((b - a).days == 1 for a, b in itertools.pairwise(days))
+
+
+def test_kabul_stays_with_the_government(seeds_build: controlmap.BuildResult) -> None:
+    events = pd.read_csv(seeds_build.out / "events.csv", dtype=str, keep_default_na=False)
+    kabul = events[events["place"] == "Kabul"]
+    assert set(kabul["status"]) <= {"government"}
+    timeline = pd.read_csv(seeds_build.out / "timeline.csv", dtype=str, keep_default_na=False)
+    assert set(timeline.loc[timeline["region_id"] == "AF-KAB", "state"]) == {"government"}
+
+
+def test_herat_is_taliban_by_the_last_day(seeds_build: controlmap.BuildResult) -> None:
+    states = seeds_build.timeline.states
+    last = states[states["date"] == seeds_build.timeline.days[-1]]
+    assert last.set_index("region_id").loc["AF-HER", "state"] == "taliban"
+    first = states[states["date"] == seeds_build.timeline.days[0]]
+    assert first.set_index("region_id").loc["AF-HER", "state"] == "government"
+
+
+def test_every_coloured_region_day_has_evidence(seeds_build: controlmap.BuildResult) -> None:
+    states = seeds_build.timeline.states
+    moved = states[states["state"] != "government"]
+    assert len(moved) > 0
+    assert (moved["events"].astype(str).str.len() > 0).all()
+
+
+def test_the_articles_table_lists_every_seed(seeds_build: controlmap.BuildResult) -> None:
+    articles = pd.read_csv(seeds_build.out / "articles.csv", dtype=str, keep_default_na=False)
+    assert sorted(articles["file"]) == sorted(p.name for p in (ROOT / "seeds").glob("*.txt"))
+    assert (articles["published"].str.startswith("2021-08")).all()
+    assert (articles["events"].astype(int) > 0).all()
+
+
+def test_the_same_corpus_gives_byte_identical_outputs(
+    seeds_build: controlmap.BuildResult, tmp_path: Path
+) -> None:
+    again = controlmap.build(ROOT / "seeds", out=tmp_path)
+    for name in OUTPUTS:
+        assert (again.out / name).read_bytes() == (seeds_build.out / name).read_bytes(), name
+
+
+def test_a_date_range_and_a_baseline_are_applied(tmp_path: Path) -> None:
+    baseline = tmp_path / "baseline.csv"
+    baseline.write_text("region_id,state\nAF-PAN,contested\n", encoding="utf-8")
+    settings = controlmap.Settings(start=dt.date(2021, 8, 1), end=dt.date(2021, 8, 20),
+                                   baseline=baseline)
+    result = controlmap.build(ROOT / "seeds", out=tmp_path / "out", settings=settings)
+    assert result.timeline.days[0] == dt.date(2021, 8, 1)
+    assert result.timeline.days[-1] == dt.date(2021, 8, 20)
+    first = result.timeline.states[result.timeline.states["date"] == dt.date(2021, 8, 1)]
+    assert first.set_index("region_id").loc["AF-PAN", "state"] == "contested"
+
+
+def test_bad_files_are_reported_and_the_rest_is_processed(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "empty.txt").write_bytes(b"")
+    (corpus / "binary.txt").write_bytes(bytes(range(256)) * 8)
+    (corpus / "report.txt").write_text(
+        "Published August 14, 2021\n\nThe Taliban captured Gardez, the capital of Paktia "
+        "province, on Saturday, a provincial council member said.\n",
+        encoding="utf-8",
+    )
+    result = controlmap.build(corpus, out=tmp_path / "out")
+    named = {p.file for p in result.problems}
+    assert {"empty.txt", "binary.txt"} <= named
+    articles = pd.read_csv(tmp_path / "out" / "articles.csv", dtype=str, keep_default_na=False)
+    assert set(articles["file"]) == {"empty.txt", "binary.txt", "report.txt"}
+    assert articles.set_index("file").loc["binary.txt", "problems"] != ""
+    events = pd.read_csv(tmp_path / "out" / "events.csv", dtype=str, keep_default_na=False)
+    gardez = events[events["place"] == "Gardez"]
+    assert list(gardez["status"]) == ["fallen"]
+    assert list(gardez["date"]) == ["2021-08-14"]
+
+
+def test_a_bad_baseline_names_the_file(tmp_path: Path) -> None:
+    baseline = tmp_path / "baseline.csv"
+    baseline.write_text("region_id,state\nAF-HER,occupied\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"baseline\.csv"):
+        controlmap.build(ROOT / "seeds", out=tmp_path / "out",
+                         settings=controlmap.Settings(baseline=baseline))
