@@ -595,23 +595,24 @@ def _apply_sidecar(
 
 def _anchor(entries: list[_Entry]) -> list[_Entry]:
     """Settle dates the text alone could not, from the dates of the other articles."""
-    dated = [e for e in entries if e.published is not None and e.basis != "page"]
+    dated = [(e, e.published) for e in entries if e.published is not None and e.basis != "page"]
     if not dated:
         return entries  # nothing to anchor to: unknown stays unknown
-    corpus_dates = sorted(e.published for e in dated if e.published is not None)
+    corpus_dates = sorted(day for _, day in dated)
     dominant = max(Counter(corpus_dates).items(), key=lambda kv: (kv[1], kv[0]))[0]
     weights = _name_weights(entries)
-    postings: dict[str, list[_Entry]] = {}
-    for entry in dated:
+    # Each day's dated articles are read as one document: name -> days it appears on.
+    days_of: dict[str, set[dt.date]] = {}
+    for entry, day in dated:
         for name in entry.names & weights.keys():
-            postings.setdefault(name, []).append(entry)
+            days_of.setdefault(name, set()).add(day)
     result = []
     for entry in entries:
         if entry.basis == "page" and entry.published is not None:
             entry = _check_page_date(entry, entry.published, corpus_dates)
         if entry.published is None and entry.clues.temporal:
-            reference = _best_match(entry, postings, weights)
-            why = "the best-matching dated article"
+            reference = _best_day(entry, days_of, weights)
+            why = "the day whose articles share the most names with it"
             if reference is None:
                 reference, why = dominant, "the corpus's most common publication date"
             decided = dates.published_from_clues(entry.clues, reference=reference)
@@ -635,21 +636,21 @@ def _check_page_date(entry: _Entry, page: dt.date, corpus_dates: list[dt.date]) 
     )
 
 
-def _best_match(
-    entry: _Entry, postings: dict[str, list[_Entry]], weights: dict[str, float]
+def _best_day(
+    entry: _Entry, days_of: dict[str, set[dt.date]], weights: dict[str, float]
 ) -> dt.date | None:
-    """Date of the dated article sharing the most, and rarest, names with ``entry``."""
-    scores: dict[str, float] = {}
-    published: dict[str, dt.date] = {}
+    """The publication day whose articles share the most, and rarest, names with ``entry``.
+
+    Scoring days rather than single articles keeps the work proportional to
+    the number of names, however many articles share them.
+    """
+    scores: dict[dt.date, float] = {}
     for name in entry.names:
-        for other in postings.get(name, ()):
-            if other.published is not None:
-                scores[other.id] = scores.get(other.id, 0.0) + weights[name]
-                published[other.id] = other.published
+        for day in days_of.get(name, ()):
+            scores[day] = scores.get(day, 0.0) + weights[name]
     if not scores:
         return None
-    best = max(scores, key=lambda i: (scores[i], published[i], i))
-    return published[best]
+    return max(scores, key=lambda day: (scores[day], day))
 
 
 def _name_weights(entries: list[_Entry]) -> dict[str, float]:
