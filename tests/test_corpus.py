@@ -286,7 +286,7 @@ def test_sidecar_naming_an_unreadable_file_says_so(tmp_path: Path) -> None:
 
 
 def test_weekday_only_article_is_anchored_to_the_matching_dated_article(tmp_path: Path) -> None:
-    # Two dated stories a month apart; the undated one shares names with the second.
+    # Two dated stories a month apart; each undated one shares names with one of them.
     (tmp_path / "a.txt").write_text(
         "Rebels near Ostrava\nRebels shelled Ostrava and Brno on Monday, July 5, 2021.\n",
         encoding="utf-8",
@@ -299,9 +299,18 @@ def test_weekday_only_article_is_anchored_to_the_matching_dated_article(tmp_path
         "Tarnow falls\nTarnow fell to the militias on Thursday, and Rzeszow on Friday.\n",
         encoding="utf-8",
     )
+    (tmp_path / "d.txt").write_text(
+        "Brno shelled\nRebels shelled Brno on Thursday and entered Ostrava on Friday.\n",
+        encoding="utf-8",
+    )
     articles = {a.id: a for a in load_corpus(tmp_path)}
-    c = articles["c.txt"]
-    assert (c.published, c.published_source) == (D(2021, 8, 6), "corpus")
+    # The Thursday-Friday pair nearest each matching story's date.
+    assert (articles["c.txt"].published, articles["c.txt"].published_source) == (
+        D(2021, 8, 6), "corpus"
+    )
+    assert (articles["d.txt"].published, articles["d.txt"].published_source) == (
+        D(2021, 7, 2), "corpus"
+    )
 
 
 def test_nothing_is_invented_without_a_dated_article(tmp_path: Path) -> None:
