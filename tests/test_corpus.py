@@ -257,7 +257,7 @@ def test_sidecar_fields_apply_and_bad_rows_are_reported(tmp_path: Path) -> None:
     messages = _messages(corpus)
     assert "'12/08/2021'" in messages[0] and "YYYY-MM-DD" in messages[0]
     assert "empty 'file'" in messages[1]
-    assert "missing.txt" in messages[2]
+    assert "'missing.txt', but the corpus has no such article" in messages[2]
 
 
 def test_sidecar_without_file_column_is_reported(tmp_path: Path) -> None:

@@ -574,9 +574,9 @@ def _apply_sidecar(
         index = by_id.get(article_id)
         if index is None:
             unreadable = any(p.file == article_id.split("#")[0] for p in problems)
-            why = "could not be read" if unreadable else "no such article in the corpus"
-            problems.append(Problem(fields["_sidecar"],
-                                    f"row names {article_id!r}, which {why}",
+            why = ("which could not be read" if unreadable
+                   else "but the corpus has no such article; check the path")
+            problems.append(Problem(fields["_sidecar"], f"row names {article_id!r}, {why}",
                                     int(fields["_line"])))
             continue
         entry = updated[index]
