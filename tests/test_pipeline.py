@@ -55,6 +55,20 @@ def test_every_coloured_region_day_has_evidence(seeds_build: controlmap.BuildRes
     assert (moved["events"].astype(str).str.len() > 0).all()
 
 
+def test_timeline_rows_point_at_their_events_in_events_csv(
+    seeds_build: controlmap.BuildResult,
+) -> None:
+    events = pd.read_csv(seeds_build.out / "events.csv", dtype=str, keep_default_na=False)
+    timeline = pd.read_csv(seeds_build.out / "timeline.csv", dtype=str, keep_default_na=False)
+    taliban = timeline[timeline["state"] == "taliban"]
+    assert len(taliban) > 0
+    for row in taliban.itertuples():
+        cited = events.iloc[[int(i) for i in row.events.split(";")]]
+        assert set(cited["region_id"]) == {row.region_id}
+        assert "fallen" in set(cited["status"]) or "claimed" in set(cited["status"])
+        assert (cited["date"] <= row.date).all()
+
+
 def test_the_articles_table_lists_every_seed(seeds_build: controlmap.BuildResult) -> None:
     articles = pd.read_csv(seeds_build.out / "articles.csv", dtype=str, keep_default_na=False)
     assert sorted(articles["file"]) == sorted(p.name for p in (ROOT / "seeds").glob("*.txt"))

@@ -162,18 +162,26 @@ def render_timeline(
     settings: Settings = Settings(),
     problems: tuple[Problem, ...] = (),
 ) -> BuildResult:
-    """Write the map, its embed snippet, ``timeline.csv`` and ``timeline.geojson``."""
+    """Write the map, its embed snippet and the timeline's tables.
+
+    That is ``index.html``, ``embed.html``, ``events.csv`` (with each event's
+    region), ``timeline.csv`` and ``timeline.geojson``.
+    """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     index = render.render_map(result, out / "index.html", title=settings.title,
                               tiles=settings.tiles)
     embed = out / "embed.html"
     embed.write_text(render.embed_snippet("index.html") + "\n", encoding="utf-8")
+    # events.csv is rewritten in the timeline's order, with each event's region, so
+    # that the row numbers in timeline.csv's `events` column point at its rows.
+    events_csv = out / "events.csv"
+    _write_csv(result.events, events_csv)
     timeline_csv = out / "timeline.csv"
     _write_csv(timeline_frame(result), timeline_csv)
     timeline_geojson = out / "timeline.geojson"
     timeline_geojson.write_text(timeline_geojson_text(result), encoding="utf-8")
-    files = (index, embed, timeline_csv, timeline_geojson)
+    files = (index, embed, events_csv, timeline_csv, timeline_geojson)
     return BuildResult(out, index, result, problems, files)
 
 
@@ -227,9 +235,7 @@ def build(
     extracted = extract_corpus(corpus, out, settings=settings, progress=progress)
     reconciled = reconcile_events(extracted.events, counts=extracted.counts, settings=settings)
     result = render_timeline(reconciled, out, settings=settings, problems=extracted.problems)
-    written = tuple(
-        Path(out) / name for name in ("events.csv", "articles.csv", "counts.csv", "unresolved.csv")
-    )
+    written = tuple(Path(out) / name for name in ("articles.csv", "counts.csv", "unresolved.csv"))
     return BuildResult(result.out, result.index, result.timeline, result.problems,
                        result.files + written)
 
