@@ -64,6 +64,7 @@ Offsets
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import logging
@@ -73,7 +74,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
-from typing import Any, Protocol
+from types import MappingProxyType
+from typing import Any, NamedTuple, Protocol
 
 import blingfire
 import pandas as pd
@@ -88,7 +90,6 @@ from .records import (
     Event,
     Extraction,
     Mention,
-    Problem,
     Status,
     Unresolved,
 )
@@ -134,10 +135,12 @@ class Rules:
 
     abbreviations: frozenset[str]
     link_line: re.Pattern[str]
-    object_verbs: tuple[tuple[str, re.Pattern[str]], ...]
-    subject_predicates: tuple[tuple[str, re.Pattern[str]], ...]
-    fallen_noun: re.Pattern[str]
-    contested_noun: re.Pattern[str]
+    object_verb: re.Pattern[str]  # group v<i> is a verb of kind object_kinds[i]
+    object_kinds: tuple[str, ...]
+    object_tail: re.Pattern[str]  # from the verb to the place: its object
+    subject_predicate: re.Pattern[str]  # groups government / contested / fallen
+    noun_head: re.Pattern[str]  # "the fall of", "fighting in"
+    noun_tail: re.Pattern[str]
     possessive_noun: re.Pattern[str]
     clause_verbs: re.Pattern[str]
     partial: re.Pattern[str]
@@ -217,7 +220,10 @@ def _default_rules() -> Rules:
 def _compile(table: dict[str, Any]) -> Rules:
     """Build the regular expressions of `Rules` from the TOML tables."""
     verbs, markers, roles = table["verbs"], table["markers"], table["roles"]
-    flags = re.IGNORECASE
+    # Sentences are lower-cased before matching (`_normalise`), so the patterns are
+    # compiled case-sensitively: re skips ahead by first characters only then, which
+    # makes the big alternations several times faster.
+    flags = 0
     token = r"(?:\x02+(?:'s)?|as well as|[a-z0-9][\w'.-]*|\([^()]{0,40}\)|[–—])"
     breaks = (
         r"(?:said|says|say|told|tells|who|whom|whose|which|where|while|but|after|before|when"
@@ -229,9 +235,8 @@ def _compile(table: dict[str, Any]) -> Rules:
     )
     chunk = r"(?:(?:(?<=,)|(?<=, ))[^,;:\x01\x02]{1,70}?,\s*)"
     filler = rf"(?:{chunk}|(?!{breaks}\b){token}[\s,]+){{0,12}}?"
-    objects: list[tuple[str, re.Pattern[str]]] = []
-    # Order matters: the verb nearest the place wins, and among verbs ending at the
-    # same spot the first list here wins ("retook" before "took").
+    # Order matters: among verbs starting at the same spot the first list here wins
+    # ("retook" is government before "took" is a fall, "took control of" before "took").
     ordered = [
         ("government", verbs_alt(table, "government_active")),
         ("partial", _alt(
@@ -242,12 +247,15 @@ def _compile(table: dict[str, Any]) -> Rules:
         ("fallen", _alt(verbs["fallen_active"])),
         ("contested", _alt(verbs["contested_active"])),
     ]
-    for status, verb in ordered:
-        objects.append((status, re.compile(
-            rf"\b{verb}\s+(?:(?:the |a |an )?(?:full |complete |total )?control (?:of|over)\s+)?"
-            rf"{filler}\x01+$",
-            flags,
-        )))
+    object_verb = re.compile(
+        "|".join(rf"\b(?P<v{index}>{verb})(?=\s)" for index, (_, verb) in enumerate(ordered)),
+        flags,
+    )
+    object_tail = re.compile(
+        rf"\s+(?:(?:the |a |an )?(?:full |complete |total )?control (?:of|over)\s+)?"
+        rf"{filler}\x01+",
+        flags,
+    )
     aux = (
         r"(?:has|have|had|was|were|is|are|been|also|finally|now|reportedly|itself|all|both"
         r"|effectively|completely|fully|then|later|eventually|already|too|quickly|swiftly"
@@ -269,21 +277,24 @@ def _compile(table: dict[str, Any]) -> Rules:
         ("contested", _alt(verbs["contested_subject"])),
         ("fallen", _alt(verbs["fallen_subject"])),
     ]
-    subject_patterns = tuple(
-        (status, re.compile(subject + pred + r"\b", flags)) for status, pred in predicates
+    subject_predicate = re.compile(
+        subject + "(?:" + "|".join(rf"(?P<{status}>{pred})" for status, pred in predicates)
+        + r")\b",
+        flags,
     )
     nouns_before = _alt(verbs["fallen_noun"])
     contested_before = _alt(verbs["contested_noun"])
     preps = _alt(verbs["contested_prep"])
     noun_filler = rf"(?:{chunk}|(?!{breaks}\b){token}[\s,]+){{0,12}}?"
-    fallen_noun = re.compile(rf"\b{nouns_before}\s+of\s+{noun_filler}\x01+$", flags)
-    contested_noun = re.compile(
-        rf"\b{contested_before}\b(?:\s+(?:was|were|is|are|has|have|had|been|also|still|now"
-        rf"|raging|rages|raged|continued|continues|continuing|erupted|broke out|ongoing"
+    noun_head = re.compile(
+        rf"\b(?:(?P<fallen>{nouns_before})\s+of"
+        rf"|(?P<contested>{contested_before})\b(?:\s+(?:was|were|is|are|has|have|had|been|also"
+        rf"|still|now|raging|rages|raged|continued|continues|continuing|erupted|broke out|ongoing"
         rf"|spread|spreads|spreading|flared|flare|flares|resumed|escalated"
-        rf"|reported|intensified|heavy|fierce|intense))*\s+{preps}\s+{noun_filler}\x01+$",
+        rf"|reported|intensified|heavy|fierce|intense))*\s+{preps})(?=\s)",
         flags,
     )
+    noun_tail = re.compile(rf"\s+{noun_filler}\x01+", flags)
     possessive_noun = re.compile(
         rf"^\x01+'s\s+(?:(?P<fallen>{nouns_before})|(?P<contested>{contested_before}"
         r"|defen[cs]es|outskirts|gates))\b",
@@ -292,7 +303,8 @@ def _compile(table: dict[str, Any]) -> Rules:
     clause_verbs = re.compile(
         "|".join(
             [
-                rf"(?P<government>\b{verbs_alt(table, 'government_active')})",
+                rf"(?P<government>\b{verbs_alt(table, 'government_active')}"
+                rf"|\b{verbs_alt(table, 'government_subject')})",
                 rf"(?P<fallen>\b{_alt(verbs['fallen_control'] + verbs['fallen_active'])}"
                 rf"|\b{_alt(verbs['fallen_subject'])})",
                 rf"(?P<retreat>\b{_alt(roles_retreat(table))})",
@@ -340,11 +352,15 @@ def _compile(table: dict[str, Any]) -> Rules:
     ]
     return Rules(
         abbreviations=frozenset(table["splitting"]["abbreviations"]),
-        link_line=re.compile(rf"^\s*{_alt(table['splitting']['link_lines'])}", flags),
-        object_verbs=tuple(objects),
-        subject_predicates=subject_patterns,
-        fallen_noun=fallen_noun,
-        contested_noun=contested_noun,
+        link_line=re.compile(
+            rf"[^\S\n]*{_alt(table['splitting']['link_lines'])}", re.IGNORECASE
+        ),
+        object_verb=object_verb,
+        object_kinds=tuple(kind for kind, _ in ordered),
+        object_tail=object_tail,
+        subject_predicate=subject_predicate,
+        noun_head=noun_head,
+        noun_tail=noun_tail,
         possessive_noun=possessive_noun,
         clause_verbs=clause_verbs,
         partial=re.compile(
@@ -422,11 +438,13 @@ def roles_retreat(table: dict[str, Any]) -> list[str]:
 
 
 def split_sentences(text: str, *, rules: Rules | None = None) -> list[tuple[int, int]]:
-    """Offsets of the sentences of ``text``.
+    """Offsets of the sentences of ``text``; a sentence never crosses a line break.
 
-    Paragraphs (lines) are split with blingfire's sentence model; a segment that
-    ends with an abbreviation such as "Dr." or "Gen." is joined to the next one,
-    which blingfire would otherwise split.
+    The whole text goes through blingfire's sentence model in one call (one call
+    per paragraph would cost more than the model itself); its sentences are mapped
+    back onto the text and cut at line breaks, so headings and paragraphs stay
+    apart. A segment that ends with an abbreviation such as "Dr." or "Gen." is
+    joined to the next one of its paragraph, which blingfire would otherwise split.
 
     Parameters
     ----------
@@ -440,40 +458,84 @@ def split_sentences(text: str, *, rules: Rules | None = None) -> list[tuple[int,
     ``(start, end)`` offsets into ``text`` of each non-blank sentence, in order.
     """
     rules = rules or _default_rules()
+    flat = text.replace("\n", " ").replace("\r", " ")
+    pieces: list[tuple[int, int]] = []
+    cursor = 0
+    for sentence in blingfire.text_to_sentences(flat).split("\n"):
+        if not sentence:
+            continue
+        start = flat.find(sentence, cursor)
+        if start < 0:  # the model changed the text: fall back to offsets per paragraph
+            return _split_by_paragraph(text, rules)
+        cursor = start + len(sentence)
+        pieces.extend(_cut_at_line_breaks(text, start, cursor))
     spans: list[tuple[int, int]] = []
-    for line in re.finditer(r"[^\n]+", text):
-        spans.extend(_split_paragraph(text, line.start(), line.end(), rules))
+    for start, end in pieces:
+        previous = spans[-1] if spans else None
+        if (
+            previous is not None
+            and "\n" not in text[previous[1] : start]
+            and _ends_with_abbreviation(text[previous[0] : previous[1]], rules)
+        ):
+            spans[-1] = (previous[0], end)
+        else:
+            spans.append((start, end))
     return spans
 
 
-def _split_paragraph(text: str, start: int, end: int, rules: Rules) -> list[tuple[int, int]]:
-    """Sentence offsets (into ``text``) of the paragraph ``text[start:end]``."""
-    paragraph = text[start:end]
-    if not paragraph.strip():
-        return []
-    _, offsets = blingfire.text_to_sentences_and_offsets(paragraph)
+def _cut_at_line_breaks(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The non-blank lines of ``text[start:end]``, trimmed, as offsets."""
+    if text.find("\n", start, end) < 0 and text.find("\r", start, end) < 0:
+        return [(start, end)]  # blingfire's sentences come trimmed
+    spans = []
+    for line in re.finditer(r"[^\n\r]+", text[start:end]):
+        stripped = line.group(0).strip()
+        if stripped:
+            offset = start + line.start() + line.group(0).index(stripped)
+            spans.append((offset, offset + len(stripped)))
+    return spans
+
+
+def _split_by_paragraph(text: str, rules: Rules) -> list[tuple[int, int]]:
+    """The slower splitting path: blingfire's offsets, one call per line."""
     spans: list[tuple[int, int]] = []
-    for a, b in offsets:
-        if spans and _ends_with_abbreviation(paragraph[spans[-1][0] : spans[-1][1]], rules):
-            spans[-1] = (spans[-1][0], b)
-        else:
-            spans.append((a, b))
-    return [(start + a, start + b) for a, b in spans]
+    for line in re.finditer(r"[^\n]+", text):
+        if not line.group(0).strip():
+            continue
+        _, offsets = blingfire.text_to_sentences_and_offsets(line.group(0))
+        for a, b in offsets:
+            a, b = line.start() + a, line.start() + b
+            if spans and spans[-1][1] >= line.start() and _ends_with_abbreviation(
+                text[spans[-1][0] : spans[-1][1]], rules
+            ):
+                spans[-1] = (spans[-1][0], b)
+            else:
+                spans.append((a, b))
+    return spans
 
 
 def _ends_with_abbreviation(segment: str, rules: Rules) -> bool:
     """Whether a segment ends with "Dr." or another abbreviation that ends no sentence."""
-    match = re.search(r"(?:^|[\s(\"'“])([A-Za-z][A-Za-z.]*)\.$", segment.rstrip())
+    if not segment.endswith("."):
+        return False
+    match = _ABBREVIATION_END.search(segment)
     return bool(match) and match.group(1) in rules.abbreviations
+
+
+_ABBREVIATION_END = re.compile(r"(?:^|[\s(\"'“])([A-Za-z][A-Za-z.]*)\.$")
 
 
 # --- classification -----------------------------------------------------------------------
 
 
+_FOLD = MappingProxyType(
+    str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "„": '"', "\u00a0": " "})
+)
+
+
 def _normalise(text: str) -> str:
-    """Lower case with curly quotes and dashes folded, keeping every offset."""
-    table = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "„": '"', "\u00a0": " "})
-    return text.translate(table).lower()
+    """Lower case with curly quotes folded, keeping every offset."""
+    return text.translate(_FOLD).lower()
 
 
 def _masked(norm: str, mentions: Sequence[Mention], target: int) -> str:
@@ -552,18 +614,27 @@ def classify(
         return []
     findings: list[Finding] = []
     seen: set[tuple[str, str]] = set()
-    plain = [_masked(norm, mentions, i) for i in range(len(mentions))]
+    base = _masked(norm, mentions, -1)
+    cues = _Cues(
+        verbs=tuple(rules.object_verb.finditer(base)), nouns=tuple(rules.noun_head.finditer(base))
+    )
+    plain = [
+        base[: m.start] + _TARGET * (m.end - m.start) + base[m.end :] for m in mentions
+    ]
+    results = [
+        _classify_mention(sentence, plain[index], mention, cues, rules)
+        for index, mention in enumerate(mentions)
+    ]
     for index, mention in enumerate(mentions):
-        found = _classify_mention(sentence, plain[index], mention, mentions, rules)
+        found = results[index]
         if found is None:
             continue
         status, confidence, frame = found
         if frame and any(
-            j != index and _classify_mention(sentence, plain[j], other, mentions, rules)
-            for j, other in enumerate(mentions)
-            if other.place.place_id != mention.place.place_id
+            other is not None and mentions[j].place.place_id != mention.place.place_id
+            for j, other in enumerate(results)
         ):
-            continue
+            continue  # "In X, ...": only when the sentence names no other place in control
         source = _source(plain[index], mention, next_sentence, status, rules)
         if source == "taliban" and status == "fallen":
             status, confidence = "claimed", min(confidence, 0.6)
@@ -587,35 +658,36 @@ def _is_history(norm: str, rules: Rules, published: dt.date | None) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class _Cues:
+    """Control verbs and nouns of one sentence, found once for all its mentions."""
+
+    verbs: tuple[re.Match[str], ...]
+    nouns: tuple[re.Match[str], ...]
+
+
 def _classify_mention(
     sentence: str,
     masked: str,
     mention: Mention,
-    mentions: Sequence[Mention],
+    cues: _Cues,
     rules: Rules,
 ) -> tuple[Status, float, bool] | None:
     """Status, confidence and whether it came from a frame ("In X, ..."), or None."""
     start, end = mention.start, mention.end
-    left = masked[max(0, start - _WINDOW) : end]
-    right = masked[start : end + _WINDOW]
     if _is_name_part(sentence, mention):
         return None
-    if mention.place.kind == "province" and _CAPITAL_OF.search(masked[max(0, start - 60) : start]):
+    if mention.place.kind == "province" and _CAPITAL_OF.search(masked, max(0, start - 60), start):
         return None  # "X, capital of Y province": Y only locates X
-    found = _predicate(left, right, rules, mention.place.kind)
+    found = _predicate(masked, mention, cues, rules)
     if found is not None:
         status, confidence, trigger_at = found
-        before_trigger = masked[: max(0, start - _WINDOW) + trigger_at] if trigger_at >= 0 else ""
+        before_trigger = masked[:trigger_at] if trigger_at >= 0 else ""
         return _hedge(status, confidence, masked, start, end, before_trigger, rules)
-    head = left[: -(end - start)]
-    framed = rules.frame_before.search(head) or rules.source_before.search(head)
-    if not framed and (
-        rules.modifier_after.search(right)
-        or rules.metonymy_after.search(right)
-        or rules.role_before.search(head)
+    head = masked[max(0, start - 80) : start]
+    if _PREPOSITION_END.search(head, max(0, len(head) - 24)) and (
+        rules.frame_before.search(head) or rules.source_before.search(head)
     ):
-        return None
-    if framed:
         rest = masked[end:]
         clause = rules.clause_verbs.search(rest)
         if clause is None or rules.simile.search(rest[: clause.start()]):
@@ -626,55 +698,67 @@ def _classify_mention(
         before = masked[: end + clause.start()]
         hedged = _hedge(status, 0.6, masked, start, end, before, rules)
         return None if hedged is None else (hedged[0], hedged[1], True)
-    return None
+    return None  # no predicate reaches the name: geography, people, talks, metonymy
 
 
 def _predicate(
-    left: str, right: str, rules: Rules, place_kind: str
+    masked: str, mention: Mention, cues: _Cues, rules: Rules
 ) -> tuple[Status, float, int] | None:
-    """The control predicate governing the target, with its offset in ``left`` (-1: after)."""
-    best: tuple[int, Status | None, float] | None = None
-    for kind, pattern in rules.object_verbs:
-        match = pattern.search(left)
-        if match is None:
+    """The control predicate governing the target, with its offset (-1: after the place).
+
+    The verb or noun nearest before the place whose object reaches the place wins;
+    a verb of government control outranks a noun of fighting ("repelled an attack
+    on X"). Without one, a predicate after the place ("X fell") decides.
+    """
+    start, end = mention.start, mention.end
+    window = start - _WINDOW
+    best: tuple[int, Status, float] | None = None
+    for verb in reversed(cues.verbs):
+        if verb.end() > start or verb.start() < window:
             continue
-        if best is not None and match.start() <= best[0]:
-            continue
-        if re.search(r"\b(?:the|a|an|its|their|his|her|this|that)\s+$", left[: match.start()]):
+        if _DETERMINER_END.search(masked, max(0, verb.start() - 8), verb.start()):
             continue  # "the capture of X" is a noun, read below
-        object_text = match.group(0)
-        if _is_location_of_object(object_text, place_kind, rules):
-            best = (match.start(), None, 0.0)
+        if not rules.object_tail.fullmatch(masked, verb.end(), end):
             continue
-        status = _object_status(kind, left[: match.start()], object_text, rules)
-        if status is not None:
-            best = (match.start(), status, 0.85)
-    for pattern, status_of in (
-        (rules.fallen_noun, "fallen"),
-        (rules.contested_noun, "contested"),
-    ):
-        match = pattern.search(left)
-        if best is not None and best[1] == "government":
-            continue  # "repelled an attack on X": the verb decides
-        if match is not None and (best is None or match.start() > best[0]):
-            object_text = match.group(0)
-            status = _facility_status(status_of, object_text, rules)  # type: ignore[arg-type]
-            best = (match.start(), status, 0.8)
-    if best is not None:
-        if best[1] is None:
+        object_text = masked[verb.start() : end]
+        if _is_location_of_object(object_text, mention.place.kind, rules):
             return None
-        facility = rules.possessive_facility.search(right)
+        kind = rules.object_kinds[int(str(verb.lastgroup)[1:])]
+        status = _object_status(kind, masked[max(0, verb.start() - 70) : verb.start()],
+                                object_text, rules)
+        if status is not None:
+            best = (verb.start(), status, 0.85)
+            break
+    if best is None or best[1] != "government":
+        for noun in reversed(cues.nouns):
+            if noun.end() > start or noun.start() < window:
+                continue
+            if best is not None and noun.start() < best[0]:
+                break
+            if rules.noun_tail.fullmatch(masked, noun.end(), end):
+                status_of: Status = "fallen" if noun.group("fallen") else "contested"
+                status = _facility_status(status_of, masked[noun.start() : end], rules)
+                best = (noun.start(), status, 0.8)
+                break
+    right = masked[start : end + _WINDOW]
+    if best is not None:
+        facility = rules.possessive_facility.match(right)
         if facility is not None and best[1] != "contested":
             seat = rules.seat_of_power.search(right[: facility.end() + 20])
             return ("fallen" if seat and best[1] == "fallen" else "contested"), 0.6, best[0]
         return best[1], best[2], best[0]
-    possessive = rules.possessive_noun.search(right)
+    possessive = rules.possessive_noun.match(right)
     if possessive is not None:
         return ("fallen" if possessive.group("fallen") else "contested"), 0.75, -1
-    for status, pattern in rules.subject_predicates:
-        if pattern.search(right):
-            return status, 0.85, -1  # type: ignore[return-value]
+    predicate = rules.subject_predicate.match(right)
+    if predicate is not None:
+        status_name = str(predicate.lastgroup)
+        return status_name, 0.85, -1  # type: ignore[return-value]
     return None
+
+
+_PREPOSITION_END = re.compile(r"\b(?:in|inside|across|at|from|of|the|[a-z]+ern)\s+$")
+_DETERMINER_END = re.compile(r"\b(?:the|a|an|its|their|his|her|this|that)\s+$")
 
 
 def _is_location_of_object(object_text: str, place_kind: str, rules: Rules) -> bool:
@@ -784,7 +868,7 @@ def _hedge(
     local = before_trigger[-45:] if before_trigger else ""
     if rules.negation.search(local):
         return None
-    if rules.denial.search(masked[:start]):
+    if rules.denial.search(masked, max(0, start - 120), start):
         return None
     if rules.simile.search(local):
         return None
@@ -835,14 +919,14 @@ def _source(
 # --- articles -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Sentence:
+class _Sentence(NamedTuple):
+    """One sentence of an article (a tuple: built for every sentence, so kept cheap)."""
+
     start: int
     end: int
     text: str
     mentions: tuple[Mention, ...]  # offsets relative to the sentence
-    paragraph: int  # offset of its paragraph in the article
-    carried: dt.date | None  # last date of the previous paragraph
+    paragraph: int  # offset of the start of its line in the article
 
 
 def extract_article(
@@ -868,44 +952,28 @@ def extract_article(
     """
     rules = rules or _default_rules()
     text = article.text
-    mentions = gazetteer.find(text)
-    sentences = _relevant_sentences(text, mentions, rules, article.published)
-    problems: list[Problem] = []
-    raw: list[tuple[int, Finding, _Date | None, dt.date | None]] = []
+    sentences = _sentences(text, gazetteer.find(text), rules)
+    calendar = _Calendar(sentences, text, article.published)
+    found: list[tuple[int, Finding, _Date | None]] = []
     counts: list[CapitalCount] = []
-    unresolved: list[Unresolved] = []
-    earlier: dt.date | None = None  # last date of the earlier sentences of this paragraph
-    story: dt.date | None = None  # last date of the article so far ("hours earlier" counts back)
-    established: list[dt.date | None] = []  # last date each sentence sets for what follows
-    paragraph = -1
     for position, sentence in enumerate(sentences):
-        if sentence.paragraph != paragraph:
-            paragraph, earlier = sentence.paragraph, None
-            story = sentence.carried or story
-        following = _next_sentence(text, sentence.end, rules) if sentence.mentions else ""
-        dates = _usable_dates(sentence.text, article.published, story)
-        for count in _counts(sentence, article, dates, rules):
-            counts.append(count)
-        if sentence.mentions:
-            findings = classify(
-                sentence.text, sentence.mentions, rules=rules, next_sentence=following,
-                published=article.published,
-            )
+        if "apital" in sentence.text:
+            counts.extend(_counts(sentence, article, calendar.dates(position), rules))
+        if not sentence.mentions:
+            continue
+        findings = classify(
+            sentence.text, sentence.mentions, rules=rules,
+            next_sentence=_next_sentence(text, sentence.end), published=article.published,
+        )
+        if findings:
+            dates = calendar.dates(position)
             for finding in findings:
-                found = _date_for(finding.mention, sentence.text, dates)
-                raw.append((position, finding, found, earlier))
-        unresolved.extend(_unresolved(sentence, article, rules))
-        sets = _narrative_dates(sentence.text, dates)
-        established.append(sets[-1].day if sets else None)
-        if sets:
-            earlier = story = sets[-1].day
-    events = _assemble(article, raw, sentences, established)
+                found.append((position, finding, _date_for(finding.mention, sentence.text, dates)))
     return Extraction(
         article=article,
-        events=tuple(events),
+        events=tuple(_assemble(article, found, sentences, calendar)),
         counts=tuple(counts),
-        unresolved=tuple(unresolved),
-        problems=tuple(problems),
+        unresolved=_unresolved(text, sentences, article),
     )
 
 
@@ -924,42 +992,111 @@ def extract_events(
         yield extract_article(article, gazetteer, rules=rules)
 
 
-def _relevant_sentences(
-    text: str, mentions: Sequence[Mention], rules: Rules, published: dt.date | None
-) -> list[_Sentence]:
-    """Sentences of the paragraphs that name a place or mention capitals.
+def _sentences(text: str, mentions: Sequence[Mention], rules: Rules) -> list[_Sentence]:
+    """The sentences of ``text`` with their mentions, minus links to other stories.
 
-    Only those paragraphs are split (the splitter is the costly step); paragraphs
-    that link to other stories ("Read more: ...") are skipped. Each sentence
-    carries the last date of the paragraph before its own, which continues the
-    narrative when its own paragraph has given no date yet.
+    Lines that link to other stories ("Read more: ...", ">> ...") repeat other
+    articles' headlines and are dropped.
     """
     sentences: list[_Sentence] = []
     cursor = 0
-    previous = ""
-    for line in re.finditer(r"[^\n]+", text):
-        a, b = line.start(), line.end()
-        before, previous = previous, line.group(0) if line.group(0).strip() else previous
-        inside: list[Mention] = []
-        while cursor < len(mentions) and mentions[cursor].start < b:
-            if mentions[cursor].start >= a:
-                inside.append(mentions[cursor])
+    paragraph, paragraph_end, link = 0, -1, False
+    for start, end in split_sentences(text, rules=rules):
+        if start > paragraph_end:
+            paragraph = text.rfind("\n", 0, start) + 1
+            paragraph_end = text.find("\n", start)
+            paragraph_end = len(text) if paragraph_end < 0 else paragraph_end
+            link = rules.link_line.match(text, paragraph) is not None
+        while cursor < len(mentions) and mentions[cursor].start < start:
             cursor += 1
-        paragraph = line.group(0)
-        if rules.link_line.match(paragraph):
-            continue
-        if not inside and "capital" not in paragraph and not rules.any_trigger.search(paragraph):
-            continue
-        carried_dates = _narrative_dates(before, _usable_dates(before, published, None))
-        carried = carried_dates[-1].day if carried_dates else None
-        for s, e in _split_paragraph(text, a, b, rules):
-            own = tuple(
-                Mention(m.place, m.start - s, m.end - s, m.surface)
-                for m in inside
-                if m.start >= s and m.end <= e
-            )
-            sentences.append(_Sentence(s, e, text[s:e], own, a, carried))
+        own: list[Mention] = []
+        while cursor < len(mentions) and mentions[cursor].end <= end:
+            m = mentions[cursor]
+            own.append(Mention(m.place, m.start - start, m.end - start, m.surface))
+            cursor += 1
+        if not link:
+            sentences.append(_Sentence(start, end, text[start:end], tuple(own), paragraph))
     return sentences
+
+
+def _next_sentence(text: str, end: int) -> str:
+    """The text of the sentence after offset ``end`` (read only for hedges), or ""."""
+    match = _NEXT_SENTENCE.match(text, end)
+    return match.group(1) if match else ""
+
+
+_NEXT_SENTENCE = re.compile(r"\s*([^\n]{0,240}?[.!?](?=\s|$)|[^\n]{1,240})")
+
+
+class _Calendar:
+    """The dates of an article's sentences, computed only when an event needs them.
+
+    Date resolution is the costly step, and most sentences hold no event, so each
+    sentence's dates are found on first use and kept.
+    """
+
+    def __init__(self, sentences: Sequence[_Sentence], text: str,
+                 published: dt.date | None) -> None:
+        self._sentences = sentences
+        self._text = text
+        self.published = published
+        self._dates: dict[int, list[_Date]] = {}
+        self._paragraph_dates: dict[int, dt.date | None] = {}
+
+    def dates(self, position: int) -> list[_Date]:
+        """Usable dates of one sentence; anaphoric ones count from the story so far."""
+        if position not in self._dates:
+            text = self._sentences[position].text
+            dates = _usable_dates(text, self.published, None)
+            if any(d.weak for d in dates):
+                dates = _usable_dates(text, self.published, self.story(position))
+            self._dates[position] = dates
+        return self._dates[position]
+
+    def _sets(self, position: int) -> dt.date | None:
+        """The day a sentence sets for what follows it, if any."""
+        dates = _narrative_dates(self._sentences[position].text, self.dates(position))
+        return dates[-1].day if dates else None
+
+    def story(self, position: int) -> dt.date | None:
+        """The last day given before sentence ``position`` anywhere in the article."""
+        for earlier in range(position - 1, -1, -1):
+            day = self._sets(earlier)
+            if day is not None:
+                return day
+        return None
+
+    def earlier(self, position: int) -> dt.date | None:
+        """The last day given by an earlier sentence of the same paragraph."""
+        paragraph = self._sentences[position].paragraph
+        for earlier in range(position - 1, -1, -1):
+            if self._sentences[earlier].paragraph != paragraph:
+                break
+            day = self._sets(earlier)
+            if day is not None:
+                return day
+        return None
+
+    def later(self, position: int) -> dt.date | None:
+        """The first day given by a later sentence of the same paragraph."""
+        paragraph = self._sentences[position].paragraph
+        for later in range(position + 1, len(self._sentences)):
+            if self._sentences[later].paragraph != paragraph:
+                break
+            day = self._sets(later)
+            if day is not None:
+                return day
+        return None
+
+    def carried(self, position: int) -> dt.date | None:
+        """The last day given by the paragraph before this sentence's paragraph."""
+        paragraph = self._sentences[position].paragraph
+        if paragraph not in self._paragraph_dates:
+            before = self._text[:paragraph].rstrip()
+            line = before[before.rfind("\n") + 1 :]
+            dates = _narrative_dates(line, _usable_dates(line, self.published, None))
+            self._paragraph_dates[paragraph] = dates[-1].day if dates else None
+        return self._paragraph_dates[paragraph]
 
 
 _ANAPHORIC = re.compile(
@@ -976,15 +1113,6 @@ class _Date:
     end: int
     day: dt.date
     weak: bool  # anaphoric ("hours earlier"): yields to the article's own date of the event
-
-
-def _next_sentence(text: str, end: int, rules: Rules) -> str:
-    """The sentence that follows offset ``end`` in ``text`` (read for hedges), or ""."""
-    window = text[end : end + 300].lstrip()
-    if not window:
-        return ""
-    spans = _split_paragraph(window, 0, len(window.split("\n", 1)[0]), rules)
-    return window[spans[0][0] : spans[0][1]] if spans else ""
 
 
 def _usable_dates(
@@ -1053,48 +1181,55 @@ def _group(status: Status) -> str:
     return "fallen" if status in ("fallen", "claimed") else status
 
 
+def _group(status: Status) -> str:
+    """Status class used to share a date between reports of one place."""
+    return "fallen" if status in ("fallen", "claimed") else status
+
+
 def _assemble(
     article: Article,
-    raw: Sequence[tuple[int, Finding, _Date | None, dt.date | None]],
+    found: Sequence[tuple[int, Finding, _Date | None]],
     sentences: Sequence[_Sentence],
-    established: Sequence[dt.date | None],
+    calendar: _Calendar,
 ) -> list[Event]:
     """Turn findings into events: confirmations, shared dates and fallbacks applied.
 
-    ``raw`` holds (sentence position, finding, its own date, the last date of the
-    earlier sentences of its paragraph); ``established`` the date each sentence sets.
+    ``found`` holds (sentence position, finding, the finding's own date).
     """
     confirmed = {
-        f.mention.place.place_id
-        for _, f, _, _ in raw
-        if f.status == "fallen" or f.source == "confirmed"
+        f.mention.place.place_id for _, f, _ in found if f.status == "fallen" or f.source
+        == "confirmed"
     }
     strong: dict[str, dt.date] = {}
     weak: dict[str, dt.date] = {}
-    for _, finding, found, _ in raw:
-        if found is not None and _group(finding.status) == "fallen":
-            into = weak if found.weak else strong
+    for _, finding, own in found:
+        if own is not None and _group(finding.status) == "fallen":
+            into = weak if own.weak else strong
             place_id = finding.mention.place.place_id
-            into[place_id] = min(found.day, into.get(place_id, found.day))
+            into[place_id] = min(own.day, into.get(place_id, own.day))
     events: list[Event] = []
-    for position, finding, found, earlier in raw:
+    for position, finding, own in found:
         sentence = sentences[position]
         status = finding.status
         confidence = finding.confidence
         place = finding.mention.place
         if status == "claimed" and place.place_id in confirmed:
             status, confidence = "fallen", max(confidence, 0.7)
-        # A fall happens once: an undated or anaphorically dated report of it takes
-        # the date the article gives the same fall elsewhere.
         day = None
-        if _group(status) == "fallen" and (found is None or found.weak):
+        if _group(status) == "fallen" and (own is None or own.weak):
+            # A fall happens once: an undated or anaphorically dated report of it
+            # takes the date the article gives the same fall elsewhere.
             day = strong.get(place.place_id) or weak.get(place.place_id)
-        if day is None and found is not None:
-            day = found.day
+        if day is None and own is not None:
+            day = own.day
         if day is None:
-            day = earlier or _later_in_paragraph(position, sentences, established)
+            day = calendar.earlier(position)
+        if day is None and _PAST_PERFECT.search(sentence.text):
+            # Background told before its date ("X had been under attack for weeks.
+            # On Thursday, fighters broke through.") belongs to the paragraph's day.
+            day = calendar.later(position)
         if day is None:
-            day = sentence.carried or article.published
+            day = calendar.carried(position) or article.published
         events.append(
             Event(
                 article=article.id, place=place.name, place_id=place.place_id, kind=place.kind,
@@ -1109,25 +1244,6 @@ def _assemble(
 
 
 _PAST_PERFECT = re.compile(r"\bhad\s+(?:\w+\s+)?(?:been|\w+ed|\w+en)\b", re.IGNORECASE)
-
-
-def _later_in_paragraph(
-    position: int, sentences: Sequence[_Sentence], established: Sequence[dt.date | None]
-) -> dt.date | None:
-    """The first date given by a later sentence of the same paragraph, for background.
-
-    Background told in the past perfect before its date ("X had been under attack
-    for weeks. On Thursday, fighters broke through.") belongs to the paragraph's day.
-    """
-    if not _PAST_PERFECT.search(sentences[position].text):
-        return None
-    paragraph = sentences[position].paragraph
-    for later in range(position + 1, len(sentences)):
-        if sentences[later].paragraph != paragraph:
-            break
-        if established[later] is not None:
-            return established[later]
-    return None
 
 
 # --- counts and unknown names -------------------------------------------------------------
@@ -1221,33 +1337,44 @@ _NOT_NAMES = frozenset(
 )
 
 
-def _unresolved(sentence: _Sentence, article: Article, rules: Rules) -> list[Unresolved]:
-    """Capitalised names in control position that the gazetteer did not match."""
-    text = sentence.text
-    norm = _normalise(text)
-    if rules.any_trigger.search(norm) is None:
-        return []
-    covered = [(m.start, m.end) for m in sentence.mentions]
-    found: list[Unresolved] = []
-    name = r"([A-Z][a-z]+(?:[- ](?:[ei]-)?[A-Z][a-z]+){0,2})"
-    patterns = (
-        rf"\b(?:seized|captured|took|overran|overrun|entered|besieged|encircled|surrounded"
-        rf"|retook|recaptured|control of|fall of|capture of|fighting in|city of|town of"
-        rf"|district of) (?:the )?{name}",
-        rf"{name} (?:has |had |was |have )?(?:fell|fallen|fall|falls|surrendered|was captured"
-        rf"|was seized|was taken|was overrun)\b",
-    )
-    for pattern in patterns:
-        for match in re.finditer(pattern, text):
-            a, b = match.start(1), match.end(1)
-            word = match.group(1)
-            if word.split()[0] in _NOT_NAMES or any(s < b and a < e for s, e in covered):
-                continue
-            if a == 0:
-                continue
-            found.append(Unresolved(article.id, word, " ".join(text.split()),
-                                    sentence.start + a, sentence.start + b))
-    return sorted(set(found), key=lambda u: (u.start, u.name))
+_NAME = r"([A-Z][a-z]+(?:[- ](?:[ei]-)?[A-Z][a-z]+){0,2})"
+# "seized X", "the fall of X": the name follows a control word.
+_NAME_AFTER_TRIGGER = re.compile(
+    r"\b(?:seized|captured|took|overran|overrun|entered|besieged|encircled|surrounded"
+    r"|retook|recaptured|control of|fall of|capture of|fighting in|city of|town of"
+    rf"|district of) (?:the )?{_NAME}"
+)
+# "X fell": found from the verb, then the name is read just before it.
+_FALL_AFTER_NAME = re.compile(
+    r"(?<= )(?:has |had |was |have )?(?:fell|fallen|falls|surrendered|was captured|was seized"
+    r"|was taken|was overrun)\b"
+)
+_NAME_BEFORE = re.compile(rf"(?<![A-Za-z]){_NAME} $")
+
+
+def _unresolved(
+    text: str, sentences: Sequence[_Sentence], article: Article
+) -> tuple[Unresolved, ...]:
+    """Capitalised names in a control position that the gazetteer did not match."""
+    starts = [sentence.start for sentence in sentences]
+    matches = list(_NAME_AFTER_TRIGGER.finditer(text))
+    for fall in _FALL_AFTER_NAME.finditer(text):
+        before = _NAME_BEFORE.search(text, max(0, fall.start() - 60), fall.start())
+        if before is not None:
+            matches.append(before)
+    found: set[Unresolved] = set()
+    for match in matches:
+        a, b = match.start(1), match.end(1)
+        index = bisect.bisect_right(starts, a) - 1
+        if index < 0 or sentences[index].end < b or sentences[index].start == a:
+            continue  # outside the kept sentences, or a capitalised sentence opening
+        sentence = sentences[index]
+        if match.group(1).split()[0] in _NOT_NAMES or any(
+            sentence.start + m.start < b and a < sentence.start + m.end for m in sentence.mentions
+        ):
+            continue
+        found.add(Unresolved(article.id, match.group(1), " ".join(sentence.text.split()), a, b))
+    return tuple(sorted(found, key=lambda u: (u.start, u.name)))
 
 
 # --- tables -------------------------------------------------------------------------------
