@@ -60,12 +60,12 @@ def test_read_gold_names_file_and_line(tmp_path: Path, row: str, message: str) -
 
 
 def test_read_gold_missing_column(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="missing column.*status"):
+    with pytest.raises(InputError, match=r"missing column.*status"):
         read_gold(_gold(tmp_path, "a.txt,Herat,2021-08-12\n", header="article,place,date\n"))
 
 
 def test_read_gold_missing_file(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="nope.csv"):
+    with pytest.raises(InputError, match=r"nope\.csv"):
         read_gold(tmp_path / "nope.csv")
 
 
@@ -110,7 +110,8 @@ def test_date_tolerance_claim_merge_and_unscored_articles(gold: pd.DataFrame) ->
 
 
 def test_one_extracted_fact_matches_one_gold_fact(tmp_path: Path) -> None:
-    gold = read_gold(_gold(tmp_path, "a.txt,Herat,fallen,2021-08-12,\na.txt,Herat,fallen,2021-08-13,\n"))
+    rows = "a.txt,Herat,fallen,2021-08-12,\na.txt,Herat,fallen,2021-08-13,\n"
+    gold = read_gold(_gold(tmp_path, rows))
     scores = evaluate(_events([("a.txt", "Herat", "fallen", "2021-08-12")]), gold)
     assert (scores.within_day.tp, scores.within_day.fn) == (1, 1)
 

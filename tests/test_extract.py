@@ -372,7 +372,8 @@ def test_events_frame_of_nothing_has_the_columns() -> None:
 def test_read_events_names_file_and_line(
     gazetteer: Gazetteer, tmp_path: Path, column: str, value: str, message: str
 ) -> None:
-    events = extract_article(_article("Maimana fell on Thursday.\nZaranj fell.\n"), gazetteer).events
+    text = "Maimana fell on Thursday.\nZaranj fell.\n"
+    events = extract_article(_article(text), gazetteer).events
     frame = events_frame(events).astype(str)
     frame.loc[1, column] = value
     path = tmp_path / "events.csv"
@@ -391,5 +392,5 @@ def test_read_events_missing_column(tmp_path: Path) -> None:
 def test_bad_rules_file_is_reported(tmp_path: Path) -> None:
     path = tmp_path / "rules.toml"
     path.write_text("[verbs]\n", encoding="utf-8")
-    with pytest.raises(InputError, match="rules.toml"):
+    with pytest.raises(InputError, match=r"rules\.toml"):
         load_rules(path)

@@ -157,7 +157,8 @@ def read_gold(path: Path | str) -> pd.DataFrame:
         more = f"\n... and {len(problems) - 20} more" if len(problems) > 20 else ""
         msg = f"{path}: {len(problems)} malformed gold row(s):\n{shown}{more}"
         raise InputError(msg)
-    return table.drop_duplicates(GOLD_COLUMNS).reset_index(drop=True)
+    unique: pd.DataFrame = table.drop_duplicates(GOLD_COLUMNS).reset_index(drop=True)
+    return unique
 
 
 def _row_problem(article: str, place: str, status: str, date: str) -> str:

@@ -165,6 +165,8 @@ class Rules:
     source_before: re.Pattern[str]
     frame_before: re.Pattern[str]
     any_trigger: re.Pattern[str]
+    function_words: frozenset[str]
+    not_places: frozenset[str]
     count_patterns: tuple[re.Pattern[str], ...]
     default_total: int
 
@@ -207,7 +209,10 @@ def load_rules(path: Path | None = None) -> Rules:
     try:
         return _compile(table)
     except (KeyError, TypeError, re.error) as err:
-        msg = f"the extraction rules in {where} are invalid ({err!r}); compare with the bundled file"
+        msg = (
+            f"the extraction rules in {where} are invalid ({err!r}); "
+            "compare with the bundled file"
+        )
         raise InputError(msg) from err
 
 
@@ -364,7 +369,8 @@ def _compile(table: dict[str, Any]) -> Rules:
         possessive_noun=possessive_noun,
         clause_verbs=clause_verbs,
         partial=re.compile(
-            rf"\b{_alt(verbs['partial'])}\s+(?:the\s+)?(?:(?:city|town|provincial capital)\s+of\s+)?"
+            rf"\b{_alt(verbs['partial'])}\s+(?:the\s+)?"
+            r"(?:(?:city|town|provincial capital)\s+of\s+)?"
             r"(?:\x02+'s\s+)?\x01*$",
             flags,
         ),
@@ -419,6 +425,8 @@ def _compile(table: dict[str, Any]) -> Rules:
             flags,
         ),
         any_trigger=any_trigger,
+        function_words=frozenset(table["names"]["function_words"]),
+        not_places=frozenset(table["names"]["not_places"]),
         count_patterns=count_patterns,
         default_total=int(table["counts"]["default_total"]),
     )
@@ -519,7 +527,7 @@ def _ends_with_abbreviation(segment: str, rules: Rules) -> bool:
     if not segment.endswith("."):
         return False
     match = _ABBREVIATION_END.search(segment)
-    return bool(match) and match.group(1) in rules.abbreviations
+    return match is not None and match.group(1) in rules.abbreviations
 
 
 _ABBREVIATION_END = re.compile(r"(?:^|[\s(\"'“])([A-Za-z][A-Za-z.]*)\.$")
@@ -551,7 +559,7 @@ def _masked(norm: str, mentions: Sequence[Mention], target: int) -> str:
     return "".join(parts)
 
 
-def _is_name_part(sentence: str, mention: Mention) -> bool:
+def _is_name_part(sentence: str, mention: Mention, rules: Rules) -> bool:
     """Whether the name is part of a longer proper name ("Kabul University", "Ismail Herat")."""
     after = sentence[mention.end : mention.end + 30]
     following = re.match(r"^ ([A-Z][a-z]+)", after)
@@ -562,19 +570,11 @@ def _is_name_part(sentence: str, mention: Mention) -> bool:
     if preceding is None:
         return False
     head = sentence[: mention.start - len(preceding.group(1)) - 1].strip(" \"'“‘")
-    return bool(head) and preceding.group(1) not in _FUNCTION_WORDS
+    return bool(head) and preceding.group(1) not in rules.function_words
 
 
 _CAPITAL_OF = re.compile(
     r"\bcapital\s+(?:city\s+)?of\s+(?:the\s+)?(?:[a-z-]+\s+){0,2}(?:province\s+of\s+)?$"
-)
-
-_FUNCTION_WORDS = frozenset(
-    "In At From The Of And But As For To On By With Near Besides While Including Inside "
-    "Outside Across Around Then Now Only Also Both Like Unlike After Before Since Until "
-    "Southern Northern Western Eastern Central Meanwhile Later Earlier Today Yesterday "
-    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday Afghan Afghanistan's Into "
-    "Over Within Without Towards Toward Through Beyond Against Between Among Under Capital".split()
 )
 
 
@@ -675,7 +675,7 @@ def _classify_mention(
 ) -> tuple[Status, float, bool] | None:
     """Status, confidence and whether it came from a frame ("In X, ..."), or None."""
     start, end = mention.start, mention.end
-    if _is_name_part(sentence, mention):
+    if _is_name_part(sentence, mention, rules):
         return None
     if mention.place.kind == "province" and _CAPITAL_OF.search(masked, max(0, start - 60), start):
         return None  # "X, capital of Y province": Y only locates X
@@ -692,11 +692,11 @@ def _classify_mention(
         clause = rules.clause_verbs.search(rest)
         if clause is None or rules.simile.search(rest[: clause.start()]):
             return None
-        status = _clause_status(clause, rest, rules)
-        if status is None:
+        framed_status = _clause_status(clause, rest, rules)
+        if framed_status is None:
             return None
         before = masked[: end + clause.start()]
-        hedged = _hedge(status, 0.6, masked, start, end, before, rules)
+        hedged = _hedge(framed_status, 0.6, masked, start, end, before, rules)
         return None if hedged is None else (hedged[0], hedged[1], True)
     return None  # no predicate reaches the name: geography, people, talks, metonymy
 
@@ -973,7 +973,7 @@ def extract_article(
         article=article,
         events=tuple(_assemble(article, found, sentences, calendar)),
         counts=tuple(counts),
-        unresolved=_unresolved(text, sentences, article),
+        unresolved=_unresolved(text, sentences, article, rules),
     )
 
 
@@ -1181,11 +1181,6 @@ def _group(status: Status) -> str:
     return "fallen" if status in ("fallen", "claimed") else status
 
 
-def _group(status: Status) -> str:
-    """Status class used to share a date between reports of one place."""
-    return "fallen" if status in ("fallen", "claimed") else status
-
-
 def _assemble(
     article: Article,
     found: Sequence[tuple[int, Finding, _Date | None]],
@@ -1248,26 +1243,32 @@ _PAST_PERFECT = re.compile(r"\bhad\s+(?:\w+\s+)?(?:been|\w+ed|\w+en)\b", re.IGNO
 
 # --- counts and unknown names -------------------------------------------------------------
 
-_NUMBERS = {
+_NUMBERS = MappingProxyType({
     word: value
     for value, word in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen "
-        "fourteen fifteen sixteen seventeen eighteen nineteen twenty".split()
+        [
+            "zero", "one", "two", "three", "four", "five", "six", "seven",
+            "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen",
+            "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
+        ]
     )
-}
-_ORDINALS = {
+})
+_ORDINALS = MappingProxyType({
     word: value
     for value, word in enumerate(
-        "zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh "
-        "twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth "
-        "nineteenth twentieth".split()
+        [
+            "zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "seventh",
+            "eighth", "ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth",
+            "fifteenth",
+            "sixteenth", "seventeenth", "eighteenth", "nineteenth", "twentieth",
+        ]
     )
-}
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40}
-_FRACTIONS = {
+})
+_TENS = MappingProxyType({"twenty": 20, "thirty": 30, "forty": 40})
+_FRACTIONS = MappingProxyType({
     "a quarter": 0.25, "a third": 1 / 3, "half": 0.5, "two-thirds": 2 / 3,
     "three-quarters": 0.75, "a fifth": 0.2,
-}
+})
 
 
 def _number(word: str) -> int | None:
@@ -1326,16 +1327,6 @@ def _counts(
     return []
 
 
-_NOT_NAMES = frozenset(
-    "The Taliban Afghan Afghans Afghanistan Mujahideen He She They It We I A An In On At "
-    "Government President Ministry Interior Defence Defense Army Police AFP Reuters AP "
-    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April "
-    "May June July August September October November December US U.S. UN NATO Pentagon "
-    "State Department Islamic Emirate Washington But And As After Before When While "
-    "Earlier Later Meanwhile Officials Residents Security Forces Western Northern Southern "
-    "Eastern Central Mr Mrs Ms Dr Gen General Province City Capital Khan".split()
-)
-
 
 _NAME = r"([A-Z][a-z]+(?:[- ](?:[ei]-)?[A-Z][a-z]+){0,2})"
 # "seized X", "the fall of X": the name follows a control word.
@@ -1353,7 +1344,7 @@ _NAME_BEFORE = re.compile(rf"(?<![A-Za-z]){_NAME} $")
 
 
 def _unresolved(
-    text: str, sentences: Sequence[_Sentence], article: Article
+    text: str, sentences: Sequence[_Sentence], article: Article, rules: Rules
 ) -> tuple[Unresolved, ...]:
     """Capitalised names in a control position that the gazetteer did not match."""
     starts = [sentence.start for sentence in sentences]
@@ -1369,7 +1360,7 @@ def _unresolved(
         if index < 0 or sentences[index].end < b or sentences[index].start == a:
             continue  # outside the kept sentences, or a capitalised sentence opening
         sentence = sentences[index]
-        if match.group(1).split()[0] in _NOT_NAMES or any(
+        if match.group(1).split()[0] in rules.not_places or any(
             sentence.start + m.start < b and a < sentence.start + m.end for m in sentence.mentions
         ):
             continue
@@ -1415,12 +1406,13 @@ def read_events(path: Path) -> list[Event]:
         msg = f"{path}: missing column(s) {', '.join(missing)}; expected {', '.join(EVENT_COLUMNS)}"
         raise InputError(msg)
     events = []
-    for number, row in enumerate(table.to_dict("records"), start=2):
+    records: list[dict[str, Any]] = table.to_dict("records")  # type: ignore[assignment]
+    for number, row in enumerate(records, start=2):
         events.append(_event_from_row(row, path, number))
     return events
 
 
-def _event_from_row(row: dict[str, str], path: Path, line: int) -> Event:
+def _event_from_row(row: dict[str, Any], path: Path, line: int) -> Event:
     """One events.csv row as an Event; errors name the file and line."""
     where = f"{path}:{line}"
     status = row["status"].strip()
