@@ -165,6 +165,32 @@ CASES: list[tuple[str, set[tuple[str, str]]]] = [
     ("Ghazni provincial council member Ahmad Noori spoke to reporters.", set()),
     ("The Taliban took Kunduz, 250 km north of Kabul, on Sunday.", {("Kunduz", F)}),
     ("Officials speaking from Kabul said the road was open.", set()),
+    # --- more shapes of the same rules: intent, facilities, appositive names, disputes
+    ("Zaranj, the capital of Nimroz province, became the first provincial capital to fall "
+     "to the Taliban on Friday.", {("Zaranj", F)}),
+    ("The Taliban said on Saturday they had taken control of Sheberghan, the capital of "
+     "Jowzjan province in the north.", {("Sheberghan", CL)}),
+    ("Government forces launched a counter-offensive to retake Kunduz.", {("Kunduz", CO)}),
+    ("The Taliban are trying to capture Kandahar.", {("Kandahar", CO)}),
+    ("Taliban fighters managed to capture Farah after a week of fighting.", {("Farah", F)}),
+    ("Ghazni city was handed over to the Taliban by its governor.", {("Ghazni", F)}),
+    ("The Taliban took over the presidential palace in Kabul.", {("Kabul", F)}),
+    ("Kunduz city has been under Taliban control since Sunday.", {("Kunduz", F)}),
+    ("Taliban fighters have captured the key border crossing of Spin Boldak.",
+     {("Spin Boldak", F)}),
+    ("Forces loyal to the government repelled the Taliban from Lashkar Gah.",
+     {("Lashkar Gah", G)}),
+    ("The Taliban were driven out of Kunduz after heavy air strikes.", {("Kunduz", G)}),
+    ("Residents were forced out of Kunduz by the fighting.", set()),
+    ("Afghan government troops and Taliban fighters clashed in Lashkar Gah.",
+     {("Lashkar Gah", CO)}),
+    ("Afghan forces still control the airport in Kandahar.", {("Kandahar", CO)}),
+    ("Helmand's capital, Lashkar Gah, fell on Friday.", {("Lashkar Gah", F)}),
+    ("The Taliban said it had captured Qala-e-Naw, a claim the government denied.",
+     {("Qala-e-Naw", CO)}),
+    ("Taliban seized control of most of Helmand province.", {("Helmand", CO)}),
+    ("The Taliban's takeover of Mazar-i-Sharif stunned the north.", {("Mazar-i-Sharif", F)}),
+    ("The militants have seized a key northern town in Takhar province.", set()),
 ]
 
 

@@ -288,7 +288,10 @@ def _compile(table: dict[str, Any]) -> Rules:
     appositive = (
         r"(?:(?:\s*,[^,;:\x01]{1,110}?){1,2},|\s*[–—][^–—;\x01]{1,110}?[–—]|\s+\([^()]{1,60}\))?"
     )
-    subject = rf"^\x01+(?:\s+province)?{listing}{appositive}(?:\s+{aux}){{0,4}}\s+"
+    # "Helmand's capital, Lashkar Gah, fell": the name may close an appositive itself.
+    subject = (
+        rf"^\x01+(?:\s+(?:province|city|town))?,?{listing}{appositive}(?:\s+{aux}){{0,4}}\s+"
+    )
     predicates = [
         ("government", _alt(verbs["government_subject"])),
         ("contested", _alt(verbs["contested_subject"])),
@@ -619,6 +622,7 @@ def classify(
         _classify_mention(sentence, plain[index], mention, cues, rules)
         for index, mention in enumerate(mentions)
     ]
+    vouching: _Vouching | None = None
     for index, mention in enumerate(mentions):
         found = results[index]
         if found is None:
@@ -629,7 +633,12 @@ def classify(
             for j, other in enumerate(results)
         ):
             continue  # "In X, ...": only when the sentence names no other place in control
-        source = _source(plain[index], mention, next_sentence, status, rules)
+        if status == "fallen" and _DISPUTED.search(plain[index], mention.end):
+            status = "contested"  # "..., a claim the government denied": conflicting accounts
+        source = ""
+        if status == "fallen":
+            vouching = vouching or _vouching(base, next_sentence, rules)
+            source = _source(plain[index], mention, vouching, rules)
         if source == "taliban" and status == "fallen":
             status, confidence = "claimed", min(confidence, 0.6)
         actor = "government" if status == "government" else "Taliban"
@@ -715,11 +724,11 @@ def _predicate(
         if not rules.object_tail.fullmatch(masked, verb.end(), end):
             continue
         object_text = masked[verb.start() : end]
-        if _is_location_of_object(object_text, mention.place.kind, rules):
+        if _is_location_of_object(masked[verb.end() : end], mention.place.kind, rules):
             return None
         kind = rules.object_kinds[int(str(verb.lastgroup)[1:])]
         status = _object_status(kind, masked[max(0, verb.start() - 70) : verb.start()],
-                                object_text, rules)
+                                object_text, rules, mention.place.kind)
         if status is not None:
             best = (verb.start(), status, 0.85)
             break
@@ -731,7 +740,9 @@ def _predicate(
                 break
             if rules.noun_tail.fullmatch(masked, noun.end(), end):
                 status_of: Status = "fallen" if noun.group("fallen") else "contested"
-                status = _facility_status(status_of, masked[noun.start() : end], rules)
+                status = _facility_status(
+                    status_of, masked[noun.start() : end], rules, mention.place.kind
+                )
                 best = (noun.start(), status, 0.8)
                 break
     right = masked[start : end + _WINDOW]
@@ -769,22 +780,22 @@ def _is_location_of_object(object_text: str, place_kind: str, rules: Rules) -> b
     return bool(_CAPITAL_OF.search(head)) and place_kind == "province"
 
 
-def _object_status(kind: str, before: str, object_text: str, rules: Rules) -> Status | None:
+def _object_status(
+    kind: str, before: str, object_text: str, rules: Rules, place_kind: str
+) -> Status | None:
     """Status given by a verb whose object is the target, after direction and facility."""
     subject = before[-70:]
     subject = re.split(
         r"[;:]|\bwhile\b|\bbut\b|\bthat\b|\bsaid\b|\bsays\b|\btold\b|\baccording to\b", subject
     )[-1]
-    if kind in ("retreat_from", "fallen") and re.search(
-        r"\b(?:residents|civilians|families|people|thousands|hundreds|refugees|villagers"
-        r"|children|women|men|traders|diplomats|foreigners|staff)\b",
-        subject,
-    ) and re.match(r"(?:fled|flee|abandon|evacuat|withdr|retreat|left|leave)", object_text):
-        return None  # civilians leaving a place say nothing of its control
+    if _CIVILIANS.search(subject) and _LEAVING.match(object_text):
+        return None  # civilians leaving or driven from a place say nothing of its control
     government_subject = bool(rules.government_actor.search(subject)) and not bool(
         rules.taliban_actor.search(subject)
     )
     if kind == "government":
+        if rules.facility.search(object_text.rstrip(_TARGET)) and place_kind not in _FACILITY_KINDS:
+            return "contested"  # "still hold the airport in X": part of the place
         verb = object_text.split()[0]
         if re.match(r"(?:still\s+|firmly\s+)?(?:hold|held|control|defend|secur|keep|kept|remain"
                     r"|is|are|was|were)", verb):
@@ -808,14 +819,22 @@ def _object_status(kind: str, before: str, object_text: str, rules: Rules) -> St
             return "government" if taliban_lost else "fallen"
         if government_subject:
             return "government"
-        return _facility_status("fallen", object_text, rules)
+        return _facility_status("fallen", object_text, rules, place_kind)
     if kind == "contested":
         return "contested"
     return None
 
 
-def _facility_status(status: Status, object_text: str, rules: Rules) -> Status:
-    """A fall of a facility in a place: the seat of power counts, others are partial."""
+def _facility_status(
+    status: Status, object_text: str, rules: Rules, place_kind: str = "capital"
+) -> Status:
+    """A fall of a facility in a place: the seat of power counts, others are partial.
+
+    A place that is itself a facility (a border crossing, an airport, a base) is
+    named, not located, by "the border crossing of X".
+    """
+    if place_kind in _FACILITY_KINDS:
+        return status
     if rules.facility.search(object_text.rstrip(_TARGET)):
         if status == "fallen" and rules.seat_of_power.search(object_text):
             return "fallen"
@@ -866,6 +885,9 @@ def _hedge(
         return None
     if rules.simile.search(local):
         return None
+    if _INTENT.search(local) and not _ACHIEVED.search(local):
+        # "launched an offensive to retake X", "trying to capture X": an aim, so fighting.
+        status, confidence = "contested", min(confidence, 0.6)
     if rules.conditional.search(head[-60:]) and re.search(r"\bif\b|\bunless\b", head[-60:]):
         status = "contested"
     modal = rules.forecast.search(local) or re.match(
@@ -883,31 +905,64 @@ def _hedge(
     return status, confidence, False
 
 
-def _source(
-    masked: str, mention: Mention, next_sentence: str, status: Status, rules: Rules
-) -> str:
+@dataclass(frozen=True)
+class _Vouching:
+    """What a sentence and the next one say about sources, for every fall it states."""
+
+    confirmed: bool  # an independent source confirms (this sentence or the next)
+    unverified_next: bool  # the next sentence flags the statement as unverified
+
+
+def _vouching(masked: str, next_sentence: str, rules: Rules) -> _Vouching:
+    """Read the sentence and the next one once for confirmations and hedges."""
+    following = _normalise(next_sentence[:200])
+    return _Vouching(
+        confirmed=bool(rules.confirmation.search(masked) or rules.confirmation.search(following)),
+        unverified_next=bool(
+            rules.unverified.search(following, 0, 120)
+            and not rules.any_trigger.search(following, 0, 120)
+        ),
+    )
+
+
+def _source(masked: str, mention: Mention, vouching: _Vouching, rules: Rules) -> str:
     """Who vouches for a fall: "taliban" (a claim), "confirmed" or "".
 
     A claim marker counts when it stands in the clause before the place or in the
     rest of the sentence up to the next place ("X fell, a Taliban spokesman said");
     a confirmation anywhere in the sentence or in the next one.
     """
-    if status != "fallen":
-        return ""
     clause_start = max(
-        (m.end() for m in re.finditer(r"[;:]|\bbut\b|\bwhile\b", masked[: mention.start])),
-        default=0,
+        (m.end() for m in _CLAUSE_BREAK.finditer(masked, 0, mention.start)), default=0
     )
     own = masked[clause_start : mention.start] + masked[mention.end :].split(_OTHER, 1)[0]
-    following = _normalise(next_sentence)
-    confirmed = rules.confirmation.search(masked) or rules.confirmation.search(following[:200])
-    claimed = rules.taliban_source.search(own) or rules.unverified.search(own) or (
-        rules.unverified.search(following[:120])
-        and not rules.any_trigger.search(following[:120])
+    claimed = (
+        rules.taliban_source.search(own) or rules.unverified.search(own)
+        or vouching.unverified_next
     )
-    if claimed:
-        return "confirmed" if confirmed else "taliban"
-    return "confirmed" if confirmed else ""
+    if vouching.confirmed:
+        return "confirmed"
+    return "taliban" if claimed else ""
+
+
+_CIVILIANS = re.compile(
+    r"\b(?:residents|civilians|families|people|thousands|hundreds|refugees|villagers"
+    r"|children|women|men|traders|diplomats|foreigners|staff)\b"
+)
+_LEAVING = re.compile(
+    r"(?:fled|flee|abandon|evacuat|withdr|retreat|left|leave|driven|pushed|forced|expelled"
+    r"|evicted)"
+)
+_FACILITY_KINDS = frozenset({"border_crossing", "airport", "base"})
+_DISPUTED = re.compile(
+    r"\b(?:government|ministry|officials?|authorities|army|military|governor|police)\b"
+    r"(?:\s+[a-z']+){0,3}\s+(?:denied|rejected|dismissed|disputed)\b"
+    r"|\b(?:denied|rejected|dismissed|disputed) by (?:the )?(?:government|ministry|officials?"
+    r"|authorities|army|military|governor|police)\b"
+)
+_INTENT = re.compile(r"\bto\s+$")
+_ACHIEVED = re.compile(r"\b(?:managed|went on|able|succeeded|began|started|moved)\s+to\s+$")
+_CLAUSE_BREAK = re.compile(r"[;:]|\bbut\b|\bwhile\b")
 
 
 # --- articles -----------------------------------------------------------------------------
