@@ -1091,6 +1091,8 @@ class _Calendar:
         self.published = published
         self._dates: dict[int, list[_Date]] = {}
         self._paragraph_dates: dict[int, dt.date | None] = {}
+        self._story_at = 0  # story() has read the sentences before this one
+        self._story_day: dt.date | None = None
 
     def dates(self, position: int) -> list[_Date]:
         """Usable dates of one sentence; anaphoric ones count from the story so far."""
@@ -1109,11 +1111,17 @@ class _Calendar:
 
     def story(self, position: int) -> dt.date | None:
         """The last day given before sentence ``position`` anywhere in the article."""
-        for earlier in range(position - 1, -1, -1):
-            day = self._sets(earlier)
-            if day is not None:
-                return day
-        return None
+        if position < self._story_at:  # asked out of order: look back
+            for earlier in range(position - 1, -1, -1):
+                day = self._sets(earlier)
+                if day is not None:
+                    return day
+            return None
+        while self._story_at < position:  # sentences are read in order: carry forward
+            day = self._sets(self._story_at)
+            self._story_day = day or self._story_day
+            self._story_at += 1
+        return self._story_day
 
     def earlier(self, position: int) -> dt.date | None:
         """The last day given by an earlier sentence of the same paragraph."""
@@ -1141,8 +1149,13 @@ class _Calendar:
         """The last day given by the paragraph before this sentence's paragraph."""
         paragraph = self._sentences[position].paragraph
         if paragraph not in self._paragraph_dates:
-            before = self._text[:paragraph].rstrip()
-            line = before[before.rfind("\n") + 1 :]
+            # The nearest non-blank line before the paragraph, found without copying
+            # the text before it (an article may be tens of megabytes long).
+            end = paragraph - 1
+            line = ""
+            while end > 0 and not line.strip():
+                start = self._text.rfind("\n", 0, end) + 1
+                line, end = self._text[start:end], start - 1
             dates = _narrative_dates(line, _usable_dates(line, self.published, None))
             self._paragraph_dates[paragraph] = dates[-1].day if dates else None
         return self._paragraph_dates[paragraph]
