@@ -59,9 +59,10 @@ Dates
    earliest date the article gives a fall of the same place elsewhere: news repeats
    an event and dates it once.
 3. Otherwise the event takes the last date given earlier in its paragraph; for
-   background in the past perfect ("X had been under attack for weeks. On Thursday
-   ..."), the first date given later in its paragraph; then the last date of the
-   previous paragraph; then the publication date; and is left empty without one.
+   background in the past perfect ("X had been under attack for weeks. But on
+   Thursday, ..."), the date that the next sentence of the paragraph opens with;
+   then the last date of the previous paragraph; then the publication date; and is
+   left empty without one.
 
 Sentences
 ---------
@@ -523,11 +524,10 @@ def _ends_with_abbreviation(segment: str, rules: Rules) -> bool:
     """Whether a segment ends with "Dr." or another abbreviation that ends no sentence."""
     if not segment.endswith("."):
         return False
-    match = _ABBREVIATION_END.search(segment)
-    return match is not None and match.group(1) in rules.abbreviations
+    word = segment[segment.rfind(" ") + 1 : -1].lstrip("(\"'“")
+    return word in rules.abbreviations
 
 
-_ABBREVIATION_END = re.compile(r"(?:^|[\s(\"'“])([A-Za-z][A-Za-z.]*)\.$")
 
 
 # --- classification -----------------------------------------------------------------------
@@ -1135,15 +1135,15 @@ class _Calendar:
         return None
 
     def later(self, position: int) -> dt.date | None:
-        """The first day given by a later sentence of the same paragraph."""
-        paragraph = self._sentences[position].paragraph
-        for later in range(position + 1, len(self._sentences)):
-            if self._sentences[later].paragraph != paragraph:
-                break
-            day = self._sets(later)
-            if day is not None:
-                return day
-        return None
+        """The day the next sentence of the paragraph opens with ("But on Thursday, ...")."""
+        following = position + 1
+        if (
+            following >= len(self._sentences)
+            or self._sentences[following].paragraph != self._sentences[position].paragraph
+        ):
+            return None
+        dates = _narrative_dates(self._sentences[following].text, self.dates(following))
+        return dates[0].day if dates and dates[0].start <= _OPENING else None
 
     def carried(self, position: int) -> dt.date | None:
         """The last day given by the paragraph before this sentence's paragraph."""
@@ -1283,7 +1283,8 @@ def _assemble(
             day = calendar.earlier(position)
         if day is None and _PAST_PERFECT.search(sentence.text):
             # Background told before its date ("X had been under attack for weeks.
-            # On Thursday, fighters broke through.") belongs to the paragraph's day.
+            # But on Thursday, fighters broke through.") belongs to the day that the
+            # next sentence opens with.
             day = calendar.later(position)
         if day is None:
             day = calendar.carried(position) or article.published
@@ -1300,6 +1301,8 @@ def _assemble(
     return events
 
 
+# A date this close to the start of a sentence opens it ("But on Thursday afternoon, ...").
+_OPENING = 16
 _PAST_PERFECT = re.compile(r"\bhad\s+(?:\w+\s+)?(?:been|\w+ed|\w+en)\b", re.IGNORECASE)
 
 
