@@ -424,6 +424,7 @@ def test_bad_rules_file_is_reported(tmp_path: Path) -> None:
 
 def test_background_takes_the_day_the_next_sentence_opens_with(gazetteer: Gazetteer) -> None:
     text = ("Taloqan had been under attack for two weeks. But on Wednesday, the defenders "
-            "gave up.\nAybak had also been overrun. The group denied a bombing on Monday.\n")
+            "gave up.\nAnalysts were surprised.\n"
+            "Aybak had also been overrun. The group denied a bombing on Monday.\n")
     events = {e.place: e.date for e in extract_article(_article(text), gazetteer).events}
     assert events == {"Taloqan": dt.date(2021, 8, 11), "Aybak": dt.date(2021, 8, 13)}
