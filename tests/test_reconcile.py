@@ -184,13 +184,18 @@ def test_claim_over_contested_and_fighting_over_claim() -> None:
     assert states_of(timeline, "AF-A") == ["government", "contested", "claimed", "contested"]
 
 
-def test_fighting_after_a_fall_makes_it_contested_again() -> None:
+def test_fighting_after_a_fall_is_flagged_but_does_not_undo_it() -> None:
     events = make_events(
         {"region_id": "AF-A", "date": "2021-08-02", "status": "fallen"},
         {"region_id": "AF-A", "date": "2021-08-03", "status": "contested"},
+        {"region_id": "AF-A", "date": "2021-08-05", "status": "government"},
     )
     timeline = reconcile(events, REGIONS)
-    assert states_of(timeline, "AF-A") == ["government", "taliban", "contested"]
+    assert states_of(timeline, "AF-A") == [
+        "government", "taliban", "taliban", "taliban", "government"
+    ]
+    assert bool(_row(timeline, D(2021, 8, 3), "AF-A")["conflict"])
+    assert not bool(_row(timeline, D(2021, 8, 4), "AF-A")["conflict"])
 
 
 def test_retaken_turns_taliban_back_to_government() -> None:

@@ -21,8 +21,11 @@ Rules
    - ``claimed`` makes it ``claimed`` (an unconfirmed claim), except that a
      region already ``taliban`` stays ``taliban`` (the claim agrees with it);
      a later ``fallen`` report confirms it, a later ``government`` report denies it;
-   - ``contested`` makes it ``contested``, also after a fall (fighting again);
-     a later ``fallen`` or ``government`` report resolves it;
+   - ``contested`` makes it ``contested``; a later ``fallen`` or ``government``
+     report resolves it. After a fall, a report of fighting does not undo the
+     fall (news keeps recounting the battle for a city after it fell, and
+     "parts of X have fallen" is not a recapture): the region stays ``taliban``
+     and the day is flagged, until a ``government`` report says it was retaken;
    - ``government`` (held, repelled or retaken) makes it ``government`` again,
      also from ``taliban``.
 4. **Same-day reports** about one region are resolved by precedence:
@@ -393,14 +396,19 @@ def _next_state(state: State, statuses: set[str]) -> State:
     status = next(s for s in PRECEDENCE if s in statuses)
     if status == "fallen":
         return "taliban"
+    if status in ("claimed", "contested") and state == "taliban":
+        return "taliban"
     if status == "claimed":
-        return "taliban" if state == "taliban" else "claimed"
+        return "claimed"
     return "contested" if status == "contested" else "government"
 
 
-def _contradict(statuses: set[str]) -> bool:
-    """Held by the government and taken (or claimed) by the Taliban on the same day."""
-    return "government" in statuses and bool(statuses & {"fallen", "claimed"})
+def _contradict(state: State, statuses: set[str]) -> bool:
+    """Reports that disagree: held and taken (or claimed) on the same day, or
+    fighting reported in a region already taken, with no fall that day."""
+    if "government" in statuses and bool(statuses & {"fallen", "claimed"}):
+        return True
+    return state == "taliban" and "contested" in statuses and "fallen" not in statuses
 
 
 def _run(
@@ -429,7 +437,7 @@ def _run(
         behind = positions if new != state or not evidence[i, r] else [evidence[i, r], *positions]
         codes[i:, r] = STATES.index(new)
         evidence[i:, r] = ";".join(behind)
-        if offset >= 0 and _contradict(statuses):
+        if offset >= 0 and _contradict(state, statuses):
             conflict[i, r] = True
     return codes, evidence, conflict
 
