@@ -191,6 +191,16 @@ CASES: list[tuple[str, set[tuple[str, str]]]] = [
     ("Taliban seized control of most of Helmand province.", {("Helmand", CO)}),
     ("The Taliban's takeover of Mazar-i-Sharif stunned the north.", {("Mazar-i-Sharif", F)}),
     ("The militants have seized a key northern town in Takhar province.", set()),
+    # --- a frame ("In X, ...") lends the sentence's predicate to X
+    ("In Farah, insurgents seized the governor's office on Monday.", {("Farah", F)}),
+    ("In Kunduz, the militants overran the prison and freed inmates.", {("Kunduz", CO)}),
+    ("In Jalalabad, officials said government forces were still in control of the city, "
+     "although fighting was reported in several districts of Nangarhar province.",
+     {("Jalalabad", G), ("Nangarhar", CO)}),
+    ("A police official in Sharana said security forces had withdrawn to a nearby base.",
+     {("Sharana", F)}),
+    ("The council chief in Ghor province said the Taliban had entered Feroz Koh and there "
+     "was fighting inside the city.", {("Feroz Koh", CO)}),
 ]
 
 

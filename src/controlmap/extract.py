@@ -695,12 +695,12 @@ def _classify_mention(
         clause = rules.clause_verbs.search(rest)
         if clause is None or rules.simile.search(rest[: clause.start()]):
             return None
-        framed_status = _clause_status(clause, rest, rules)
+        framed_status, anaphor = _clause_status(clause, rest, rules, mention.place.kind)
         if framed_status is None:
             return None
         before = masked[: end + clause.start()]
         hedged = _hedge(framed_status, 0.6, masked, start, end, before, rules)
-        return None if hedged is None else (hedged[0], hedged[1], True)
+        return None if hedged is None else (hedged[0], hedged[1], not anaphor)
     return None  # no predicate reaches the name: geography, people, talks, metonymy
 
 
@@ -842,26 +842,42 @@ def _facility_status(
     return status
 
 
-def _clause_status(clause: re.Match[str], rest: str, rules: Rules) -> Status | None:
-    """Status of a frame sentence ("In X, insurgents seized the governor's office")."""
+def _clause_status(
+    clause: re.Match[str], rest: str, rules: Rules, place_kind: str
+) -> tuple[Status | None, bool]:
+    """Status of a frame sentence ("In X, insurgents seized the governor's office").
+
+    Also says whether the predicate names the framed place again ("the city", with
+    no other place named in between), in which case it holds for that place even
+    when the sentence names others.
+    """
     after = rest[clause.start() : clause.end() + 60]
+    city = _THE_CITY.search(after)
+    anaphor = (
+        city is not None
+        and place_kind != "province"
+        and _OTHER not in rest[: clause.start() + city.start()]
+    )
     if clause.group("government"):
-        return None
+        return ("government" if anaphor else None), anaphor
     if clause.group("retreat"):
-        return "fallen"
+        return "fallen", anaphor
     if clause.group("fallen"):
         if rules.seat_of_power.search(after):
-            return "fallen"
-        if re.search(r"\b(?:the|a|an)\s+(?:[\w-]+\s+){0,3}?"
-                     r"(?:prison|jail|airport|base|barracks|checkpoints?|outposts?|district)",
-                     after):
-            return "contested"
-        if re.search(r"\b(?:the city|the town|the provincial capital)\b", after):
-            return "fallen"
-        return None
+            return "fallen", anaphor
+        if _PARTIAL_FACILITY.search(after):
+            return "contested", anaphor
+        return ("fallen" if anaphor else None), anaphor
     if clause.group("contested"):
-        return "contested"
-    return None
+        return "contested", anaphor
+    return None, anaphor
+
+
+_THE_CITY = re.compile(r"\b(?:the|this|that) (?:city|town|provincial capital)\b")
+_PARTIAL_FACILITY = re.compile(
+    r"\b(?:the|a|an)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:prison|jail|airport|base|barracks|checkpoints?|outposts?|district)"
+)
 
 
 def _hedge(
