@@ -438,3 +438,10 @@ def test_background_takes_the_day_the_next_sentence_opens_with(gazetteer: Gazett
             "Aybak had also been overrun. The group denied a bombing on Monday.\n")
     events = {e.place: e.date for e in extract_article(_article(text), gazetteer).events}
     assert events == {"Taloqan": dt.date(2021, 8, 11), "Aybak": dt.date(2021, 8, 13)}
+
+
+def test_present_statement_is_dated_by_publication(gazetteer: Gazetteer) -> None:
+    text = ("The army said on Tuesday it had lost several posts.\n"
+            "Helmand province, the country's largest, is now almost entirely in Taliban hands.\n")
+    (event,) = extract_article(_article(text), gazetteer).events
+    assert (event.place, event.status, event.date) == ("Helmand", F, dt.date(2021, 8, 13))

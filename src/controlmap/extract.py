@@ -58,7 +58,9 @@ Dates
 2. A fall (or claim) with no date of its own, or only an anaphoric one, takes the
    earliest date the article gives a fall of the same place elsewhere: news repeats
    an event and dates it once.
-3. Otherwise the event takes the last date given earlier in its paragraph; for
+3. A statement in the present with "now" or "currently" ("X is now in Taliban
+   hands") is dated by publication.
+4. Otherwise the event takes the last date given earlier in its paragraph; for
    background in the past perfect ("X had been under attack for weeks. But on
    Thursday, ..."), the date that the next sentence of the paragraph opens with;
    then the last date of the previous paragraph; then the publication date; and is
@@ -1295,6 +1297,8 @@ def _assemble(
             day = strong.get(place.place_id) or weak.get(place.place_id)
         if day is None and own is not None:
             day = own.day
+        if day is None and _PRESENT.search(sentence.text):
+            day = article.published  # "X is now in Taliban hands": as of publication
         if day is None:
             day = calendar.earlier(position)
         if day is None and _PAST_PERFECT.search(sentence.text):
@@ -1317,6 +1321,11 @@ def _assemble(
     return events
 
 
+_PRESENT = re.compile(
+    r"\b(?:is|are|remains?|holds?|controls?|has|have)\b[^.;]{0,40}\b(?:now|currently)\b"
+    r"|\b(?:now|currently)\b[^.;]{0,20}\b(?:is|are|remains?|holds?|control|controls|has|have)\b",
+    re.IGNORECASE,
+)
 # A date this close to the start of a sentence opens it ("But on Thursday afternoon, ...").
 _OPENING = 16
 _PAST_PERFECT = re.compile(r"\bhad\s+(?:\w+\s+)?(?:been|\w+ed|\w+en)\b", re.IGNORECASE)
