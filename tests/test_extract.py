@@ -8,6 +8,7 @@ a province-level statement, a negation or a non-event).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -445,3 +446,22 @@ def test_present_statement_is_dated_by_publication(gazetteer: Gazetteer) -> None
             "Helmand province, the country's largest, is now almost entirely in Taliban hands.\n")
     (event,) = extract_article(_article(text), gazetteer).events
     assert (event.place, event.status, event.date) == ("Helmand", F, dt.date(2021, 8, 13))
+
+
+def test_first_character_index_matches_like_the_plain_alternation() -> None:
+    from controlmap.extract import _by_first_character
+
+    branches = [
+        ("g", ["re-?t(?:ook|ake)", "(?:still |firmly )?hold(?:s|ing)?(?! out)"], r"(?=\s)"),
+        ("f", ["t(?:ook|ake|aken)", "ha[sd] taken", r"\w+ly captured", "fell to"], r"(?=\s)"),
+    ]
+    indexed = re.compile(_by_first_character(branches))
+    plain = re.compile("|".join(
+        rf"\b(?P<{name}>{'|'.join(sorted(words, key=len, reverse=True))}){suffix}"
+        for name, words, suffix in branches
+    ))
+    text = ("they retook it and then took more; it still holds out, firmly holding "
+            "x. he has taken it, quickly captured y, and it fell to them. re-take z")
+    assert [(m.span(), m.lastgroup) for m in plain.finditer(text)] == [
+        (m.span(), str(m.lastgroup).split("_")[0]) for m in indexed.finditer(text)
+    ]

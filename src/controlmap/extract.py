@@ -86,6 +86,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
+import importlib
 import logging
 import re
 import tomllib
@@ -114,6 +115,15 @@ from .records import (
 )
 
 logger = logging.getLogger(__name__)
+
+# The regex parser is private API (re._parser since Python 3.11): it only serves to
+# index the word lists by their first characters (`_by_first_character`); without it
+# every word is simply tried everywhere, which is slower but gives the same matches.
+try:
+    re_parser: Any = importlib.import_module("re._parser")
+    re_constants: Any = importlib.import_module("re._constants")
+except ImportError:  # pragma: no cover - other Python implementations
+    re_parser = re_constants = None
 
 # Dates this far before publication are background, not the day of an event.
 _MAX_AGE_DAYS = 45
@@ -257,18 +267,20 @@ def _compile(table: dict[str, Any]) -> Rules:
     filler = rf"(?:{chunk}|(?!{breaks}\b){token}[\s,]+){{0,12}}?"
     # Order matters: among verbs starting at the same spot the first list here wins
     # ("retook" is government before "took" is a fall, "took control of" before "took").
-    ordered = [
-        ("government", verbs_alt(table, "government_active")),
-        ("partial", _alt(
+    ordered: list[tuple[str, list[str]]] = [
+        ("government", list(verbs["government_active"])),
+        ("partial", [
             v for v in verbs["contested_active"] if "of" in v and ("part" in v or "much" in v)
-        )),
-        ("fallen", _alt(verbs["fallen_control"])),
-        ("retreat_from", _alt(roles_retreat(table)) + r"\s+(?:from|out of)"),
-        ("fallen", _alt(verbs["fallen_active"])),
-        ("contested", _alt(verbs["contested_active"])),
+        ]),
+        ("fallen", list(verbs["fallen_control"])),
+        ("retreat_from", [_alt(roles_retreat(table)) + r"\s+(?:from|out of)"]),
+        ("fallen", list(verbs["fallen_active"])),
+        ("contested", list(verbs["contested_active"])),
     ]
     object_verb = re.compile(
-        "|".join(rf"\b(?P<v{index}>{verb})(?=\s)" for index, (_, verb) in enumerate(ordered)),
+        _by_first_character(
+            [(f"v{index}", words, r"(?=\s)") for index, (_, words) in enumerate(ordered)]
+        ),
         flags,
     )
     object_tail = re.compile(
@@ -310,11 +322,14 @@ def _compile(table: dict[str, Any]) -> Rules:
     preps = _alt(verbs["contested_prep"])
     noun_filler = rf"(?:{chunk}|(?!{breaks}\b){token}[\s,]+){{0,12}}?"
     noun_head = re.compile(
-        rf"\b(?:(?P<fallen>{nouns_before})\s+of"
-        rf"|(?P<contested>{contested_before})\b(?:\s+(?:was|were|is|are|has|have|had|been|also"
-        rf"|still|now|raging|rages|raged|continued|continues|continuing|erupted|broke out|ongoing"
-        rf"|spread|spreads|spreading|flared|flare|flares|resumed|escalated"
-        rf"|reported|intensified|heavy|fierce|intense))*\s+{preps})(?=\s)",
+        _by_first_character([
+            ("fallen", list(verbs["fallen_noun"]), r"\s+of(?=\s)"),
+            ("contested", list(verbs["contested_noun"]),
+             r"\b(?:\s+(?:was|were|is|are|has|have|had|been|also|still|now|raging|rages|raged"
+             r"|continued|continues|continuing|erupted|broke out|ongoing|spread|spreads"
+             r"|spreading|flared|flare|flares|resumed|escalated|reported|intensified|heavy"
+             rf"|fierce|intense))*\s+{preps}(?=\s)"),
+        ]),
         flags,
     )
     noun_tail = re.compile(rf"\s+{noun_filler}\x01+", flags)
@@ -430,6 +445,123 @@ def _compile(table: dict[str, Any]) -> Rules:
         count_patterns=count_patterns,
         default_total=int(table["counts"]["default_total"]),
     )
+
+
+def _by_first_character(branches: list[tuple[str, list[str], str]]) -> str:
+    """One alternation of word lists, dispatched on the first two characters of a word.
+
+    ``branches`` are (group name, regex fragments, suffix) in priority order. The
+    result matches what ``\\b(?P<name>alts)suffix|...`` matches, branch by branch,
+    but tries at each position only the fragments that can start with the two
+    characters there: with hundreds of fragments this is much faster in ``re``. The
+    group of a match is named ``<name>_<n>``; fragments whose start cannot be listed
+    (``\\w+ly``) are tried everywhere.
+    """
+    buckets: dict[str, dict[str, list[str]]] = {}
+    anywhere: list[tuple[str, str, str]] = []
+    for name, fragments, suffix in branches:
+        by_start: dict[str, list[str]] = {}
+        for fragment in fragments:
+            starts = _starts(fragment)
+            if starts is None:
+                anywhere.append((name, fragment, suffix))
+                continue
+            for start in starts:
+                by_start.setdefault(start, []).append(fragment)
+        for start, group in by_start.items():
+            number = sum(len(alternatives) for b in buckets.values() for alternatives in b.values())
+            buckets.setdefault(start[0], {}).setdefault(start, []).append(
+                f"(?P<{name}_{number}>{_alt(group)}){suffix}"
+            )
+    parts = []
+    for first, by_two in sorted(buckets.items()):
+        inner = "|".join(
+            f"(?={re.escape(two)})(?:{'|'.join(alternatives)})"
+            for two, alternatives in sorted(by_two.items())
+        )
+        parts.append(f"(?={re.escape(first)})(?:{inner})")
+    parts += [
+        f"(?P<{name}_any{index}>{fragment}){suffix}"
+        for index, (name, fragment, suffix) in enumerate(anywhere)
+    ]
+    return r"\b(?:" + "|".join(parts) + ")"
+
+
+_PREFIX = 2  # characters of a word used to pick the fragments to try
+_MAX_STARTS = 400
+
+
+def _starts(fragment: str) -> set[str] | None:
+    """The first `_PREFIX` characters any match of ``fragment`` can begin with, or None."""
+    if re_parser is None:
+        return None
+    found = _sequence_starts(re_parser.parse(fragment))
+    if found is None or any(len(text) < _PREFIX for text, _ in found):
+        return None
+    return {text for text, _ in found}
+
+
+def _sequence_starts(sequence: Any) -> set[tuple[str, bool]] | None:
+    """(prefix, may continue) pairs of a parsed regex sequence; None when unbounded."""
+    results = {("", True)}
+    for op, argument in sequence:
+        item = _item_starts(op, argument)
+        if item is None:
+            return None
+        grown = set()
+        for text, open_ in results:
+            if not open_:
+                grown.add((text, False))
+                continue
+            for more, more_open in item:
+                joined = text + more
+                grown.add((joined[:_PREFIX], more_open and len(joined) < _PREFIX))
+        results = grown
+        if len(results) > _MAX_STARTS:
+            return None
+    return results
+
+
+def _item_starts(op: Any, argument: Any) -> set[tuple[str, bool]] | None:
+    """`_sequence_starts` of one parsed item."""
+    if op is re_constants.LITERAL:
+        return {(chr(argument), True)}
+    if op in (re_constants.AT, re_constants.ASSERT, re_constants.ASSERT_NOT):
+        return {("", True)}
+    if op is re_constants.IN:
+        chars: set[tuple[str, bool]] = set()
+        for kind, value in argument:
+            if kind is re_constants.LITERAL:
+                chars.add((chr(value), True))
+            elif kind is re_constants.RANGE and value[1] - value[0] <= 40:
+                chars |= {(chr(code), True) for code in range(value[0], value[1] + 1)}
+            else:
+                return None
+        return chars
+    if op is re_constants.SUBPATTERN:
+        return _sequence_starts(argument[-1])
+    if op is re_constants.BRANCH:
+        union: set[tuple[str, bool]] = set()
+        for branch in argument[1]:
+            starts = _sequence_starts(branch)
+            if starts is None:
+                return None
+            union |= starts
+        return union
+    if op in (re_constants.MAX_REPEAT, re_constants.MIN_REPEAT):
+        low, high, item = argument
+        once = _sequence_starts(item)
+        if once is None:
+            return None
+        starts = set(once) | ({("", True)} if low == 0 else set())
+        if high >= 2:  # two repetitions are enough for a two-character prefix
+            starts |= {
+                ((text + more)[:_PREFIX], more_open and len(text + more) < _PREFIX)
+                for text, open_ in once if open_
+                for more, more_open in once
+            }
+        return starts
+    return None
 
 
 def verbs_alt(table: dict[str, Any], name: str) -> str:
@@ -728,7 +860,7 @@ def _predicate(
         object_text = masked[verb.start() : end]
         if _is_location_of_object(masked[verb.end() : end], mention.place.kind, rules):
             return None
-        kind = rules.object_kinds[int(str(verb.lastgroup)[1:])]
+        kind = rules.object_kinds[int(str(verb.lastgroup)[1:].split("_")[0])]
         status = _object_status(kind, masked[max(0, verb.start() - 70) : verb.start()],
                                 object_text, rules, mention.place.kind)
         if status is not None:
@@ -741,7 +873,9 @@ def _predicate(
             if best is not None and noun.start() < best[0]:
                 break
             if rules.noun_tail.fullmatch(masked, noun.end(), end):
-                status_of: Status = "fallen" if noun.group("fallen") else "contested"
+                status_of: Status = (
+                    "fallen" if str(noun.lastgroup).startswith("fallen") else "contested"
+                )
                 status = _facility_status(
                     status_of, masked[noun.start() : end], rules, mention.place.kind
                 )
