@@ -1357,9 +1357,16 @@ def _usable_dates(
 _FRONTED = re.compile(r"(?:^|[:;]\s*)\W*(?:after|following)\b[^,;]*,", re.IGNORECASE)
 
 
+def _fronted(text: str) -> re.Match[str] | None:
+    """The fronted "After/Following ...," phrase of a sentence, if any."""
+    if "fter" not in text and "ollowing" not in text:  # cheap test before the regex
+        return None
+    return _FRONTED.search(text)
+
+
 def _narrative_dates(text: str, dates: Sequence[_Date]) -> list[_Date]:
     """The dates that set the day of what follows: not those of a fronted "After ...," phrase."""
-    fronted = _FRONTED.search(text)
+    fronted = _fronted(text)
     if fronted is None:
         return list(dates)
     return [d for d in dates if not fronted.start() <= d.start < fronted.end()]
@@ -1371,7 +1378,7 @@ def _date_for(mention: Mention, sentence: str, dates: Sequence[_Date]) -> _Date 
     A date inside a fronted "After/Following ...," phrase dates that phrase, not the
     main clause, so it does not date a place named after the comma.
     """
-    fronted = _FRONTED.search(sentence)
+    fronted = _fronted(sentence)
     if fronted and mention.start >= fronted.end():
         dates = [d for d in dates if d.start >= fronted.end()]
     if not dates:
@@ -1431,7 +1438,7 @@ def _assemble(
             day = strong.get(place.place_id) or weak.get(place.place_id)
         if day is None and own is not None:
             day = own.day
-        if day is None and _PRESENT.search(sentence.text):
+        if day is None and _PRESENT_WORD.search(sentence.text) and _PRESENT.search(sentence.text):
             day = article.published  # "X is now in Taliban hands": as of publication
         if day is None:
             day = calendar.earlier(position)
@@ -1455,6 +1462,7 @@ def _assemble(
     return events
 
 
+_PRESENT_WORD = re.compile(r"[Nn]ow\b|[Cc]urrently")
 _PRESENT = re.compile(
     r"\b(?:is|are|remains?|holds?|controls?|has|have)\b[^.;]{0,40}\b(?:now|currently)\b"
     r"|\b(?:now|currently)\b[^.;]{0,20}\b(?:is|are|remains?|holds?|control|controls|has|have)\b",
@@ -1561,9 +1569,10 @@ _NAME_AFTER_TRIGGER = re.compile(
 )
 # "X fell": found from the verb, then the name is read just before it.
 _FALL_AFTER_NAME = re.compile(
-    r"(?<= )(?:has |had |was |have )?(?:fell|fallen|falls|surrendered|was captured|was seized"
-    r"|was taken|was overrun)\b"
+    r"\b(?:fell|fallen|falls|surrendered|captured|seized|taken|overrun)\b"
 )
+_AUXILIARY_BEFORE = re.compile(r"(?:(?:has|had|was|have) )?$")
+_PASSIVE = frozenset({"captured", "seized", "taken", "overrun"})
 _NAME_BEFORE = re.compile(rf"(?<![A-Za-z]){_NAME} $")
 
 
@@ -1574,7 +1583,11 @@ def _unresolved(
     starts = [sentence.start for sentence in sentences]
     matches = list(_NAME_AFTER_TRIGGER.finditer(text))
     for fall in _FALL_AFTER_NAME.finditer(text):
-        before = _NAME_BEFORE.search(text, max(0, fall.start() - 60), fall.start())
+        auxiliary = _AUXILIARY_BEFORE.search(text, max(0, fall.start() - 5), fall.start())
+        start = auxiliary.start() if auxiliary else fall.start()
+        if fall.group(0) in _PASSIVE and not text.startswith("was ", start):
+            continue  # "X captured ..." is active: X is the captor
+        before = _NAME_BEFORE.search(text, max(0, start - 60), start)
         if before is not None:
             matches.append(before)
     found: set[Unresolved] = set()
