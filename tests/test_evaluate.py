@@ -137,3 +137,13 @@ def test_report_lists_every_score(gold: pd.DataFrame) -> None:
     for label in ("exact date", "+-1 day", "fallen+claimed as one", "Confusion", "government"):
         assert label in report
     assert "1.000  0.250  0.400" in report  # P, R, F1 of the exact comparison
+
+
+def test_no_events_at_all(gold: pd.DataFrame) -> None:
+    scores = evaluate(pd.DataFrame(), gold)
+    assert (scores.exact.tp, scores.exact.fp, scores.exact.fn) == (0, 0, 4)
+
+
+def test_events_without_the_columns_are_refused(gold: pd.DataFrame) -> None:
+    with pytest.raises(InputError, match="lacks column"):
+        evaluate(pd.DataFrame({"article": ["a.txt"], "place": ["Herat"]}), gold)

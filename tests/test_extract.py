@@ -192,6 +192,9 @@ CASES: list[tuple[str, set[tuple[str, str]]]] = [
     ("Taliban seized control of most of Helmand province.", {("Helmand", CO)}),
     ("The Taliban's takeover of Mazar-i-Sharif stunned the north.", {("Mazar-i-Sharif", F)}),
     ("The militants have seized a key northern town in Takhar province.", set()),
+    ("The government no longer controls Herat, Kandahar or Ghazni.",
+     {("Herat", F), ("Kandahar", F), ("Ghazni", F)}),
+    ("The Taliban no longer hold Kunduz, officials said.", {("Kunduz", G)}),
     # --- a frame ("In X, ...") lends the sentence's predicate to X
     ("In Farah, insurgents seized the governor's office on Monday.", {("Farah", F)}),
     ("In Kunduz, the militants overran the prison and freed inmates.", {("Kunduz", CO)}),

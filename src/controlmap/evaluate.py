@@ -191,9 +191,19 @@ def evaluate(events: pd.DataFrame, gold: pd.DataFrame) -> Scores:
     Returns
     -------
     The scores; only articles named in ``gold`` are scored.
+
+    Raises
+    ------
+    InputError
+        When either table lacks one of the four columns.
     """
+    for name, table in (("events", events), ("gold", gold)):
+        missing = [c for c in GOLD_COLUMNS if c not in table.columns]
+        if missing and not (name == "events" and table.empty):
+            msg = f"the {name} table lacks column(s) {', '.join(missing)}"
+            raise InputError(msg)
     articles = set(gold["article"])
-    predicted = {f for f in _facts(events) if f[0] in articles}
+    predicted = {f for f in _facts(events) if f[0] in articles} if len(events.columns) else set()
     truth = set(_facts(gold))
     taken = {"fallen", "claimed"}
     return Scores(

@@ -1031,7 +1031,10 @@ def _hedge(
     )
     head = masked[clause_start:start]
     local = before_trigger[-45:] if before_trigger else ""
-    if rules.negation.search(local):
+    if _NO_LONGER.search(local) and status in ("government", "fallen"):
+        # "the government no longer controls X": the holder changed hands.
+        status = "fallen" if status == "government" else "government"
+    elif rules.negation.search(local):
         return None
     if rules.denial.search(masked, max(0, start - 120), start):
         return None
@@ -1112,6 +1115,7 @@ _DISPUTED = re.compile(
     r"|\b(?:denied|rejected|dismissed|disputed) by (?:the )?(?:government|ministry|officials?"
     r"|authorities|army|military|governor|police)\b"
 )
+_NO_LONGER = re.compile(r"\bno longer\s+(?:\w+\s+)?$")
 _INTENT = re.compile(r"\bto\s+$")
 _ACHIEVED = re.compile(r"\b(?:managed|went on|able|succeeded|began|started|moved)\s+to\s+$")
 _CLAUSE_BREAK = re.compile(r"[;:]|\bbut\b|\bwhile\b")
