@@ -693,17 +693,21 @@ def _masked(norm: str, mentions: Sequence[Mention], target: int) -> str:
 def _is_name_part(sentence: str, mention: Mention, rules: Rules) -> bool:
     """Whether the name is part of a longer proper name ("Kabul University", "Ismail Herat")."""
     after = sentence[mention.end : mention.end + 30]
-    following = re.match(r"^ ([A-Z][a-z]+)", after)
+    following = _NEXT_CAPITALISED.match(after)
     if following and following.group(1) not in {"Province", "City", "Provinces", "Valley"}:
         return True
     before = sentence[max(0, mention.start - 30) : mention.start]
-    preceding = re.search(r"(?:^|[^\w.,;:])([A-Z][a-z]+) $", before)
+    preceding = _PREVIOUS_CAPITALISED.search(before)
     if preceding is None:
         return False
     head = sentence[: mention.start - len(preceding.group(1)) - 1].strip(" \"'“‘")
     return bool(head) and preceding.group(1) not in rules.function_words
 
 
+_NEXT_CAPITALISED = re.compile(r"^ ([A-Z][a-z]+)")
+_PREVIOUS_CAPITALISED = re.compile(r"(?:^|[^\w.,;:])([A-Z][a-z]+) $")
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_IF = re.compile(r"\bif\b|\bunless\b")
 _CAPITAL_OF = re.compile(
     r"\bcapital\s+(?:city\s+)?of\s+(?:the\s+)?(?:[a-z-]+\s+){0,2}(?:province\s+of\s+)?$"
 )
@@ -788,7 +792,7 @@ def _is_history(norm: str, rules: Rules, published: dt.date | None) -> bool:
     """Whether the sentence is dated years before publication (a history statement)."""
     if published is None:
         return False
-    years = [int(y) for y in re.findall(r"\b(1[89]\d\d|20\d\d)\b", norm)]
+    years = [int(y) for y in _YEAR.findall(norm)]
     return bool(years) and max(years) < published.year and not re.search(
         r"\b(?:january|february|march|april|may|june|july|august|september|october|november"
         r"|december)\s+\d", norm
@@ -1027,7 +1031,7 @@ def _hedge(
 ) -> tuple[Status, float, bool] | None:
     """Apply negation, conditions, forecasts, similes and partial control to a status."""
     clause_start = max(
-        (m.end() for m in re.finditer(r"[;:]|\bbut\b|\bwhile\b", masked[:start])), default=0
+        (m.end() for m in _CLAUSE_BREAK.finditer(masked, 0, start)), default=0
     )
     head = masked[clause_start:start]
     local = before_trigger[-45:] if before_trigger else ""
@@ -1043,7 +1047,7 @@ def _hedge(
     if _INTENT.search(local) and not _ACHIEVED.search(local):
         # "launched an offensive to retake X", "trying to capture X": an aim, so fighting.
         status, confidence = "contested", min(confidence, 0.6)
-    if rules.conditional.search(head[-60:]) and re.search(r"\bif\b|\bunless\b", head[-60:]):
+    if rules.conditional.search(head[-60:]) and _IF.search(head[-60:]):
         status = "contested"
     modal = rules.forecast.search(local) or re.match(
         r"^\x01*\s+(?:could|may|might|would|will|is expected to|is likely to)\b", masked[start:]
@@ -1566,11 +1570,16 @@ def _counts(
 
 _NAME = r"([A-Z][a-z]+(?:[- ](?:[ei]-)?[A-Z][a-z]+){0,2})"
 # "seized X", "the fall of X": the name follows a control word.
-_NAME_AFTER_TRIGGER = re.compile(
-    r"\b(?:seized|captured|took|overran|overrun|entered|besieged|encircled|surrounded"
-    r"|retook|recaptured|control of|fall of|capture of|fighting in|city of|town of"
-    rf"|district of) (?:the )?{_NAME}"
+_TRIGGER_BEFORE_NAME = re.compile(
+    _by_first_character([(
+        "t",
+        ["seized", "captured", "took", "overran", "overrun", "entered", "besieged", "encircled",
+         "surrounded", "retook", "recaptured", "control of", "fall of", "capture of",
+         "fighting in", "city of", "town of", "district of"],
+        " ",
+    )])
 )
+_NAME_AFTER_TRIGGER = re.compile(rf"(?:the )?{_NAME}")
 # "X fell": found from the verb, then the name is read just before it.
 _FALL_AFTER_NAME = re.compile(
     r"\b(?:fell|fallen|falls|surrendered|captured|seized|taken|overrun)\b"
@@ -1585,7 +1594,11 @@ def _unresolved(
 ) -> tuple[Unresolved, ...]:
     """Capitalised names in a control position that the gazetteer did not match."""
     starts = [sentence.start for sentence in sentences]
-    matches = list(_NAME_AFTER_TRIGGER.finditer(text))
+    matches = [
+        name
+        for trigger in _TRIGGER_BEFORE_NAME.finditer(text)
+        if (name := _NAME_AFTER_TRIGGER.match(text, trigger.end())) is not None
+    ]
     for fall in _FALL_AFTER_NAME.finditer(text):
         auxiliary = _AUXILIARY_BEFORE.search(text, max(0, fall.start() - 5), fall.start())
         start = auxiliary.start() if auxiliary else fall.start()
