@@ -147,3 +147,9 @@ def test_no_events_at_all(gold: pd.DataFrame) -> None:
 def test_events_without_the_columns_are_refused(gold: pd.DataFrame) -> None:
     with pytest.raises(InputError, match="lacks column"):
         evaluate(pd.DataFrame({"article": ["a.txt"], "place": ["Herat"]}), gold)
+
+
+def test_read_gold_accepts_a_byte_order_mark(tmp_path: Path) -> None:
+    path = tmp_path / "gold.csv"
+    path.write_text(GOLD_HEADER + "a.txt,Herat,fallen,2021-08-12,\n", encoding="utf-8-sig")
+    assert read_gold(path)["article"].tolist() == ["a.txt"]

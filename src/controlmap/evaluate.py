@@ -132,7 +132,9 @@ def read_gold(path: Path | str) -> pd.DataFrame:
     """
     path = Path(path)
     try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
+        table = pd.read_csv(
+            path, dtype=str, keep_default_na=False, skipinitialspace=True, encoding="utf-8-sig"
+        )
     except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
         msg = f"{path}: cannot read the gold table: {err}"
         raise InputError(msg) from err

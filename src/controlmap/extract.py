@@ -1651,7 +1651,7 @@ def read_events(path: Path) -> list[Event]:
     """
     path = Path(path)
     try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
         msg = f"{path}: cannot read the events table: {err}"
         raise InputError(msg) from err
