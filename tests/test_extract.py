@@ -195,6 +195,16 @@ CASES: list[tuple[str, set[tuple[str, str]]]] = [
     ("The government no longer controls Herat, Kandahar or Ghazni.",
      {("Herat", F), ("Kandahar", F), ("Ghazni", F)}),
     ("The Taliban no longer hold Kunduz, officials said.", {("Kunduz", G)}),
+    # --- a list after a colon or dash shares the clause before it
+    ("The Taliban captured three more provincial capitals on Monday: Aybak, Faizabad and "
+     "Farah.", {("Aybak", F), ("Faizabad", F), ("Farah", F)}),
+    ("Three more provincial capitals fell on Monday - Qalat, Tarinkot and Nili.",
+     {("Qalat", F), ("Tarinkot", F), ("Nili", F)}),
+    ("The government still holds three cities: Kabul, Jalalabad and Gardez.",
+     {("Kabul", G), ("Jalalabad", G), ("Gardez", G)}),
+    ("The Taliban now hold two cities in the north: Kunduz and Taloqan.",
+     {("Kunduz", F), ("Taloqan", F)}),
+    ("Officials visited three cities: Kabul, Herat and Kandahar.", set()),
     # --- a frame ("In X, ...") lends the sentence's predicate to X
     ("In Farah, insurgents seized the governor's office on Monday.", {("Farah", F)}),
     ("In Kunduz, the militants overran the prison and freed inmates.", {("Kunduz", CO)}),

@@ -899,7 +899,40 @@ def _predicate(
     if predicate is not None:
         status_name = str(predicate.lastgroup)
         return status_name, 0.85, -1  # type: ignore[return-value]
-    return None
+    return _summary_list(masked, start, rules)
+
+
+def _summary_list(masked: str, start: int, rules: Rules) -> tuple[Status, float, int] | None:
+    """A place listed after a colon or dash that sums up a control statement.
+
+    "Three more provincial capitals fell on Monday: X, Y and Z" gives each listed
+    place the predicate of the clause before the colon.
+    """
+    listed = _SUMMARY_LIST.search(masked, max(0, start - 240), start)
+    if listed is None:
+        return None
+    clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(masked, 0, listed.start())),
+                       default=0)
+    verbs = list(rules.clause_verbs.finditer(masked, clause_start, listed.start("colon")))
+    if not verbs:
+        return None
+    verb = verbs[-1]
+    if verb.group("government"):
+        held = _object_status(
+            "government", masked[max(0, verb.start() - 70) : verb.start()],
+            masked[verb.start() : listed.start("colon")], rules, "capital",
+        )
+        return (held, 0.7, verb.start()) if held is not None else None
+    if verb.group("contested"):
+        return "contested", 0.7, verb.start()
+    return "fallen", 0.7, verb.start()
+
+
+# "... provincial capitals fell on Monday: X, Y and Z" (the target is one of the list).
+_SUMMARY_LIST = re.compile(
+    r"\b(?:capitals|cities|towns|provinces|districts|centres|centers)\b[^:;—–\x01\x02]{0,100}?"
+    r"(?P<colon>\s*(?::|—|–| - )\s*)(?:\x02+(?:\s*\([^()]*\))?(?:\s*,\s*(?:and\s+)?|\s+and\s+))*$"
+)
 
 
 _PREPOSITION_END = re.compile(r"\b(?:in|inside|across|at|from|of|the|[a-z]+ern)\s+$")
