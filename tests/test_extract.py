@@ -478,3 +478,19 @@ def test_first_character_index_matches_like_the_plain_alternation() -> None:
     assert [(m.span(), m.lastgroup) for m in plain.finditer(text)] == [
         (m.span(), str(m.lastgroup).split("_")[0]) for m in indexed.finditer(text)
     ]
+
+
+def test_dates_stay_within_their_part_of_the_sentence(gazetteer: Gazetteer) -> None:
+    text = ("Sheberghan fell on Aug. 7, and Kunduz and Taloqan fell on Aug. 8.\n"
+            "On Thursday night, the militants overran Ghazni and, hours later, Herat.\n"
+            "Kandahar was taken on Wednesday; Kabul remains in government hands for now.\n")
+    dates = {(e.place, e.status): e.date for e in extract_article(_article(text), gazetteer).events}
+    assert dates == {
+        ("Sheberghan", F): dt.date(2021, 8, 7),
+        ("Kunduz", F): dt.date(2021, 8, 8),
+        ("Taloqan", F): dt.date(2021, 8, 8),
+        ("Ghazni", F): dt.date(2021, 8, 12),
+        ("Herat", F): dt.date(2021, 8, 12),
+        ("Kandahar", F): dt.date(2021, 8, 11),
+        ("Kabul", G): dt.date(2021, 8, 13),
+    }

@@ -51,10 +51,12 @@ Dates
 1. An event takes the date expression of its sentence nearest to the place name
    (`dates.find_dates`). Not counted: dates after publication or more than
    `_MAX_AGE_DAYS` before it, the start of a period ("since August 6"), and a date
-   inside a fronted "After/Following ...," phrase, which dates that phrase. A place
-   inside "a day after ..." is dated one day before the sentence's own date.
-   Anaphoric phrases ("hours earlier", "earlier in the day") count from the last
-   date the article has given so far.
+   inside a fronted "After/Following ...," phrase, which dates that phrase. A date
+   does not reach across a semicolon, and one in the same part of the sentence
+   (between ", and", ", but") is preferred ("X fell on Aug. 7, and Y on Aug. 8"). A
+   place inside "a day after ..." is dated one day before the sentence's own date.
+   Anaphoric phrases ("hours later", "earlier in the day") count from the
+   sentence's first firm date, else from the last date the article has given.
 2. A fall (or claim) with no date of its own, or only an anaphoric one, takes the
    earliest date the article gives a fall of the same place elsewhere: news repeats
    an event and dates it once.
@@ -1288,12 +1290,20 @@ class _Calendar:
         self._story_day: dt.date | None = None
 
     def dates(self, position: int) -> list[_Date]:
-        """Usable dates of one sentence; anaphoric ones count from the story so far."""
+        """Usable dates of one sentence.
+
+        Anaphoric ones ("hours later") count from the sentence's own first firm
+        date when it has one ("On Thursday, ... and, hours later, ..."), else from
+        the story so far.
+        """
         if position not in self._dates:
             text = self._sentences[position].text
             dates = _usable_dates(text, self.published, None)
-            if any(d.weak for d in dates):
-                dates = _usable_dates(text, self.published, self.story(position))
+            weak = [d for d in dates if d.weak]
+            if weak:
+                firm = [d for d in dates if not d.weak and d.start < weak[0].start]
+                reference = firm[0].day if firm else self.story(position)
+                dates = _usable_dates(text, self.published, reference)
             self._dates[position] = dates
         return self._dates[position]
 
@@ -1435,7 +1445,31 @@ def _date_for(mention: Mention, sentence: str, dates: Sequence[_Date]) -> _Date 
         if others:
             shift = 1 if "after" in relation.group(0).lower() else -1
             return replace(others[-1], day=others[-1].day - dt.timedelta(days=shift))
-    return min(dates, key=lambda d: abs(d.start - mention.start))
+    # A semicolon ends the reach of a date; ", and" or ", but" only make a nearer
+    # date of the same part preferable ("X fell on Aug. 7, and Y fell on Aug. 8").
+    hard_start, hard_end = _part_around(_HARD_BREAK, sentence, mention.start)
+    dates = [d for d in dates if hard_start <= d.start < hard_end]
+    soft_start, soft_end = _part_around(_SOFT_BREAK, sentence, mention.start)
+    near = [d for d in dates if soft_start <= d.start < soft_end] or dates
+    if not near:
+        return None
+    return min(near, key=lambda d: abs(d.start - mention.start))
+
+
+_HARD_BREAK = re.compile(r";")
+_SOFT_BREAK = re.compile(r",\s+(?:and|but|while|whereas)\b|\band,|\bwhile\b")
+
+
+def _part_around(breaks: re.Pattern[str], sentence: str, offset: int) -> tuple[int, int]:
+    """Offsets of the part of ``sentence`` between the breaks around ``offset``."""
+    start, end = 0, len(sentence)
+    for found in breaks.finditer(sentence):
+        if found.end() <= offset:
+            start = found.end()
+        elif found.start() >= offset:
+            end = found.start()
+            break
+    return start, end
 
 
 def _group(status: Status) -> str:
