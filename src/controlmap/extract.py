@@ -275,7 +275,7 @@ def _compile(table: dict[str, Any]) -> Rules:
             v for v in verbs["contested_active"] if "of" in v and ("part" in v or "much" in v)
         ]),
         ("fallen", list(verbs["fallen_control"])),
-        ("retreat_from", [_alt(roles_retreat(table)) + r"\s+(?:from|out of)"]),
+        ("retreat_from", [_alt(_retreat_verbs(table)) + r"\s+(?:from|out of)"]),
         ("fallen", list(verbs["fallen_active"])),
         ("contested", list(verbs["contested_active"])),
     ]
@@ -343,11 +343,11 @@ def _compile(table: dict[str, Any]) -> Rules:
     clause_verbs = re.compile(
         "|".join(
             [
-                rf"(?P<government>\b{verbs_alt(table, 'government_active')}"
-                rf"|\b{verbs_alt(table, 'government_subject')})",
+                rf"(?P<government>\b{_verbs_alt(table, 'government_active')}"
+                rf"|\b{_verbs_alt(table, 'government_subject')})",
                 rf"(?P<fallen>\b{_alt(verbs['fallen_control'] + verbs['fallen_active'])}"
                 rf"|\b{_alt(verbs['fallen_subject'])})",
-                rf"(?P<retreat>\b{_alt(roles_retreat(table))})",
+                rf"(?P<retreat>\b{_alt(_retreat_verbs(table))})",
                 rf"(?P<contested>\b{_alt(verbs['contested_active'] + verbs['contested_subject'])}"
                 rf"|\b{contested_before}\b)",
             ]
@@ -566,12 +566,12 @@ def _item_starts(op: Any, argument: Any) -> set[tuple[str, bool]] | None:
     return None
 
 
-def verbs_alt(table: dict[str, Any], name: str) -> str:
+def _verbs_alt(table: dict[str, Any], name: str) -> str:
     """The alternation of one verb list of the rule table."""
     return _alt(table["verbs"][name])
 
 
-def roles_retreat(table: dict[str, Any]) -> list[str]:
+def _retreat_verbs(table: dict[str, Any]) -> list[str]:
     """The withdrawal verbs of the rule table."""
     return list(table["roles"]["retreat"])
 
@@ -709,7 +709,6 @@ def _is_name_part(sentence: str, mention: Mention, rules: Rules) -> bool:
 _NEXT_CAPITALISED = re.compile(r"^ ([A-Z][a-z]+)")
 _PREVIOUS_CAPITALISED = re.compile(r"(?:^|[^\w.,;:])([A-Z][a-z]+) $")
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
-_IF = re.compile(r"\bif\b|\bunless\b")
 _CAPITAL_OF = re.compile(
     r"\bcapital\s+(?:city\s+)?of\s+(?:the\s+)?(?:[a-z-]+\s+){0,2}(?:province\s+of\s+)?$"
 )
@@ -1082,7 +1081,7 @@ def _hedge(
     if _INTENT.search(local) and not _ACHIEVED.search(local):
         # "launched an offensive to retake X", "trying to capture X": an aim, so fighting.
         status, confidence = "contested", min(confidence, 0.6)
-    if rules.conditional.search(head[-60:]) and _IF.search(head[-60:]):
+    if rules.conditional.search(head[-60:]):
         status = "contested"
     modal = rules.forecast.search(local) or re.match(
         r"^\x01*\s+(?:could|may|might|would|will|is expected to|is likely to)\b", masked[start:]
