@@ -156,6 +156,7 @@ CASES: list[tuple[str, set[tuple[str, str]]]] = [
     ("Kabul handed a proposal to the Taliban negotiators.", set()),
     ("The government in Kabul announced new talks.", set()),
     ("The Taliban captured Kabul in 1996.", set()),
+    ("The Taliban, who ruled from 1996 to 2001, captured Kunduz on Sunday.", {("Kunduz", F)}),
     ("Residents fled from Kunduz to Kabul.", set()),
     ("The highway between Kabul and Kandahar was closed.", set()),
     ("Flights from Kabul to Herat were suspended.", set()),

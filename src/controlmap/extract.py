@@ -709,6 +709,12 @@ def _is_name_part(sentence: str, mention: Mention, rules: Rules) -> bool:
 _NEXT_CAPITALISED = re.compile(r"^ ([A-Z][a-z]+)")
 _PREVIOUS_CAPITALISED = re.compile(r"(?:^|[^\w.,;:])([A-Z][a-z]+) $")
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_HISTORY_REACH = 60
+_RECENT = re.compile(
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tonight"
+    r"|last night|overnight|this week|this morning|(?:january|february|march|april|may|june"
+    r"|july|august|september|october|november|december|jan|feb|aug|sept?|oct|nov|dec)\.?\s+\d)"
+)
 _CAPITAL_OF = re.compile(
     r"\bcapital\s+(?:city\s+)?of\s+(?:the\s+)?(?:[a-z-]+\s+){0,2}(?:province\s+of\s+)?$"
 )
@@ -746,8 +752,7 @@ def classify(
     """
     rules = rules or _default_rules()
     norm = _normalise(sentence)
-    if _is_history(norm, rules, published):
-        return []
+    history = _history_years(norm, published)
     findings: list[Finding] = []
     seen: set[tuple[str, str]] = set()
     base = _masked(norm, mentions, -1)
@@ -758,7 +763,9 @@ def classify(
         base[: m.start] + _TARGET * (m.end - m.start) + base[m.end :] for m in mentions
     ]
     results = [
-        _classify_mention(sentence, plain[index], mention, cues, rules)
+        None
+        if any(abs(offset - mention.start) < _HISTORY_REACH for offset in history)
+        else _classify_mention(sentence, plain[index], mention, cues, rules)
         for index, mention in enumerate(mentions)
     ]
     vouching: _Vouching | None = None
@@ -789,15 +796,19 @@ def classify(
     return findings
 
 
-def _is_history(norm: str, rules: Rules, published: dt.date | None) -> bool:
-    """Whether the sentence is dated years before publication (a history statement)."""
+def _history_years(norm: str, published: dt.date | None) -> list[int]:
+    """Offsets of years before publication in a sentence that gives no recent day.
+
+    "The Taliban captured Kabul in 1996" is history; "the Taliban, who ruled until
+    2001, took Kunduz on Sunday" is not. A place named within `_HISTORY_REACH`
+    characters of such a year states no current control.
+    """
     if published is None:
-        return False
-    years = [int(y) for y in _YEAR.findall(norm)]
-    return bool(years) and max(years) < published.year and not re.search(
-        r"\b(?:january|february|march|april|may|june|july|august|september|october|november"
-        r"|december)\s+\d", norm
-    )
+        return []
+    years = [m.start() for m in _YEAR.finditer(norm) if int(m.group(1)) < published.year]
+    if not years or _RECENT.search(norm):
+        return []
+    return years
 
 
 @dataclass(frozen=True)
