@@ -1671,16 +1671,24 @@ def _unresolved(
 ) -> tuple[Unresolved, ...]:
     """Capitalised names in a control position that the gazetteer did not match."""
     starts = [sentence.start for sentence in sentences]
-    matches = [
-        name
-        for trigger in _TRIGGER_BEFORE_NAME.finditer(text)
-        if (name := _NAME_AFTER_TRIGGER.match(text, trigger.end())) is not None
-    ]
+    known_starts = {s.start + m.start for s in sentences for m in s.mentions}
+    known_ends = {s.start + m.end for s in sentences for m in s.mentions}
+    matches = []
+    for trigger in _TRIGGER_BEFORE_NAME.finditer(text):
+        after = trigger.end() + (4 if text.startswith("the ", trigger.end()) else 0)
+        if after in known_starts or not text[after : after + 1].isupper():
+            continue  # a known place, or no name: cheap tests before the regex
+        name = _NAME_AFTER_TRIGGER.match(text, trigger.end())
+        if name is not None:
+            matches.append(name)
     for fall in _FALL_AFTER_NAME.finditer(text):
         auxiliary = _AUXILIARY_BEFORE.search(text, max(0, fall.start() - 5), fall.start())
         start = auxiliary.start() if auxiliary else fall.start()
         if fall.group(0) in _PASSIVE and not text.startswith("was ", start):
             continue  # "X captured ..." is active: X is the captor
+        word = text.rfind(" ", max(0, start - 40), start - 1) + 1
+        if start - 1 in known_ends or not text[word : word + 1].isupper():
+            continue
         before = _NAME_BEFORE.search(text, max(0, start - 60), start)
         if before is not None:
             matches.append(before)
