@@ -210,6 +210,11 @@ CASES: list[tuple[str, set[tuple[str, str]]]] = [
     ("The Taliban now hold two cities in the north: Kunduz and Taloqan.",
      {("Kunduz", F), ("Taloqan", F)}),
     ("Officials visited three cities: Kabul, Herat and Kandahar.", set()),
+    ("Pul-i-Alam, the capital of Logar province, just 40 miles south of Kabul, was also "
+     "under attack on Friday.", {("Pul-i-Alam", CO)}),
+    ("Sharana was handed to the Taliban by tribal elders.", {("Sharana", F)}),
+    ("Local officials in Qala-e-Naw, the capital of Badghis province, said they had handed "
+     "the city to the Taliban, hours after the fall of Farah.", {("Qala-e-Naw", F), ("Farah", F)}),
     # --- a frame ("In X, ...") lends the sentence's predicate to X
     ("In Farah, insurgents seized the governor's office on Monday.", {("Farah", F)}),
     ("In Kunduz, the militants overran the prison and freed inmates.", {("Kunduz", CO)}),

@@ -170,6 +170,7 @@ class Rules:
     object_kinds: tuple[str, ...]
     object_tail: re.Pattern[str]  # from the verb to the place: its object
     subject_predicate: re.Pattern[str]  # groups government / contested / fallen
+    closing_predicate: re.Pattern[str]  # the same after ", X," (an appositive name)
     noun_head: re.Pattern[str]  # "the fall of", "fighting in"
     noun_tail: re.Pattern[str]
     possessive_noun: re.Pattern[str]
@@ -305,20 +306,20 @@ def _compile(table: dict[str, Any]) -> Rules:
     appositive = (
         r"(?:(?:\s*,[^,;:\x01]{1,110}?){1,2},|\s*[–—][^–—;\x01]{1,110}?[–—]|\s+\([^()]{1,60}\))?"
     )
-    # "Helmand's capital, Lashkar Gah, fell": the name may close an appositive itself.
-    subject = (
-        rf"^\x01+(?:\s+(?:province|city|town))?,?{listing}{appositive}(?:\s+{aux}){{0,4}}\s+"
-    )
+    subject = rf"^\x01+(?:\s+(?:province|city|town))?{listing}{appositive}(?:\s+{aux}){{0,4}}\s+"
+    # "Helmand's capital, Lashkar Gah, fell": the name closes an appositive itself
+    # (only tried when a comma stands before the name, see `_predicate`).
+    closing = rf"^\x01+(?:\s+(?:province|city|town))?,(?:\s+{aux}){{0,4}}\s+"
     predicates = [
         ("government", _alt(verbs["government_subject"])),
         ("contested", _alt(verbs["contested_subject"])),
         ("fallen", _alt(verbs["fallen_subject"])),
     ]
-    subject_predicate = re.compile(
-        subject + "(?:" + "|".join(rf"(?P<{status}>{pred})" for status, pred in predicates)
-        + r")\b",
-        flags,
+    predicate_groups = (
+        "(?:" + "|".join(rf"(?P<{status}>{pred})" for status, pred in predicates) + r")\b"
     )
+    subject_predicate = re.compile(subject + predicate_groups, flags)
+    closing_predicate = re.compile(closing + predicate_groups, flags)
     nouns_before = _alt(verbs["fallen_noun"])
     contested_before = _alt(verbs["contested_noun"])
     preps = _alt(verbs["contested_prep"])
@@ -394,6 +395,7 @@ def _compile(table: dict[str, Any]) -> Rules:
         object_kinds=tuple(kind for kind, _ in ordered),
         object_tail=object_tail,
         subject_predicate=subject_predicate,
+        closing_predicate=closing_predicate,
         noun_head=noun_head,
         noun_tail=noun_tail,
         possessive_noun=possessive_noun,
@@ -908,6 +910,8 @@ def _predicate(
     if possessive is not None:
         return ("fallen" if possessive.group("fallen") else "contested"), 0.75, -1
     predicate = rules.subject_predicate.match(right)
+    if predicate is None and masked.endswith(", ", 0, start):
+        predicate = rules.closing_predicate.match(right)
     if predicate is not None:
         status_name = str(predicate.lastgroup)
         return status_name, 0.85, -1  # type: ignore[return-value]
@@ -1041,7 +1045,7 @@ def _clause_status(
     anaphor = (
         city is not None
         and place_kind != "province"
-        and _OTHER not in rest[: clause.start() + city.start()]
+        and _OTHER_CITY.search(rest, 0, clause.start() + city.start()) is None
     )
     if clause.group("government"):
         return ("government" if anaphor else None), anaphor
@@ -1058,6 +1062,7 @@ def _clause_status(
     return None, anaphor
 
 
+_OTHER_CITY = re.compile(r"\x02+(?!\x02|\s+province)")  # "the city" cannot mean a province
 _THE_CITY = re.compile(r"\b(?:the|this|that) (?:city|town|provincial capital)\b")
 _PARTIAL_FACILITY = re.compile(
     r"\b(?:the|a|an)\s+(?:[\w-]+\s+){0,3}?"
