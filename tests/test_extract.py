@@ -215,6 +215,9 @@ CASES: list[tuple[str, set[tuple[str, str]]]] = [
     ("Sharana was handed to the Taliban by tribal elders.", {("Sharana", F)}),
     ("Local officials in Qala-e-Naw, the capital of Badghis province, said they had handed "
      "the city to the Taliban, hours after the fall of Farah.", {("Qala-e-Naw", F), ("Farah", F)}),
+    ("Herat's governor and other officials have surrendered to the Taliban, a police "
+     "official said.", {("Herat", F)}),
+    ("Taliban say they have captured Pul-e-Alam.", {("Pul-i-Alam", CL)}),
     # --- a frame ("In X, ...") lends the sentence's predicate to X
     ("In Farah, insurgents seized the governor's office on Monday.", {("Farah", F)}),
     ("In Kunduz, the militants overran the prison and freed inmates.", {("Kunduz", CO)}),

@@ -909,6 +909,8 @@ def _predicate(
     possessive = rules.possessive_noun.match(right)
     if possessive is not None:
         return ("fallen" if possessive.group("fallen") else "contested"), 0.75, -1
+    if _DEFENDERS_GAVE_UP.match(right):
+        return "fallen", 0.7, -1  # "X's governor and officials surrendered"
     predicate = rules.subject_predicate.match(right)
     if predicate is None and masked.endswith(", ", 0, start):
         predicate = rules.closing_predicate.match(right)
@@ -951,6 +953,12 @@ _SUMMARY_LIST = re.compile(
 )
 
 
+_DEFENDERS_GAVE_UP = re.compile(
+    r"\x01+'s\s+(?:[a-z-]+\s+){0,2}?(?:governor|defenders|garrison|police chief|officials"
+    r"|authorities|forces|troops|soldiers|administration)\b(?:\s+and\s+[a-z-]+(?:\s+[a-z-]+){0,2}?)?"
+    r"(?:\s+(?:have|has|had|all|also|reportedly))*\s+(?:surrendered|capitulated|fled"
+    r"|laid down (?:their )?arms|abandoned (?:the|their) (?:city|town|posts))\b"
+)
 _PREPOSITION_END = re.compile(r"\b(?:in|inside|across|at|from|of|the|[a-z]+ern)\s+$")
 _DETERMINER_END = re.compile(r"\b(?:the|a|an|its|their|his|her|this|that)\s+$")
 
