@@ -68,6 +68,15 @@ Dates
    then the last date of the previous paragraph; then the publication date; and is
    left empty without one.
 
+Confidence
+----------
+A fixed score per rule, highest where the sentence says most directly what happened
+to the named place: 0.85 for a control verb with the place as its object or
+subject, 0.8 for a control noun ("the fall of X"), 0.75 for a possessive ("X's
+fall"), 0.7 for a list after a colon or "X's governor surrendered", 0.6 for a
+frame or source location ("In X, ...") and for partial control of a facility,
+at most 0.6 for claims and intents and at most 0.5 for near-term forecasts.
+
 Sentences
 ---------
 The whole article goes through blingfire's sentence model in one call (about
