@@ -935,6 +935,9 @@ def _summary_list(masked: str, start: int, rules: Rules) -> tuple[Status, float,
     "Three more provincial capitals fell on Monday: X, Y and Z" gives each listed
     place the predicate of the clause before the colon.
     """
+    window = masked[max(0, start - 240) : start]
+    if ":" not in window and "—" not in window and "–" not in window and " - " not in window:
+        return None
     listed = _SUMMARY_LIST.search(masked, max(0, start - 240), start)
     if listed is None:
         return None
