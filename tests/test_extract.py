@@ -218,6 +218,8 @@ CASES: list[tuple[str, set[tuple[str, str]]]] = [
     ("Herat's governor and other officials have surrendered to the Taliban, a police "
      "official said.", {("Herat", F)}),
     ("Taliban say they have captured Pul-e-Alam.", {("Pul-i-Alam", CL)}),
+    ("The Taliban now control 90 percent of Helmand province.", {("Helmand", CO)}),
+    ("The Taliban have captured most districts in Badakhshan province.", {("Badakhshan", CO)}),
     # --- a frame ("In X, ...") lends the sentence's predicate to X
     ("In Farah, insurgents seized the governor's office on Monday.", {("Farah", F)}),
     ("In Kunduz, the militants overran the prison and freed inmates.", {("Kunduz", CO)}),

@@ -982,9 +982,9 @@ def _is_location_of_object(object_text: str, place_kind: str, rules: Rules) -> b
     control of the place, decided by `_facility_status`.
     """
     head = object_text.rstrip(_TARGET)
-    if rules.facility.search(head):
-        return False
-    if re.search(r"[a-z]\s+(?:in|near|outside)\s+(?:the\s+)?(?:[a-z]+ern\s+)?$", head):
+    if rules.facility.search(head) or rules.partial.search(head):
+        return False  # "the prison in X", "most districts in X": part of X
+    if _LOCATED_IN.search(head):
         return True
     return bool(_CAPITAL_OF.search(head)) and place_kind == "province"
 
@@ -1174,6 +1174,7 @@ def _source(masked: str, mention: Mention, vouching: _Vouching, rules: Rules) ->
     return "taliban" if claimed else ""
 
 
+_LOCATED_IN = re.compile(r"[a-z]\s+(?:in|near|outside)\s+(?:the\s+)?(?:[a-z]+ern\s+)?$")
 _CIVILIANS = re.compile(
     r"\b(?:residents|civilians|families|people|thousands|hundreds|refugees|villagers"
     r"|children|women|men|traders|diplomats|foreigners|staff)\b"
