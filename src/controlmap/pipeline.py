@@ -327,9 +327,7 @@ def _read_counts(path: Path) -> pd.DataFrame:
     missing = set(COUNT_COLUMNS) - set(frame.columns)
     if missing:
         raise InputError(f"Counts file {str(path)!r} lacks columns {sorted(missing)}.")
-    frame["count"] = pd.to_numeric(frame["count"], errors="coerce")
-    frame["total"] = pd.to_numeric(frame["total"], errors="coerce")
-    return frame.dropna(subset=["count"]).loc[:, COUNT_COLUMNS]
+    return frame  # numbers and dates are checked by reconcile
 
 
 def _unresolved_frame(items: Iterable[Unresolved]) -> pd.DataFrame:
