@@ -124,3 +124,12 @@ def test_a_bad_baseline_names_the_file(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"baseline\.csv"):
         controlmap.build(ROOT / "seeds", out=tmp_path / "out",
                          settings=controlmap.Settings(baseline=baseline))
+
+
+def test_extraction_keeps_no_article_text() -> None:
+    from controlmap.pipeline import run_extraction
+
+    extractions, _problems = run_extraction(ROOT / "seeds")
+    assert len(extractions) == 5
+    assert all(x.article.text == "" and x.article.title for x in extractions)
+    assert sum(len(x.events) for x in extractions) > 20

@@ -13,7 +13,7 @@ import html
 import json
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -87,12 +87,17 @@ def run_extraction(
 ) -> tuple[list[Extraction], tuple[Problem, ...]]:
     """Load the corpus at ``source`` and extract events from every article.
 
-    Articles are streamed: only the extracted records are kept, never the
-    whole corpus text.
+    Articles are streamed: only the extracted records and each article's
+    metadata are kept, never the corpus text.
     """
     gazetteer = load_gazetteer(settings.places)
     corpus = corpus_mod.load_corpus(Path(source))
-    extractions = list(extract_mod.extract_events(progress(corpus), gazetteer))
+    # Each article's text is dropped once it is extracted (the events keep their
+    # sentences), so memory grows with the events found, not with the corpus.
+    extractions = [
+        replace(x, article=replace(x.article, text=""))
+        for x in extract_mod.extract_events(progress(corpus), gazetteer)
+    ]
     problems = tuple(corpus.problems) + tuple(
         p for extraction in extractions for p in extraction.problems
     )
