@@ -116,3 +116,19 @@ def test_render_reuses_an_events_file(tmp_path: Path) -> None:
     )
     assert second.exit_code == 0, second.output
     assert (tmp_path / "map" / "index.html").is_file()
+
+
+def test_export_png_writes_a_still_and_an_animation(tmp_path: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(cli, ["-q", "extract", str(ROOT / "seeds"), "--out",
+                               str(tmp_path)]).exit_code == 0
+    result = runner.invoke(cli, ["export-png", str(tmp_path / "events.csv"), "--day",
+                                 "2021-08-13", "--out", str(tmp_path / "aug13.png"), "--gif",
+                                 str(tmp_path / "all.gif")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "aug13.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (tmp_path / "all.gif").read_bytes()[:6] == b"GIF89a"
+    outside = runner.invoke(cli, ["export-png", str(tmp_path / "events.csv"), "--day",
+                                  "2020-01-01", "--out", str(tmp_path / "x.png")])
+    assert outside.exit_code == 2
+    assert "2020-01-01" in outside.output and "Traceback" not in outside.output

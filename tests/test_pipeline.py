@@ -133,3 +133,18 @@ def test_extraction_keeps_no_article_text() -> None:
     assert len(extractions) == 5
     assert all(x.article.text == "" and x.article.title for x in extractions)
     assert sum(len(x.events) for x in extractions) > 20
+
+
+def test_the_map_credits_its_data_layers(
+    seeds_build: controlmap.BuildResult, tmp_path: Path
+) -> None:
+    from test_render import embedded
+
+    data = embedded(seeds_build.index.read_text(encoding="utf-8"))
+    assert "Natural Earth" in data["attribution"] and "GeoNames" in data["attribution"]
+    layer = tmp_path / "my-districts.geojson"
+    layer.write_text((ROOT / "data" / "provinces.geojson").read_text("utf-8"), "utf-8")
+    other = controlmap.build(ROOT / "seeds", out=tmp_path / "out",
+                             settings=controlmap.Settings(boundaries=layer))
+    credit = embedded(other.index.read_text(encoding="utf-8"))["attribution"]
+    assert "my-districts.geojson" in credit and "Natural Earth" not in credit

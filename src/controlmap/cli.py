@@ -159,7 +159,8 @@ def build(ctx: click.Context, /, corpus: Path, out: Path, gif: bool, **options: 
     if gif:
         from .export import export_gif
 
-        export_gif(result.timeline, out / "timeline.gif", title=settings.title)
+        export_gif(result.timeline, out / "timeline.gif", title=settings.title,
+                   source=pipeline.source_line(result.timeline, settings))
     click.echo((out / "embed.html").read_text(encoding="utf-8").strip())
     click.echo(f"map: {result.index}")
     ctx.exit(_report(result.problems))
@@ -234,9 +235,10 @@ def export_png(events: Path, day: dt.date | None, out: Path, gif: Path | None,
     if not timeline.days:
         raise FatalError(f"{events} holds no dated event, so there is no day to draw.")
     chosen = day or timeline.days[-1]
-    click.echo(f"png: {write_png(timeline, chosen, out, title=settings.title)}")
+    source = pipeline.source_line(timeline, settings)
+    click.echo(f"png: {write_png(timeline, chosen, out, title=settings.title, source=source)}")
     if gif is not None:
-        click.echo(f"gif: {export_gif(timeline, gif, title=settings.title)}")
+        click.echo(f"gif: {export_gif(timeline, gif, title=settings.title, source=source)}")
 
 
 @cli.command()

@@ -175,7 +175,7 @@ def render_timeline(
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     index = render.render_map(result, out / "index.html", title=settings.title,
-                              tiles=settings.tiles)
+                              tiles=settings.tiles, attribution=_attribution(settings))
     embed = out / "embed.html"
     embed.write_text(render.embed_snippet("index.html") + "\n", encoding="utf-8")
     # events.csv is rewritten in the timeline's order, with each event's region, so
@@ -275,6 +275,22 @@ def timeline_geojson_text(timeline: Timeline) -> str:
     return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
 
 
+def source_line(timeline: Timeline, settings: Settings = Settings()) -> str:
+    """The source line of a still or an animation: how many articles, and the data credits."""
+    articles = timeline.events["article"].nunique()
+    noun = "article" if articles == 1 else "articles"
+    return f"Source: {articles} {noun} · {_attribution(settings)}"
+
+
+def _attribution(settings: Settings) -> str:
+    """Credit line for the map: the bundled layers' sources, or the user's layer."""
+    if settings.boundaries is None and settings.places is None:
+        return render.DEFAULT_ATTRIBUTION
+    boundaries = settings.boundaries.name if settings.boundaries else "Natural Earth"
+    places = settings.places.name if settings.places else "GeoNames (CC BY 4.0)"
+    return f"Boundaries: {boundaries} · Places: {places} · Made with controlmap"
+
+
 def _articles_frame(
     extractions: list[Extraction], problems: tuple[Problem, ...]
 ) -> pd.DataFrame:
@@ -359,6 +375,7 @@ __all__ = [
     "render_csv",
     "render_timeline",
     "run_extraction",
+    "source_line",
     "timeline_frame",
     "timeline_from_csv",
     "timeline_geojson_text",

@@ -50,10 +50,18 @@ _STATUS_STATE = {"fallen": "taliban", "claimed": "claimed", "contested": "contes
                  "government": "government"}
 _SIZE = re.compile(r"^\d+(\.\d+)?(px|%|em|rem|vh|vw)$")
 _MAP_ID = "controlmap"  # fixed element ids keep the output byte-identical
+#: Attribution of the bundled layers, which their licences ask to show with the map.
+DEFAULT_ATTRIBUTION = ("Boundaries: Natural Earth · Places: GeoNames (CC BY 4.0) · "
+                       "Made with controlmap")
 
 
 def render_map(
-    timeline: Timeline, out: Path, *, title: str = "controlmap", tiles: bool = False
+    timeline: Timeline,
+    out: Path,
+    *,
+    title: str = "controlmap",
+    tiles: bool = False,
+    attribution: str = DEFAULT_ATTRIBUTION,
 ) -> Path:
     """Write the timeline as one self-contained HTML map.
 
@@ -69,6 +77,9 @@ def render_map(
     tiles
         Add an OpenStreetMap basemap. Opt-in: the tiles are fetched from the
         network whenever the page is opened, so the map is then not offline.
+    attribution
+        Credit line for the data, shown as text under the legend; name the
+        boundary layer here when it is not the bundled one.
 
     Returns
     -------
@@ -78,7 +89,7 @@ def render_map(
     out = Path(out)
     path = out if out.suffix.lower() in (".html", ".htm") else out / "index.html"
     path.parent.mkdir(parents=True, exist_ok=True)
-    page = _page(timeline, title=title, tiles=tiles)
+    page = _page(timeline, title=title, tiles=tiles, attribution=attribution)
     path.write_bytes(page.encode("utf-8"))
     logger.info("Wrote the map %s (%d bytes)", path, path.stat().st_size)
     return path
@@ -164,7 +175,7 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def _page(timeline: Timeline, *, title: str, tiles: bool) -> str:
+def _page(timeline: Timeline, *, title: str, tiles: bool, attribution: str) -> str:
     minx, miny, maxx, maxy = (float(v) for v in timeline.regions.total_bounds)
     fmap = folium.Map(
         location=[(miny + maxy) / 2, (minx + maxx) / 2],
@@ -184,7 +195,7 @@ def _page(timeline: Timeline, *, title: str, tiles: bool) -> str:
         basemap = folium.TileLayer("OpenStreetMap")
         basemap._id = "basemap"
         basemap.add_to(fmap)
-    _ControlMap(_map_data(timeline, title)).add_to(fmap)
+    _ControlMap(_map_data(timeline, title) | {"attribution": attribution}).add_to(fmap)
     page: str = fmap.get_root().render()
     return page
 

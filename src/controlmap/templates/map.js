@@ -353,6 +353,9 @@
     dashRow.appendChild(el("span", null, "Dashed: reports that day contradict"));
     legend.appendChild(dashRow);
     legend.appendChild(el("div", "cm-legend-sources", data.sources));
+    if (data.attribution) {
+      legend.appendChild(el("div", "cm-legend-sources cm-attribution", data.attribution));
+    }
 
     function overlay(node, position) {
       var Control = L.Control.extend({ onAdd: function () { return node; } });
