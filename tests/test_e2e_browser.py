@@ -75,6 +75,13 @@ def test_a_seeds_popup_quotes_the_evidence(
     assert len(herat) > 0
     assert " ".join(str(herat["evidence"].iloc[0]).split())[:60] in text
     assert "Herat" in text and "fallen" in text.lower()
+    # A quoted statement is not wrapped in a second pair of quotation marks.
+    page.evaluate("window.controlmap.openRegion('AF-KAN')")
+    page.wait_for_function("document.querySelector('.leaflet-popup-content')"
+                           ".innerText.includes('Kandahar')")
+    kandahar = page.locator(".leaflet-popup-content").inner_text()
+    assert "completely conquered" in kandahar
+    assert "\u201c\u201c" not in kandahar and "\u201c\"" not in kandahar
     assert browser_page.errors == []
 
 

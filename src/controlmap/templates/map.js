@@ -19,6 +19,13 @@
   var SVG_NS = "http://www.w3.org/2000/svg";
   var ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+  // Wrap evidence in quotation marks unless the sentence already opens with one
+  // (a quoted statement), which would otherwise show doubled marks.
+  function quoted(text) {
+    var s = String(text);
+    return /^["\u201c\u2018']/.test(s) ? s : "\u201c" + s + "\u201d";
+  }
+
   function el(tag, className, text) {
     var node = document.createElement(tag);
     if (className) {
@@ -248,7 +255,7 @@
       }
       item.appendChild(head);
       if (event.evidence) {
-        item.appendChild(el("blockquote", "cm-quote", "\u201c" + event.evidence + "\u201d"));
+        item.appendChild(el("blockquote", "cm-quote", quoted(event.evidence)));
       }
       var source = el("div", "cm-ev-source");
       source.appendChild(el("span", "cm-ev-title", event.title || event.article));
