@@ -509,3 +509,72 @@ def test_dates_stay_within_their_part_of_the_sentence(gazetteer: Gazetteer) -> N
         ("Kandahar", F): dt.date(2021, 8, 11),
         ("Kabul", G): dt.date(2021, 8, 13),
     }
+
+
+# --- the screen: sentences without any control word skip the patterns ----------------
+
+
+@pytest.mark.parametrize(("sentence", "expected"), CASES)
+def test_screen_never_drops_a_sentence_the_classifier_accepts(
+    gazetteer: Gazetteer, sentence: str, expected: set[tuple[str, str]]
+) -> None:
+    from dataclasses import replace
+
+    from controlmap.extract import _default_rules
+
+    rules = _default_rules()
+    mentions = gazetteer.find(sentence)
+    day = dt.date(2021, 8, 13)
+    screened = classify(sentence, mentions, rules=rules, published=day)
+    unscreened = classify(sentence, mentions, rules=replace(rules, screen=None), published=day)
+    assert screened == unscreened
+
+
+def test_every_match_of_a_screened_pattern_contains_a_screen_word(gazetteer: Gazetteer) -> None:
+    from controlmap.extract import (
+        _DEFENDERS_GAVE_UP,
+        _default_rules,
+        _masked,
+        _normalise,
+        _required_words,
+    )
+
+    rules = _default_rules()
+    patterns = [
+        rules.object_verb, rules.noun_head, rules.possessive_noun, _DEFENDERS_GAVE_UP,
+        rules.subject_predicate, rules.closing_predicate, rules.clause_verbs,
+    ]
+    checked = 0
+    for sentence, _ in CASES:
+        mentions = gazetteer.find(sentence)
+        for index, mention in enumerate(mentions):
+            masked = _masked(_normalise(sentence), mentions, index)
+            for pattern in patterns:
+                for match in pattern.finditer(masked[mention.start :]):
+                    words = _required_words(pattern.pattern)[0]
+                    assert any(word in match.group(0) for word in words), (pattern, match)
+                    assert rules.screen is not None and rules.screen.passes(masked)
+                    checked += 1
+    assert checked > 100
+
+
+def test_screen_turns_away_sentences_without_control_words(gazetteer: Gazetteer) -> None:
+    from controlmap.extract import _default_rules
+
+    screen = _default_rules().screen
+    assert screen is not None
+    assert not screen.passes("herat lies 120 km from the iranian border.")
+    assert not screen.passes("the governor of helmand spoke to reporters from kabul.")
+    assert screen.passes("taliban fighters seized herat.")
+    assert screen.passes("heavy fighting raged around kandahar.")
+    assert screen.passes("kunduz remains in government hands.")
+
+
+def test_required_words_of_a_pattern() -> None:
+    from controlmap.extract import _required_words
+
+    assert _required_words(r"seiz(?:e|ed)")[0] == {"seize", "seized"}
+    assert _required_words(r"(?:was|were) \w+ly captured")[0] == {"ly captured"}
+    assert _required_words(r"\bfled\s+(?:from|out of)(?=\s)")[0] == {"fled"}
+    assert _required_words(r"^\x01+'s\s+(?:fall|capture)\b")[0] == {"fall", "capture"}
+    assert _required_words(r"(?:a|b)?\w+") == []
