@@ -1825,15 +1825,12 @@ def _counts(
 
 
 _NAME = r"([A-Z][a-z]+(?:[- ](?:[ei]-)?[A-Z][a-z]+){0,2})"
-# "seized X", "the fall of X": the name follows a control word.
+# "seized X", "the fall of X": the name follows a control word. A plain alternation:
+# for so few words it is about twice as fast as `_by_first_character`'s index.
 _TRIGGER_BEFORE_NAME = re.compile(
-    _by_first_character([(
-        "t",
-        ["seized", "captured", "took", "overran", "overrun", "entered", "besieged", "encircled",
-         "surrounded", "retook", "recaptured", "control of", "fall of", "capture of",
-         "fighting in", "city of", "town of", "district of"],
-        " ",
-    )])
+    r"\b(?:seized|captured|took|overran|overrun|entered|besieged|encircled|surrounded"
+    r"|retook|recaptured|control of|fall of|capture of|fighting in|city of|town of"
+    r"|district of) "
 )
 _NAME_AFTER_TRIGGER = re.compile(rf"(?:the )?{_NAME}")
 # "X fell": found from the verb, then the name is read just before it.
