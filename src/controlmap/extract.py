@@ -204,6 +204,8 @@ class Rules:
     frame_before: re.Pattern[str]
     any_trigger: re.Pattern[str]
     screen: _Screen | None  # words every sentence that can state control contains
+    verb_screen: _Screen | None  # words every match of object_verb contains
+    noun_screen: _Screen | None  # words every match of noun_head contains
     function_words: frozenset[str]
     not_places: frozenset[str]
     count_patterns: tuple[re.Pattern[str], ...]
@@ -459,6 +461,8 @@ def _compile(table: dict[str, Any]) -> Rules:
             object_verb, noun_head, possessive_noun, _DEFENDERS_GAVE_UP, subject_predicate,
             closing_predicate, clause_verbs,
         ]),
+        verb_screen=_screen([object_verb]),
+        noun_screen=_screen([noun_head]),
         function_words=frozenset(table["names"]["function_words"]),
         not_places=frozenset(table["names"]["not_places"]),
         count_patterns=count_patterns,
@@ -624,7 +628,7 @@ def _screen(patterns: Sequence[re.Pattern[str]]) -> _Screen | None:
                          "is read", pattern.pattern)
             return None
     chosen = [pieces[0] for pieces in choices]
-    for index, pieces in enumerate(choices):
+    for index, pieces in enumerate(choices if len(choices) > 1 else []):
         others = _Screen(word for j, words in enumerate(chosen) if j != index for word in words)
         chosen[index] = next(
             (words for words in pieces if all(others.passes(word) for word in words)),
@@ -921,7 +925,8 @@ def classify(
     seen: set[tuple[str, str]] = set()
     base = _masked(norm, mentions, -1)
     cues = _Cues(
-        verbs=tuple(rules.object_verb.finditer(base)), nouns=tuple(rules.noun_head.finditer(base))
+        verbs=_scan(rules.object_verb, rules.verb_screen, base),
+        nouns=_scan(rules.noun_head, rules.noun_screen, base),
     )
     plain = [
         base[: m.start] + _TARGET * (m.end - m.start) + base[m.end :] for m in mentions
@@ -973,6 +978,13 @@ def _history_years(norm: str, published: dt.date | None) -> list[int]:
     if not years or _RECENT.search(norm):
         return []
     return years
+
+
+def _scan(pattern: re.Pattern[str], screen: _Screen | None, text: str) -> tuple[re.Match[str], ...]:
+    """Every match of ``pattern`` in ``text``; none, without scanning, if ``screen`` fails."""
+    if screen is not None and not screen.passes(text):
+        return ()
+    return tuple(pattern.finditer(text))
 
 
 @dataclass(frozen=True)
