@@ -101,7 +101,7 @@ import importlib
 import logging
 import re
 import tomllib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
@@ -597,19 +597,25 @@ class _Screen:
 
     def __init__(self, words: Iterable[str]) -> None:
         unique = set(words)
-        self._automaton = ahocorasick.Automaton()
-        for word in unique:
-            self._automaton.add_word(word, word)
-        self._automaton.make_automaton()
+        every = _automaton(unique)
         # A word that contains another word lets no more sentences through.
         self.words = frozenset(
-            word for word in unique
-            if all(found == word for _, found in self._automaton.iter(word))
+            word for word in unique if all(found == word for _, found in every.iter(word))
         )
+        self._automaton = _automaton(self.words)
 
     def passes(self, norm: str) -> bool:
         """Whether the normalised sentence ``norm`` contains one of the words."""
         return next(self._automaton.iter(norm), None) is not None
+
+
+def _automaton(words: Iterable[str]) -> Any:
+    """An Aho-Corasick automaton that reports each of ``words`` found in a text."""
+    automaton = ahocorasick.Automaton()
+    for word in words:
+        automaton.add_word(word, word)
+    automaton.make_automaton()
+    return automaton
 
 
 def _screen(patterns: Sequence[re.Pattern[str]]) -> _Screen | None:
@@ -916,7 +922,19 @@ def classify(
     out), in the order of the mentions; a place named twice with one status gives
     one finding.
     """
-    rules = rules or _default_rules()
+    return _classify(
+        sentence, mentions, rules or _default_rules(), lambda: next_sentence, published
+    )
+
+
+def _classify(
+    sentence: str,
+    mentions: Sequence[Mention],
+    rules: Rules,
+    following: Callable[[], str],
+    published: dt.date | None,
+) -> list[Finding]:
+    """`classify`, reading the next sentence (``following()``) only when a hedge needs it."""
     norm = _normalise(sentence)
     if not mentions or (rules.screen is not None and not rules.screen.passes(norm)):
         return []  # no control word at all: no pattern below could match
@@ -952,7 +970,7 @@ def classify(
             status = "contested"  # "..., a claim the government denied": conflicting accounts
         source = ""
         if status == "fallen":
-            vouching = vouching or _vouching(base, next_sentence, rules)
+            vouching = vouching or _vouching(base, following(), rules)
             source = _source(plain[index], mention, vouching, rules)
         if source == "taliban" and status == "fallen":
             status, confidence = "claimed", min(confidence, 0.6)
@@ -1403,12 +1421,14 @@ def extract_article(
     counts: list[CapitalCount] = []
     for position, sentence in enumerate(sentences):
         if "apital" in sentence.text:
-            counts.extend(_counts(sentence, article, calendar.dates(position), rules))
+            counts.extend(
+                _counts(sentence, article, functools.partial(calendar.dates, position), rules)
+            )
         if not sentence.mentions:
             continue
-        findings = classify(
-            sentence.text, sentence.mentions, rules=rules,
-            next_sentence=_next_sentence(text, sentence.end), published=article.published,
+        findings = _classify(
+            sentence.text, sentence.mentions, rules,
+            functools.partial(_next_sentence, text, sentence.end), article.published,
         )
         if findings:
             dates = calendar.dates(position)
@@ -1802,14 +1822,16 @@ def _number(word: str) -> int | None:
 def _counts(
     sentence: _Sentence,
     article: Article,
-    dates: Sequence[_Date],
+    dates: Callable[[], Sequence[_Date]],
     rules: Rules,
 ) -> list[CapitalCount]:
-    """Counts of fallen capitals stated by a sentence, dated by it or by publication."""
+    """Counts of fallen capitals stated by a sentence, dated by it or by publication.
+
+    ``dates()`` gives the sentence's dates; it is called only when there is a count.
+    """
     if "capital" not in sentence.text.lower():
         return []
     norm = _normalise(sentence.text)
-    day = dates[0].day if dates else article.published
     evidence = " ".join(sentence.text.split())
     for pattern in rules.count_patterns:
         match = pattern.search(norm)
@@ -1831,6 +1853,8 @@ def _counts(
             count, total = _number(groups["n2"]), rules.default_total
         if count is None or total is None or not 0 < count <= total:
             continue
+        own = dates()
+        day = own[0].day if own else article.published
         return [CapitalCount(article.id, day, count, total, evidence)]
     return []
 
@@ -1845,10 +1869,10 @@ _TRIGGER_BEFORE_NAME = re.compile(
     r"|district of) "
 )
 _NAME_AFTER_TRIGGER = re.compile(rf"(?:the )?{_NAME}")
-# "X fell": found from the verb, then the name is read just before it.
-_FALL_AFTER_NAME = re.compile(
-    r"\b(?:fell|fallen|falls|surrendered|captured|seized|taken|overrun)\b"
-)
+# "X fell": found from the verb, then the name is read just before it. The start of
+# the word is tested in Python (`_inside_word`): a leading \b would make re try the
+# whole alternation at every position, which doubles the time of the scan.
+_FALL_AFTER_NAME = re.compile(r"(?:fell|fallen|falls|surrendered|captured|seized|taken|overrun)\b")
 _AUXILIARY_BEFORE = re.compile(r"(?:(?:has|had|was|have) )?$")
 _PASSIVE = frozenset({"captured", "seized", "taken", "overrun"})
 _NAME_BEFORE = re.compile(rf"(?<![A-Za-z]){_NAME} $")
@@ -1870,6 +1894,8 @@ def _unresolved(
         if name is not None:
             matches.append(name)
     for fall in _FALL_AFTER_NAME.finditer(text):
+        if _inside_word(text, fall.start()):
+            continue  # "befell"
         auxiliary = _AUXILIARY_BEFORE.search(text, max(0, fall.start() - 5), fall.start())
         start = auxiliary.start() if auxiliary else fall.start()
         if fall.group(0) in _PASSIVE and not text.startswith("was ", start):
@@ -1893,6 +1919,11 @@ def _unresolved(
             continue
         found.add(Unresolved(article.id, match.group(1), " ".join(sentence.text.split()), a, b))
     return tuple(sorted(found, key=lambda u: (u.start, u.name)))
+
+
+def _inside_word(text: str, offset: int) -> bool:
+    """Whether ``offset`` is not the start of a word (re's ``\\B`` there)."""
+    return offset > 0 and (text[offset - 1].isalnum() or text[offset - 1] == "_")
 
 
 # --- tables -------------------------------------------------------------------------------
