@@ -1861,18 +1861,17 @@ def _counts(
 
 
 _NAME = r"([A-Z][a-z]+(?:[- ](?:[ei]-)?[A-Z][a-z]+){0,2})"
-# "seized X", "the fall of X": the name follows a control word. A plain alternation:
-# for so few words it is about twice as fast as `_by_first_character`'s index.
-_TRIGGER_BEFORE_NAME = re.compile(
-    r"\b(?:seized|captured|took|overran|overrun|entered|besieged|encircled|surrounded"
-    r"|retook|recaptured|control of|fall of|capture of|fighting in|city of|town of"
-    r"|district of) "
+# "seized X", "the fall of X": the name follows a control word (and a space).
+_TRIGGERS_BEFORE_NAME = (
+    "seized ", "captured ", "took ", "overran ", "overrun ", "entered ", "besieged ",
+    "encircled ", "surrounded ", "retook ", "recaptured ", "control of ", "fall of ",
+    "capture of ", "fighting in ", "city of ", "town of ", "district of ",
 )
 _NAME_AFTER_TRIGGER = re.compile(rf"(?:the )?{_NAME}")
-# "X fell": found from the verb, then the name is read just before it. The start of
-# the word is tested in Python (`_inside_word`): a leading \b would make re try the
-# whole alternation at every position, which doubles the time of the scan.
-_FALL_AFTER_NAME = re.compile(r"(?:fell|fallen|falls|surrendered|captured|seized|taken|overrun)\b")
+# "X fell": found from the verb, then the name is read just before it.
+_FALLS_AFTER_NAME = (
+    "fell", "fallen", "falls", "surrendered", "captured", "seized", "taken", "overrun",
+)
 _AUXILIARY_BEFORE = re.compile(r"(?:(?:has|had|was|have) )?$")
 _PASSIVE = frozenset({"captured", "seized", "taken", "overrun"})
 _NAME_BEFORE = re.compile(rf"(?<![A-Za-z]){_NAME} $")
@@ -1885,20 +1884,28 @@ def _unresolved(
     starts = [sentence.start for sentence in sentences]
     known_starts = {s.start + m.start for s in sentences for m in s.mentions}
     known_ends = {s.start + m.end for s in sentences for m in s.mentions}
+    triggers: list[int] = []  # ends of the words before a name
+    falls: list[tuple[int, str]] = []  # starts of the words after a name
+    for last, word in _name_cues().iter(text):
+        first = last + 1 - len(word)
+        if _is_word_character(text, first - 1):
+            continue  # inside a word: "retook" holds "took", "befell" "fell"
+        if word.endswith(" "):
+            triggers.append(last + 1)
+        elif not _is_word_character(text, last + 1):
+            falls.append((first, word))
     matches = []
-    for trigger in _TRIGGER_BEFORE_NAME.finditer(text):
-        after = trigger.end() + (4 if text.startswith("the ", trigger.end()) else 0)
+    for end in triggers:
+        after = end + (4 if text.startswith("the ", end) else 0)
         if after in known_starts or not text[after : after + 1].isupper():
             continue  # a known place, or no name: cheap tests before the regex
-        name = _NAME_AFTER_TRIGGER.match(text, trigger.end())
+        name = _NAME_AFTER_TRIGGER.match(text, end)
         if name is not None:
             matches.append(name)
-    for fall in _FALL_AFTER_NAME.finditer(text):
-        if _inside_word(text, fall.start()):
-            continue  # "befell"
-        auxiliary = _AUXILIARY_BEFORE.search(text, max(0, fall.start() - 5), fall.start())
-        start = auxiliary.start() if auxiliary else fall.start()
-        if fall.group(0) in _PASSIVE and not text.startswith("was ", start):
+    for fall_start, fall in falls:
+        auxiliary = _AUXILIARY_BEFORE.search(text, max(0, fall_start - 5), fall_start)
+        start = auxiliary.start() if auxiliary else fall_start
+        if fall in _PASSIVE and not text.startswith("was ", start):
             continue  # "X captured ..." is active: X is the captor
         word = text.rfind(" ", max(0, start - 40), start - 1) + 1
         if start - 1 in known_ends or not text[word : word + 1].isupper():
@@ -1921,9 +1928,19 @@ def _unresolved(
     return tuple(sorted(found, key=lambda u: (u.start, u.name)))
 
 
-def _inside_word(text: str, offset: int) -> bool:
-    """Whether ``offset`` is not the start of a word (re's ``\\B`` there)."""
-    return offset > 0 and (text[offset - 1].isalnum() or text[offset - 1] == "_")
+@functools.cache
+def _name_cues() -> Any:
+    """One automaton of the words before and after names (built once, read-only).
+
+    One Aho-Corasick pass over the article finds both lists, several times faster
+    than scanning the article with two regular expressions.
+    """
+    return _automaton([*_TRIGGERS_BEFORE_NAME, *_FALLS_AFTER_NAME])
+
+
+def _is_word_character(text: str, offset: int) -> bool:
+    """Whether ``text[offset]`` exists and is a word character (re's ``\\w``)."""
+    return 0 <= offset < len(text) and (text[offset].isalnum() or text[offset] == "_")
 
 
 # --- tables -------------------------------------------------------------------------------
