@@ -86,6 +86,22 @@ title abbreviation ("Dr.", "Gen.", listed in the rules file) is joined to the ne
 Lines that link to other stories ("Read more: ...", ">> ...") are dropped. Gazetteer
 names are found once over the whole text (Aho-Corasick) and shared out to sentences.
 
+Performance
+-----------
+Most sentences that name a place say nothing about its control, so `classify` first
+screens a sentence: every pattern that can yield a finding (control verbs and nouns,
+subject predicates, possessives, frame clauses) needs one of a set of plain words
+("seize", "fell", "cut off", ...) that `_required_words` derives from the compiled
+patterns themselves, and one Aho-Corasick pass (`_Screen`) rejects a sentence with
+none of them before any pattern runs. The words are derived, not listed, so editing
+``rules/triggers.toml`` keeps the screen exact; a pattern with no usable word turns
+screening off. The control-verb and control-noun scans are screened the same way,
+the next sentence and a count's dates are read only when needed, and the words
+around unknown names are found with one Aho-Corasick pass over the article.
+``benchmarks/bench_extract.py`` measures throughput (``--profile`` shows where the
+time goes); date resolution, sentence splitting and the remaining patterns of the
+sentences that pass the screen share the rest about evenly.
+
 Offsets
 -------
 ``Event.start``/``end`` are the offsets of the evidence sentence in
@@ -457,6 +473,9 @@ def _compile(table: dict[str, Any]) -> Rules:
             flags,
         ),
         any_trigger=any_trigger,
+        # Every way `_classify_mention` finds a predicate starts from a match of one of
+        # these patterns; a new way must add its pattern here, or the screen drops it
+        # (test_screen_never_drops_a_sentence_the_classifier_accepts).
         screen=_screen([
             object_verb, noun_head, possessive_noun, _DEFENDERS_GAVE_UP, subject_predicate,
             closing_predicate, clause_verbs,
