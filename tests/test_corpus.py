@@ -260,6 +260,30 @@ def test_sidecar_fields_apply_and_bad_rows_are_reported(tmp_path: Path) -> None:
     assert "'missing.txt', but the corpus has no such article" in messages[2]
 
 
+@pytest.mark.parametrize(("published", "why"), [
+    ("3021-08-12", "in the future"),
+    ("1021-08-12", "before 1900"),
+    ("2021-02-30", "not a YYYY-MM-DD date"),
+])
+def test_absurd_given_publication_dates_are_reported(
+    tmp_path: Path, published: str, why: str
+) -> None:
+    (tmp_path / "a.txt").write_text("Report\n" + REPORT.format(place="Alfa"), encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text(
+        '{"text": "The Taliban took Bravo on Monday.", "published": "%s"}\n' % published,
+        encoding="utf-8",
+    )
+    (tmp_path / "articles.csv").write_text(f"file,published\na.txt,{published}\n",
+                                           encoding="utf-8")
+    corpus = load_corpus(tmp_path)
+    articles = {a.id: a for a in corpus}
+    assert all(a.published is None or a.published.year == 2021 for a in articles.values())
+    assert {a.published_source for a in articles.values()} <= {"text", "corpus", "unknown"}
+    reported = {(p.file, p.line) for p in corpus.problems}
+    assert reported == {("articles.csv", 2), ("b.jsonl", 1)}
+    assert all(published in p.message and why in p.message for p in corpus.problems)
+
+
 def test_sidecar_without_file_column_is_reported(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text(REPORT.format(place="Alfa"), encoding="utf-8")
     (tmp_path / "articles.csv").write_text("name,published\na.txt,2021-08-01\n",

@@ -423,3 +423,15 @@ def test_coverage_compares_reported_counts_with_the_map() -> None:
     # Only capital falls count; one capital reported twice counts once; retaken drops it.
     assert check["on_map"].tolist() == [0, 1, 1, 1, 0]
 
+
+
+def test_a_typo_date_that_would_span_centuries_is_an_error_naming_the_event() -> None:
+    events = make_events(
+        {"region_id": "AF-A", "date": "2021-08-02", "status": "fallen", "article": "ok.txt"},
+        {"region_id": "AF-B", "date": "3021-08-03", "status": "fallen", "article": "typo.txt"},
+    )
+    with pytest.raises(InputError, match=r"3021-08-03.*typo\.txt"):
+        reconcile(events, REGIONS)
+    # With an explicit range the timeline is built and the stray event moves nothing.
+    timeline = reconcile(events, REGIONS, end=D(2021, 8, 3))
+    assert states_of(timeline, "AF-B") == ["government", "government", "government"]

@@ -74,6 +74,7 @@ SIDECAR_FIELDS = ("published", "url", "outlet", "title")
 DATA_SUFFIXES = (".csv", ".tsv", ".json", ".geojson", ".png", ".gif", ".jpg", ".jpeg", ".svg")
 
 # Columns that mark a CSV as a table controlmap wrote, not a sidecar.
+_EARLIEST_PUBLISHED = dt.date(1900, 1, 1)  # before this, a given publication date is a typo
 _OUTPUT_COLUMNS = frozenset({"published_source", "events"})
 # A folder holding these is a controlmap output folder: its index.html is ours.
 _OUTPUT_MARKERS = ("timeline.csv", "events.csv")
@@ -480,11 +481,10 @@ def _first_pass_jsonl(path: Path, file_id: str, problems: list[Problem]) -> list
             published = record.get("published")
             if published:
                 try:
-                    day = dt.date.fromisoformat(str(published))
-                except ValueError:
-                    problems.append(Problem(file_id, f"\"published\" {published!r} is not a "
-                                            "YYYY-MM-DD date; inferred from the text instead",
-                                            number))
+                    day = given_date(str(published))
+                except ValueError as err:
+                    problems.append(Problem(file_id, f"\"published\" {err}; inferred from the "
+                                            "text instead", number))
                 else:
                     entry = replace(entry, published=day, published_source="sidecar",
                                     reason="given in the JSONL record", basis="given")
@@ -545,17 +545,36 @@ def _read_sidecar(
         fields = {k: values[k] for k in SIDECAR_FIELDS if values.get(k)}
         if "published" in fields:
             try:
-                dt.date.fromisoformat(fields["published"])
-            except ValueError:
-                problems.append(Problem(
-                    sidecar_id, f"published {fields['published']!r} for {name!r} is not a "
-                    "YYYY-MM-DD date; row ignored", line))
+                given_date(fields["published"])
+            except ValueError as err:
+                problems.append(Problem(sidecar_id, f"published {err} for {name!r}; row ignored",
+                                        line))
                 continue
         article_id = _sidecar_id(name, folder, root)
         if article_id in rows:
             problems.append(Problem(sidecar_id, f"{name!r} listed again; this row wins", line))
         rows[article_id] = fields | {"_line": str(line), "_sidecar": sidecar_id}
     return rows
+
+
+def given_date(value: str) -> dt.date:
+    """A publication date a user gave (sidecar, JSONL record), checked for sense.
+
+    Raises
+    ------
+    ValueError
+        With the reason, when ``value`` is not ``YYYY-MM-DD``, is after today
+        (a typo such as 3021) or before 1900.
+    """
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a YYYY-MM-DD date") from None
+    if day > dt.date.today():
+        raise ValueError(f"{value!r} is in the future")
+    if day < _EARLIEST_PUBLISHED:
+        raise ValueError(f"{value!r} is before {_EARLIEST_PUBLISHED.year}")
+    return day
 
 
 def _sidecar_id(name: str, folder: Path, root: Path) -> str:
@@ -583,7 +602,7 @@ def _apply_sidecar(
         changes: dict[str, object] = {k: fields[k] for k in ("url", "outlet", "title")
                                       if k in fields}
         if "published" in fields:
-            changes |= {"published": dt.date.fromisoformat(fields["published"]),
+            changes |= {"published": given_date(fields["published"]),
                         "published_source": "sidecar", "reason": "given in the sidecar",
                         "basis": "given"}
         updated[index] = replace(entry, **changes)  # type: ignore[arg-type]

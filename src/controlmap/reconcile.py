@@ -76,6 +76,9 @@ logger = logging.getLogger(__name__)
 #: Same-day precedence: the first status present on a day wins.
 PRECEDENCE: tuple[Status, ...] = ("fallen", "government", "contested", "claimed")
 
+#: Longest timeline (20 years): past this a date is almost surely a typo.
+MAX_DAYS = 20 * 366
+
 _EVENT_FRAME_COLUMNS = [*EVENT_COLUMNS, "region_id", "region"]
 _COVERAGE_COLUMNS = ["date", "reported", "total", "reported_on", "on_map"]
 
@@ -372,6 +375,14 @@ def _date_range(
         first, last = start or given, end or given
     if first > last:
         raise InputError(f"The timeline starts ({first}) after it ends ({last}).")
+    if (last - first).days > MAX_DAYS:
+        # A typo in one date (3021 for 2021) would otherwise make a map of centuries.
+        ends = table.loc[table["date"].isin([first.isoformat(), last.isoformat()])]
+        named = ", ".join(sorted({_describe(table, i) for i in ends.index[:4]}))
+        msg = (f"The timeline would run from {first} to {last}, over {MAX_DAYS} days; "
+               f"check the dates of {named or 'the events'} or pass start and end "
+               "(--start/--end).")
+        raise InputError(msg)
     return first, last
 
 
