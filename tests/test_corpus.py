@@ -270,7 +270,7 @@ def test_absurd_given_publication_dates_are_reported(
 ) -> None:
     (tmp_path / "a.txt").write_text("Report\n" + REPORT.format(place="Alfa"), encoding="utf-8")
     (tmp_path / "b.jsonl").write_text(
-        '{"text": "The Taliban took Bravo on Monday.", "published": "%s"}\n' % published,
+        json.dumps({"text": "The Taliban took Bravo on Monday.", "published": published}) + "\n",
         encoding="utf-8",
     )
     (tmp_path / "articles.csv").write_text(f"file,published\na.txt,{published}\n",
