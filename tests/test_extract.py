@@ -381,6 +381,15 @@ def test_unknown_place_in_a_control_sentence_is_unresolved(gazetteer: Gazetteer)
     assert text[unknown.start : unknown.end] == "Zarghunabad"
 
 
+def test_unknown_names_need_whole_control_words(gazetteer: Gazetteer) -> None:
+    text = ("The convoy overtook Zarghunabad traffic near the pass.\n"
+            "Misfortune befell Qarawal families.\n"
+            "Fighters took Dasht-e Laili and the district of Zarmastan on Monday.\n"
+            "On Sunday, Pashdan Bazaar fell; the town of Tangi was overrun.\n")
+    names = {u.name for u in extract_article(_article(text), gazetteer).unresolved}
+    assert names == {"Dasht", "Zarmastan", "Pashdan Bazaar", "Tangi"}
+
+
 def test_extract_events_streams(gazetteer: Gazetteer) -> None:
     def articles():  # a generator: extract_events must not need a list
         for index in range(3):
