@@ -95,9 +95,10 @@ subject predicates, possessives, frame clauses) needs one of a set of plain word
 patterns themselves, and one Aho-Corasick pass (`_Screen`) rejects a sentence with
 none of them before any pattern runs. The words are derived, not listed, so editing
 ``rules/triggers.toml`` keeps the screen exact; a pattern with no usable word turns
-screening off. The control-verb and control-noun scans are screened the same way,
-the next sentence and a count's dates are read only when needed, and the words
-around unknown names are found with one Aho-Corasick pass over the article.
+screening off. The control-verb and control-noun scans of a sentence and the
+predicates read after a place ("X fell", "X's fall") are screened the same way, the
+next sentence and a count's dates are read only when needed, and the words around
+unknown names are found with one Aho-Corasick pass over the article.
 ``benchmarks/bench_extract.py`` measures throughput (``--profile`` shows where the
 time goes); date resolution, sentence splitting and the remaining patterns of the
 sentences that pass the screen share the rest about evenly.
@@ -222,6 +223,7 @@ class Rules:
     screen: _Screen | None  # words every sentence that can state control contains
     verb_screen: _Screen | None  # words every match of object_verb contains
     noun_screen: _Screen | None  # words every match of noun_head contains
+    after_screen: _Screen | None  # words every predicate after the place contains
     function_words: frozenset[str]
     not_places: frozenset[str]
     count_patterns: tuple[re.Pattern[str], ...]
@@ -482,6 +484,9 @@ def _compile(table: dict[str, Any]) -> Rules:
         ]),
         verb_screen=_screen([object_verb]),
         noun_screen=_screen([noun_head]),
+        after_screen=_screen([
+            possessive_noun, _DEFENDERS_GAVE_UP, subject_predicate, closing_predicate,
+        ]),
         function_words=frozenset(table["names"]["function_words"]),
         not_places=frozenset(table["names"]["not_places"]),
         count_patterns=count_patterns,
@@ -1117,6 +1122,17 @@ def _predicate(
             seat = rules.seat_of_power.search(right[: facility.end() + 20])
             return ("fallen" if seat and best[1] == "fallen" else "contested"), 0.6, best[0]
         return best[1], best[2], best[0]
+    if rules.after_screen is None or rules.after_screen.passes(right):
+        after = _predicate_after(masked, start, right, rules)
+        if after is not None:
+            return after
+    return _summary_list(masked, start, rules)
+
+
+def _predicate_after(
+    masked: str, start: int, right: str, rules: Rules
+) -> tuple[Status, float, int] | None:
+    """A predicate after the place: "X's fall", "X's governor surrendered", "X fell"."""
     possessive = rules.possessive_noun.match(right)
     if possessive is not None:
         return ("fallen" if possessive.group("fallen") else "contested"), 0.75, -1
@@ -1128,7 +1144,7 @@ def _predicate(
     if predicate is not None:
         status_name = str(predicate.lastgroup)
         return status_name, 0.85, -1  # type: ignore[return-value]
-    return _summary_list(masked, start, rules)
+    return None
 
 
 def _summary_list(masked: str, start: int, rules: Rules) -> tuple[Status, float, int] | None:
