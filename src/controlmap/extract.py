@@ -520,13 +520,17 @@ def _by_first_character(branches: list[tuple[str, list[str], str]]) -> str:
             buckets.setdefault(start[0], {}).setdefault(start, []).append(
                 f"(?P<{name}_{number}>{_alt(group)}){suffix}"
             )
-    parts = []
+    indexed = []
     for first, by_two in sorted(buckets.items()):
         inner = "|".join(
             f"(?={re.escape(two)})(?:{'|'.join(alternatives)})"
             for two, alternatives in sorted(by_two.items())
         )
-        parts.append(f"(?={re.escape(first)})(?:{inner})")
+        indexed.append(f"(?={re.escape(first)})(?:{inner})")
+    # One character class first: most words start with no listed character, and
+    # re rejects them there instead of trying each first character in turn.
+    gate = "".join(re.escape(first) for first in sorted(buckets))
+    parts = [f"(?=[{gate}])(?:{'|'.join(indexed)})"] if indexed else []
     parts += [
         f"(?P<{name}_any{index}>{fragment}){suffix}"
         for index, (name, fragment, suffix) in enumerate(anywhere)
