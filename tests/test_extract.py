@@ -587,3 +587,6 @@ def test_required_words_of_a_pattern() -> None:
     assert _required_words(r"\bfled\s+(?:from|out of)(?=\s)")[0] == {"fled"}
     assert _required_words(r"^\x01+'s\s+(?:fall|capture)\b")[0] == {"fall", "capture"}
     assert _required_words(r"(?:a|b)?\w+") == []
+    # Case-insensitive parts could match text in any case: they require nothing.
+    assert _required_words(r"(?i:fell)|fall") == []
+    assert _required_words(r"fell", re.IGNORECASE) == []

@@ -655,7 +655,7 @@ def _screen(patterns: Sequence[re.Pattern[str]]) -> _Screen | None:
     through. None (no screening) when a pattern has no such set, or only one with
     a very short word, which would let almost every sentence through.
     """
-    choices = [_required_words(pattern.pattern) for pattern in patterns]
+    choices = [_required_words(pattern.pattern, pattern.flags) for pattern in patterns]
     for pattern, pieces in zip(patterns, choices, strict=True):
         if not pieces or min(map(len, pieces[0])) < _MIN_SCREEN_WORD:
             logger.debug("no screening words for the pattern %.60r...; every sentence "
@@ -686,7 +686,7 @@ _UNKNOWN = _Words(None, [])
 _EMPTY = _Words(frozenset({""}), [])
 
 
-def _required_words(pattern: str) -> list[frozenset[str]]:
+def _required_words(pattern: str, flags: int = 0) -> list[frozenset[str]]:
     """Sets of words of which every match of ``pattern`` contains one, best first.
 
     Found by walking the parsed pattern: finite pieces ("seiz(?:e|ed)") expand to
@@ -694,13 +694,16 @@ def _required_words(pattern: str) -> list[frozenset[str]]:
     longer piece, is a set that every match needs one word of. Sets whose shortest
     word is longer come first, and earlier ones on a tie (of "(?:was|were) \\w+ly
     captured", "ly captured"; of "fled\\s+from", "fled" before "from"). Assertions
-    and the mask characters count as matching
-    nothing, so the words are literal text of the sentence, never part of a place
-    name. Empty when nothing is known (and without Python's regex parser).
+    and the mask characters count as matching nothing, so the words are literal
+    text of the sentence, never part of a place name. Case-insensitive parts
+    require nothing. Empty when nothing is known (and without Python's regex parser).
     """
     if re_parser is None:
         return []
-    return _sequence_words(re_parser.parse(pattern)).required
+    parsed = re_parser.parse(pattern, flags)
+    if parsed.state.flags & re.IGNORECASE:
+        return []
+    return _sequence_words(parsed).required
 
 
 def _sequence_words(sequence: Any) -> _Words:
@@ -740,6 +743,8 @@ def _item_words(op: Any, argument: Any) -> _Words:
             return _UNKNOWN
         return _Words(frozenset(c for c, _ in starts), [])
     if op is re_constants.SUBPATTERN:
+        if argument[1] & re.IGNORECASE:  # (?i:...): words in any case, not worth listing
+            return _UNKNOWN
         return _sequence_words(argument[-1])
     if op is re_constants.BRANCH:
         branches = [_sequence_words(branch) for branch in argument[1]]
