@@ -586,7 +586,7 @@ def test_required_words_of_a_pattern() -> None:
     assert _required_words(r"(?:was|were) \w+ly captured")[0] == {"ly captured"}
     assert _required_words(r"\bfled\s+(?:from|out of)(?=\s)")[0] == {"fled"}
     assert _required_words(r"^\x01+'s\s+(?:fall|capture)\b")[0] == {"fall", "capture"}
-    assert _required_words(r"(?:a|b)?\w+") == []
+    assert _required_words(r"(?:a|b)?\w+") == ()
     # Case-insensitive parts could match text in any case: they require nothing.
-    assert _required_words(r"(?i:fell)|fall") == []
-    assert _required_words(r"fell", re.IGNORECASE) == []
+    assert _required_words(r"(?i:fell)|fall") == ()
+    assert _required_words(r"fell", re.IGNORECASE) == ()

@@ -686,7 +686,8 @@ _UNKNOWN = _Words(None, [])
 _EMPTY = _Words(frozenset({""}), [])
 
 
-def _required_words(pattern: str, flags: int = 0) -> list[frozenset[str]]:
+@functools.cache  # the screens share patterns, and parsing them is the slow part
+def _required_words(pattern: str, flags: int = 0) -> tuple[frozenset[str], ...]:
     """Sets of words of which every match of ``pattern`` contains one, best first.
 
     Found by walking the parsed pattern: finite pieces ("seiz(?:e|ed)") expand to
@@ -699,11 +700,11 @@ def _required_words(pattern: str, flags: int = 0) -> list[frozenset[str]]:
     require nothing. Empty when nothing is known (and without Python's regex parser).
     """
     if re_parser is None:
-        return []
+        return ()
     parsed = re_parser.parse(pattern, flags)
     if parsed.state.flags & re.IGNORECASE:
-        return []
-    return _sequence_words(parsed).required
+        return ()
+    return tuple(_sequence_words(parsed).required)
 
 
 def _sequence_words(sequence: Any) -> _Words:
