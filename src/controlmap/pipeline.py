@@ -1,9 +1,8 @@
 """The whole pipeline as library calls: corpus in, tables and a map out.
 
 `build` runs every stage and writes every output; `extract_corpus` and
-`render_csv` run
-the two halves on their own so that a user can correct ``events.csv`` by hand
-and re-render. The CLI and the notebook call these same functions. Not for
+`render_csv` run the two halves on their own, so that a user can correct
+``events.csv`` by hand and re-render. The CLI and the notebook call these same functions. Not for
 stage logic: each stage lives in its own module.
 """
 
@@ -47,7 +46,7 @@ Progress = Callable[[Iterable[T]], Iterable[T]]
 
 @dataclass(frozen=True)
 class ExtractResult:
-    """What `extract` found and where it wrote it."""
+    """What `extract_corpus` found and where it wrote it."""
 
     out: Path
     events: pd.DataFrame  # EVENT_COLUMNS
@@ -59,7 +58,7 @@ class ExtractResult:
 
 @dataclass(frozen=True)
 class BuildResult:
-    """What `build` or `render` produced: the timeline and the files written."""
+    """What `build` or `render_csv` produced: the timeline and the files written."""
 
     out: Path
     index: Path
@@ -72,7 +71,6 @@ class BuildResult:
         # srcdoc, so it needs neither a server nor the network.
         page = html.escape(self.index.read_text(encoding="utf-8"), quote=True)
         return f'<iframe srcdoc="{page}" style="width:100%;height:560px;border:0"></iframe>'
-
 
 
 def _identity(items: Iterable[T]) -> Iterable[T]:
@@ -126,6 +124,8 @@ def extract_corpus(
     _write_csv(counts, out / "counts.csv")
     _write_csv(unresolved, out / "unresolved.csv")
     _write_csv(articles, out / "articles.csv")
+    log.info("Extracted %d events from %d articles (%d problems) into %s",
+             len(events), len(extractions), len(problems), out)
     return ExtractResult(out, events, counts, articles, unresolved, problems)
 
 
