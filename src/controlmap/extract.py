@@ -39,7 +39,10 @@ How a mention becomes an event
    fighting give ``contested``; a forecast weeks or months ahead ("could take X
    within 90 days") describes no day's control and gives no event. A negation ("has
    not fallen", "denied that X fell"), a simile ("looks like a front line") or a
-   date years before publication (history) cancels the statement.
+   year before publication near the name cancels the statement (history: "in 1996",
+   "in August 1998", "on 12 August 1921"), unless the sentence also names a recent
+   day: a weekday or "today"-like word, or a day of a month in the publication year
+   or with no year ("who ruled until 2001, took X on Sunday").
 5. **Source.** A fall whose only source is the Taliban ("the Taliban claimed", "a
    Taliban spokesman tweeted"), or that the article flags as unverified in the same
    or the next sentence ("There was no official confirmation."), is ``claimed``;
@@ -916,10 +919,21 @@ _NEXT_CAPITALISED = re.compile(r"^ ([A-Z][a-z]+)")
 _PREVIOUS_CAPITALISED = re.compile(r"(?:^|[^\w.,;:])([A-Z][a-z]+) $")
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _HISTORY_REACH = 60
-_RECENT = re.compile(
+# Words that put a sentence in the days around publication ("on Sunday").
+_RECENT_WORD = re.compile(
     r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tonight"
-    r"|last night|overnight|this week|this morning|(?:january|february|march|april|may|june"
-    r"|july|august|september|october|november|december|jan|feb|aug|sept?|oct|nov|dec)\.?\s+\d)"
+    r"|last night|overnight|this week|this morning)\b"
+)
+_MONTH_NAME = (
+    r"(?:january|february|march|april|may|june|july|august|september|october|november"
+    r"|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?"
+)
+# A day of a month, with its year if one follows: "august 12, 1998", "12 august 1921",
+# "the 8th of aug.". "august 1998" names no day and is not matched.
+_DAY_OF_MONTH = re.compile(
+    rf"\b(?:{_MONTH_NAME}\s+\d{{1,2}}(?:st|nd|rd|th)?(?![\d:])"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_NAME}(?![a-z]))"
+    r"(?:,?\s+(?P<year>(?:1[89]|20)\d\d)(?!\d))?"
 )
 _CAPITAL_OF = re.compile(
     r"\bcapital\s+(?:city\s+)?of\s+(?:the\s+)?(?:[a-z-]+\s+){0,2}(?:province\s+of\s+)?$"
@@ -1020,16 +1034,31 @@ def _classify(
 def _history_years(norm: str, published: dt.date | None) -> list[int]:
     """Offsets of years before publication in a sentence that gives no recent day.
 
-    "The Taliban captured Kabul in 1996" is history; "the Taliban, who ruled until
-    2001, took Kunduz on Sunday" is not. A place named within `_HISTORY_REACH`
-    characters of such a year states no current control.
+    "The Taliban captured Kabul in 1996" and "... in August 1998" are history; "the
+    Taliban, who ruled until 2001, took Kunduz on Sunday" is not. A place named
+    within `_HISTORY_REACH` characters of such a year states no current control.
     """
     if published is None:
         return []
     years = [m.start() for m in _YEAR.finditer(norm) if int(m.group(1)) < published.year]
-    if not years or _RECENT.search(norm):
+    if not years or _is_recent(norm, published):
         return []
     return years
+
+
+def _is_recent(norm: str, published: dt.date) -> bool:
+    """Whether a sentence names a day near publication.
+
+    A weekday or a word like "today" does, and so does a day of a month whose year,
+    when given, is not before the publication year ("August 8, 2021", "on Aug. 8");
+    "12 August 1921" and "August 1998" do not.
+    """
+    if _RECENT_WORD.search(norm):
+        return True
+    return any(
+        day.group("year") is None or int(day.group("year")) >= published.year
+        for day in _DAY_OF_MONTH.finditer(norm)
+    )
 
 
 def _scan(pattern: re.Pattern[str], screen: _Screen | None, text: str) -> tuple[re.Match[str], ...]:
