@@ -31,8 +31,14 @@ How a mention becomes an event
    sentence names no other place.
 3. **Direction.** Capture verbs give the place to their subject: the Taliban
    (``fallen``) unless the subject is the government side (``government``); loss
-   verbs ("lost", "abandoned", "retreated from") take it from their subject.
-   "retook", "recaptured", "pushed the Taliban back from", "still holds", "remains in
+   verbs ("lost", "abandoned") take it from their subject. Withdrawal and flight
+   verbs ("retreated from", "withdrew from", "pulled out of", "evacuated from",
+   "fled X") take it from their subject only when the subject names a side: the
+   government side leaving gives ``fallen``, the Taliban leaving ("Taliban fighters
+   withdrew from X", "the Taliban pulled out of X") ``government``, and a subject of
+   neither side or none ("thousands of civilians fled X", "US troops pulled out of
+   X", "he fled X") gives no event; "fled to X" names a destination. "retook",
+   "recaptured", "pushed the Taliban back from", "still holds", "remains in
    government hands" give ``government``.
 4. **Hedges.** Partial control ("much of X", "the prison in X"), a condition ("if X
    falls"), a near-term forecast ("X could fall", "on the verge of falling"), or
@@ -199,6 +205,7 @@ class Rules:
     object_verb: re.Pattern[str]  # group v<i> is a verb of kind object_kinds[i]
     object_kinds: tuple[str, ...]
     object_tail: re.Pattern[str]  # from the verb to the place: its object
+    flight: re.Pattern[str]  # verbs of flight, which need a side as subject ("fled")
     subject_predicate: re.Pattern[str]  # groups government / contested / fallen
     closing_predicate: re.Pattern[str]  # the same after ", X," (an appositive name)
     noun_head: re.Pattern[str]  # "the fall of", "fighting in"
@@ -220,6 +227,7 @@ class Rules:
     confirmation: re.Pattern[str]
     government_actor: re.Pattern[str]
     taliban_actor: re.Pattern[str]
+    foreign_actor: re.Pattern[str]  # neither side: "us troops", "the un", "aid workers"
     source_before: re.Pattern[str]
     frame_before: re.Pattern[str]
     any_trigger: re.Pattern[str]
@@ -303,20 +311,24 @@ def _compile(table: dict[str, Any]) -> Rules:
     chunk = r"(?:(?:(?<=,)|(?<=, ))[^,;:\x01\x02]{1,70}?,\s*)"
     filler = rf"(?:{chunk}|(?!{breaks}\b){token}[\s,]+){{0,12}}?"
     # Order matters: among verbs starting at the same spot the first list here wins
-    # ("retook" is government before "took" is a fall, "took control of" before "took").
-    ordered: list[tuple[str, list[str]]] = [
-        ("government", list(verbs["government_active"])),
+    # ("retook" is government before "took" is a fall, "took control of" before "took",
+    # "evacuated from" is a retreat before "evacuated" is a loss).
+    word_end = r"(?=\s)"
+    ordered: list[tuple[str, list[str], str]] = [
+        ("government", list(verbs["government_active"]), word_end),
         ("partial", [
             v for v in verbs["contested_active"] if "of" in v and ("part" in v or "much" in v)
-        ]),
-        ("fallen", list(verbs["fallen_control"])),
-        ("retreat_from", [_alt(_retreat_verbs(table)) + r"\s+(?:from|out of)"]),
-        ("fallen", list(verbs["fallen_active"])),
-        ("contested", list(verbs["contested_active"])),
+        ], word_end),
+        ("fallen", list(verbs["fallen_control"]), word_end),
+        # "retreated from X", "pulled out of X" (the "out" of "pulled out" serves "of").
+        ("retreat_from", _retreat_verbs(table), r"(?:\s+from|\s+out of|(?<=out)\s+of)" + word_end),
+        ("flight", list(roles["flight"]), word_end),  # "fled X"
+        ("fallen", list(verbs["fallen_active"]), word_end),
+        ("contested", list(verbs["contested_active"]), word_end),
     ]
     object_verb = re.compile(
         _by_first_character(
-            [(f"v{index}", words, r"(?=\s)") for index, (_, words) in enumerate(ordered)]
+            [(f"v{index}", words, suffix) for index, (_, words, suffix) in enumerate(ordered)]
         ),
         flags,
     )
@@ -426,7 +438,8 @@ def _compile(table: dict[str, Any]) -> Rules:
             rf"[^\S\n]*{_alt(table['splitting']['link_lines'])}", re.IGNORECASE
         ),
         object_verb=object_verb,
-        object_kinds=tuple(kind for kind, _ in ordered),
+        object_kinds=tuple(kind for kind, _, _ in ordered),
+        flight=re.compile(rf"{_alt(roles['flight'])}\b", flags),
         object_tail=object_tail,
         subject_predicate=subject_predicate,
         closing_predicate=closing_predicate,
@@ -469,6 +482,7 @@ def _compile(table: dict[str, Any]) -> Rules:
         confirmation=re.compile(rf"\b{_alt(markers['confirmation'])}", flags),
         government_actor=re.compile(rf"\b{_alt(verbs['government_actors'])}\b", flags),
         taliban_actor=re.compile(rf"\b{_alt(verbs['taliban_actors'])}\b", flags),
+        foreign_actor=re.compile(rf"\b{_alt(verbs['foreign_actors'])}(?![\w-])", flags),
         source_before=re.compile(
             rf"\b{_alt(roles['source_before'])}\s+(?:the\s+)?(?:[a-z]+ern\s+)?$", flags
         ),
@@ -1102,7 +1116,9 @@ def _classify_mention(
         clause = rules.clause_verbs.search(rest)
         if clause is None or rules.simile.search(rest[: clause.start()]):
             return None
-        framed_status, anaphor = _clause_status(clause, rest, rules, mention.place.kind)
+        framed_status, anaphor = _clause_status(
+            clause, rest, rules, mention.place.kind, head + rest[: clause.start()]
+        )
         if framed_status is None:
             return None
         before = masked[: end + clause.start()]
@@ -1254,11 +1270,11 @@ def _object_status(
     subject = re.split(
         r"[;:]|\bwhile\b|\bbut\b|\bthat\b|\bsaid\b|\bsays\b|\btold\b|\baccording to\b", subject
     )[-1]
-    if _CIVILIANS.search(subject) and _LEAVING.match(object_text):
-        return None  # civilians leaving or driven from a place say nothing of its control
     government_subject = bool(rules.government_actor.search(subject)) and not bool(
         rules.taliban_actor.search(subject)
     )
+    if _LEAVING.match(object_text) and _bystander(subject, government_subject, rules):
+        return None  # civilians or foreigners leaving a place say nothing of its control
     if kind == "government":
         if rules.facility.search(object_text.rstrip(_TARGET)) and place_kind not in _FACILITY_KINDS:
             return "contested"  # "still hold the airport in X": part of the place
@@ -1273,22 +1289,56 @@ def _object_status(
         return "government"
     if kind == "partial":
         return "contested"
-    if kind == "retreat_from":
-        return "government" if rules.taliban_actor.search(subject) and not government_subject \
-            else "fallen"
+    if kind in ("retreat_from", "flight"):
+        left = _leaving_status(subject, object_text, rules, need_side=True)
+        return None if left is None else _facility_status(left, object_text, rules, place_kind)
     if kind == "fallen":
         loss = re.match(
             r"(?:los|abandon|evacuat|surrender|ced|hand|gave|give|giv|turn)", object_text
         )
         if loss:
             taliban_lost = bool(rules.taliban_actor.search(subject)) and not government_subject
-            return "government" if taliban_lost else "fallen"
+            if taliban_lost:
+                return "government"
+            return _facility_status("fallen", object_text, rules, place_kind)
         if government_subject:
             return "government"
         return _facility_status("fallen", object_text, rules, place_kind)
     if kind == "contested":
         return "contested"
     return None
+
+
+def _bystander(subject: str, government_subject: bool, rules: Rules) -> bool:
+    """Whether the subject of a leaving verb is neither side: civilians or foreigners.
+
+    "Thousands of civilians fled X" and "US troops pulled out of X" say nothing of
+    who holds X; "hundreds of soldiers fled X" names the government side.
+    """
+    if rules.foreign_actor.search(subject):
+        return True
+    return bool(_CIVILIANS.search(subject)) and not government_subject
+
+
+def _leaving_status(
+    subject: str, verb_text: str, rules: Rules, *, need_side: bool
+) -> Status | None:
+    """Who holds a place that the subject of a withdrawal or flight verb left.
+
+    The government side leaving gives ``fallen``, the Taliban leaving
+    ``government``. Civilians and foreigners leaving give nothing, and so does a
+    subject that names no side when ``need_side`` is set or the verb is one of
+    flight ("fled X"), since anyone may flee.
+    """
+    government = bool(rules.government_actor.search(subject)) and not bool(
+        rules.taliban_actor.search(subject)
+    )
+    if _bystander(subject, government, rules):
+        return None
+    taliban = bool(rules.taliban_actor.search(subject)) and not government
+    if not (government or taliban) and (need_side or rules.flight.match(verb_text)):
+        return None
+    return "government" if taliban else "fallen"
 
 
 def _facility_status(
@@ -1309,13 +1359,15 @@ def _facility_status(
 
 
 def _clause_status(
-    clause: re.Match[str], rest: str, rules: Rules, place_kind: str
+    clause: re.Match[str], rest: str, rules: Rules, place_kind: str, subject: str
 ) -> tuple[Status | None, bool]:
     """Status of a frame sentence ("In X, insurgents seized the governor's office").
 
-    Also says whether the predicate names the framed place again ("the city", with
-    no other place named in between), in which case it holds for that place even
-    when the sentence names others.
+    ``subject`` is the text around the place before the predicate: it tells who
+    withdrew or fled ("Soldiers in X laid down their arms"). Also says whether the
+    predicate names the framed place again ("the city", with no other place named in
+    between), in which case it holds for that place even when the sentence names
+    others.
     """
     after = rest[clause.start() : clause.end() + 60]
     city = _THE_CITY.search(after)
@@ -1327,7 +1379,7 @@ def _clause_status(
     if clause.group("government"):
         return ("government" if anaphor else None), anaphor
     if clause.group("retreat"):
-        return "fallen", anaphor
+        return _leaving_status(subject, clause.group(0), rules, need_side=False), anaphor
     if clause.group("fallen"):
         if rules.seat_of_power.search(after):
             return "fallen", anaphor
