@@ -151,6 +151,11 @@ CASES: list[tuple[str, set[tuple[str, str]]]] = [
     ("Militants captured the prison in Sheberghan.", {("Sheberghan", CO)}),
     ("Heavy clashes were reported on the outskirts of Taloqan.", {("Taloqan", CO)}),
     ("Aybak is surrounded on three sides by Taliban fighters.", {("Aybak", CO)}),
+    ("The Taliban have laid siege to Kandahar.", {("Kandahar", CO)}),
+    ("Taliban fighters tightened their grip around Herat on Sunday.", {("Herat", CO)}),
+    ("Fierce fighting is under way for control of Lashkar Gah.", {("Lashkar Gah", CO)}),
+    ("Government forces are battling the Taliban in Ghazni.", {("Ghazni", CO)}),
+    ("Troops clashed with the Taliban in Kunduz on Sunday.", {("Kunduz", CO)}),
     # --- contested: conditions and near-term forecasts
     ("If Jalalabad falls, the road east will be cut.", {("Jalalabad", CO)}),
     ("Officials fear Gardez could fall within days.", {("Gardez", CO)}),
@@ -169,6 +174,16 @@ CASES: list[tuple[str, set[tuple[str, str]]]] = [
     ("Kabul remains under government control.", {("Kabul", G)}),
     ("The Taliban lost Kunduz to a government counter-offensive.", {("Kunduz", G)}),
     ("Government forces captured Qalat from the insurgents.", {("Qalat", G)}),
+    ("Afghan forces regained Kunduz.", {("Kunduz", G)}),
+    ("The government said it had regained Kunduz.", {("Kunduz", G)}),
+    ("Government forces defended Kunduz on Sunday.", {("Kunduz", G)}),
+    ("Herat is back in government hands.", {("Herat", G)}),
+    ("Kunduz returned to government control on Sunday.", {("Kunduz", G)}),
+    # --- retaking gives the place to its subject, whichever side that is
+    ("The Taliban retook Kunduz on Sunday.", {("Kunduz", F)}),
+    ("Taliban fighters recaptured Kunduz two days after losing it.", {("Kunduz", F)}),
+    ("The Taliban said they had recaptured Kunduz.", {("Kunduz", CL)}),
+    ("Officials said they had retaken Kunduz.", {("Kunduz", G)}),
     # --- negations and denials cancel the statement
     ("Kunduz has not fallen, the interior ministry insisted.", set()),
     ("Officials denied that Gardez had fallen to the Taliban.", set()),

@@ -38,8 +38,11 @@ How a mention becomes an event
    withdrew from X", "the Taliban pulled out of X") ``government``, and a subject of
    neither side or none ("thousands of civilians fled X", "US troops pulled out of
    X", "he fled X") gives no event; "fled to X" names a destination. "retook",
-   "recaptured", "pushed the Taliban back from", "still holds", "remains in
-   government hands" give ``government``.
+   "recaptured", "regained", "pushed the Taliban back from", "still holds", "remains
+   in government hands", "returned to government control" give ``government``, but
+   retaking, like holding, gives the place to its subject: "the Taliban retook X" is
+   ``fallen``. A pronoun subject after "said" is the speaker ("the Taliban said they
+   had retaken X").
 4. **Hedges.** Partial control ("much of X", "the prison in X"), a condition ("if X
    falls"), a near-term forecast ("X could fall", "on the verge of falling"), or
    fighting give ``contested``; a forecast weeks or months ahead ("could take X
@@ -375,8 +378,8 @@ def _compile(table: dict[str, Any]) -> Rules:
             ("fallen", list(verbs["fallen_noun"]), r"\s+of(?=\s)"),
             ("contested", list(verbs["contested_noun"]),
              r"\b(?:\s+(?:was|were|is|are|has|have|had|been|also|still|now|raging|rages|raged"
-             r"|continued|continues|continuing|erupted|broke out|ongoing|spread|spreads"
-             r"|spreading|flared|flare|flares|resumed|escalated|reported|intensified|heavy"
+             r"|continued|continues|continuing|erupted|broke out|ongoing|under way|underway"
+             r"|spread|spreads|spreading|flared|flare|flares|resumed|escalated|reported|intensified|heavy"
              rf"|fierce|intense))*\s+{preps}(?=\s)"),
         ]),
         flags,
@@ -1266,10 +1269,10 @@ def _object_status(
     kind: str, before: str, object_text: str, rules: Rules, place_kind: str
 ) -> Status | None:
     """Status given by a verb whose object is the target, after direction and facility."""
-    subject = before[-70:]
-    subject = re.split(
-        r"[;:]|\bwhile\b|\bbut\b|\bthat\b|\bsaid\b|\bsays\b|\btold\b|\baccording to\b", subject
-    )[-1]
+    parts = _SUBJECT_BREAK.split(before[-70:])
+    subject = parts[-1]
+    if len(parts) > 1 and _PRONOUN_SUBJECT.match(subject):
+        subject = parts[-2] + subject  # "the Taliban said they had retaken X": the speaker
     government_subject = bool(rules.government_actor.search(subject)) and not bool(
         rules.taliban_actor.search(subject)
     )
@@ -1279,6 +1282,8 @@ def _object_status(
         if rules.facility.search(object_text.rstrip(_TARGET)) and place_kind not in _FACILITY_KINDS:
             return "contested"  # "still hold the airport in X": part of the place
         verb = object_text.split()[0]
+        if _RETAKE.match(verb) and rules.taliban_actor.search(subject) and not government_subject:
+            return "fallen"  # "the Taliban retook X": retaking gives X to its subject
         if re.match(r"(?:still\s+|firmly\s+)?(?:hold|held|control|defend|secur|keep|kept|remain"
                     r"|is|are|was|were)", verb):
             # "hold"/"control" give the place to whoever the subject is.
@@ -1483,6 +1488,13 @@ def _source(masked: str, mention: Mention, vouching: _Vouching, rules: Rules) ->
     return "taliban" if claimed else ""
 
 
+_SUBJECT_BREAK = re.compile(
+    r"[;:]|\bwhile\b|\bbut\b|\bthat\b|\bsaid\b|\bsays\b|\btold\b|\baccording to\b"
+)
+_PRONOUN_SUBJECT = re.compile(r"\s*(?:they|it|we)\b")
+_RETAKE = re.compile(
+    r"(?:re-?t(?:ook|ake|aken|akes|aking)|recaptur|re-?seiz|regain|reclaim|liberat)"
+)
 _LOCATED_IN = re.compile(r"[a-z]\s+(?:in|near|outside)\s+(?:the\s+)?(?:[a-z]+ern\s+)?$")
 _CIVILIANS = re.compile(
     r"\b(?:residents|civilians|families|people|thousands|hundreds|refugees|villagers"
