@@ -74,6 +74,10 @@ CASES: list[tuple[str, set[tuple[str, str]]]] = [
     ("Hundreds of soldiers fled Kunduz as the Taliban advanced.", {("Kunduz", F)}),
     ("Government troops fled the city of Taloqan overnight, residents said.", {("Taloqan", F)}),
     ("Afghan forces pulled back from Sheberghan after days of fighting.", {("Sheberghan", F)}),
+    ("Government forces were forced to withdraw from Kunduz.", {("Kunduz", F)}),
+    ("The Taliban pushed government forces out of Kunduz.", {("Kunduz", F)}),
+    ("Insurgents drove Afghan troops from Taloqan on Sunday.", {("Taloqan", F)}),
+    ("The Taliban were trying to force security forces out of Ghazni.", {("Ghazni", CO)}),
     ("In Kunduz, soldiers fled as the Taliban entered.", {("Kunduz", F)}),
     # --- leaving a facility is partial; the Taliban leaving is a government hold
     ("Police evacuated their headquarters in Gardez.", {("Gardez", CO)}),

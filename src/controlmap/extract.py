@@ -42,9 +42,11 @@ How a mention becomes an event
    in government hands", "returned to government control" give ``government``, but
    retaking, like holding, gives the place to its subject: "the Taliban retook X" is
    ``fallen``. A pronoun subject after "said" is the speaker ("the Taliban said they
-   had retaken X").
+   had retaken X"). Driving the government side out ("the Taliban pushed government
+   forces out of X") is a fall.
 4. **Hedges.** Partial control ("much of X", "the prison in X"), a condition ("if X
-   falls"), a near-term forecast ("X could fall", "on the verge of falling"), or
+   falls"), a near-term forecast ("X could fall", "on the verge of falling"), an aim
+   ("trying to capture X"; but "were forced to withdraw from X" happened), or
    fighting give ``contested``; a forecast weeks or months ahead ("could take X
    within 90 days") describes no day's control and gives no event. A negation ("has
    not fallen", "denied that X fell"), a simile ("looks like a front line") or a
@@ -1513,7 +1515,9 @@ _DISPUTED = re.compile(
 )
 _NO_LONGER = re.compile(r"\bno longer\s+(?:\w+\s+)?$")
 _INTENT = re.compile(r"\bto\s+$")
-_ACHIEVED = re.compile(r"\b(?:managed|went on|able|succeeded|began|started|moved)\s+to\s+$")
+_ACHIEVED = re.compile(
+    r"\b(?:managed|went on|able|succeeded|began|started|moved|forced|compelled|obliged)\s+to\s+$"
+)
 _CLAUSE_BREAK = re.compile(r"[;:]|\bbut\b|\bwhile\b")
 
 
