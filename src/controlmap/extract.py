@@ -44,7 +44,8 @@ How a mention becomes an event
    ``fallen``. A pronoun subject after "said" is the speaker ("the Taliban said they
    had retaken X"). Driving the government side out ("the Taliban pushed government
    forces out of X") is a fall.
-4. **Hedges.** Partial control ("much of X", "the prison in X"), a condition ("if X
+4. **Hedges.** Partial control ("much of X", "seized the prison in X", "the airport
+   in X fell", "only the airport in X remains in government hands"), a condition ("if X
    falls"), a near-term forecast ("X could fall", "on the verge of falling"), an aim
    ("trying to capture X"; but "were forced to withdraw from X" happened), or
    fighting give ``contested``; a forecast weeks or months ahead ("could take X
@@ -1185,7 +1186,8 @@ def _predicate(
     if rules.after_screen is None or rules.after_screen.passes(right):
         after = _predicate_after(masked, start, right, rules)
         if after is not None:
-            return after
+            return _facility_subject(after, masked[max(0, start - 60) : start], rules,
+                                     mention.place.kind)
     return _summary_list(masked, start, rules)
 
 
@@ -1205,6 +1207,28 @@ def _predicate_after(
         status_name = str(predicate.lastgroup)
         return status_name, 0.85, -1  # type: ignore[return-value]
     return None
+
+
+def _facility_subject(
+    found: tuple[Status, float, int], head: str, rules: Rules, place_kind: str
+) -> tuple[Status, float, int]:
+    """A predicate whose subject is a facility in the place: partial control of it.
+
+    "The prison in X was captured" and "only the airport in X remains in government
+    hands" are ``contested``; the seat of power ("the governor's compound in X
+    fell") is the place, and defenders ("the garrison in X surrendered") are a side.
+    """
+    status, confidence, at = found
+    if (
+        status == "contested"
+        or place_kind in _FACILITY_KINDS
+        or not rules.facility.search(head)
+        or rules.government_actor.search(head)
+    ):
+        return found
+    if status == "fallen" and rules.seat_of_power.search(head):
+        return found
+    return "contested", min(confidence, 0.6), at
 
 
 def _summary_list(masked: str, start: int, rules: Rules) -> tuple[Status, float, int] | None:
