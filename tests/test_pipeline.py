@@ -148,3 +148,13 @@ def test_the_map_credits_its_data_layers(
                              settings=controlmap.Settings(boundaries=layer))
     credit = embedded(other.index.read_text(encoding="utf-8"))["attribution"]
     assert "my-districts.geojson" in credit and "Natural Earth" not in credit
+
+
+def test_a_corpus_without_articles_is_one_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(InputError, match=r"No article to read in .*empty.*\.txt"):
+        controlmap.build(tmp_path / "empty", out=tmp_path / "out")
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "noise.txt").write_bytes(bytes(range(256)) * 4)
+    with pytest.raises(InputError, match=r"noise\.txt"):
+        controlmap.build(tmp_path / "bad", out=tmp_path / "out")

@@ -99,6 +99,11 @@ def run_extraction(
     problems = tuple(corpus.problems) + tuple(
         p for extraction in extractions for p in extraction.problems
     )
+    if not extractions:
+        kinds = ", ".join(corpus_mod.SUFFIXES)
+        skipped = f"; {len(problems)} file(s) could not be used: {problems[0]}" if problems else ""
+        raise InputError(f"No article to read in {str(source)!r} (controlmap reads {kinds} "
+                         f"files){skipped}.")
     return extractions, problems
 
 
