@@ -659,3 +659,29 @@ def test_required_words_of_a_pattern() -> None:
     # Case-insensitive parts could match text in any case: they require nothing.
     assert _required_words(r"(?i:fell)|fall") == ()
     assert _required_words(r"fell", re.IGNORECASE) == ()
+
+
+def test_a_hand_made_events_row_needs_only_four_cells(tmp_path: Path) -> None:
+    path = tmp_path / "events.csv"
+    path.write_text(
+        "article,place,status,date,evidence\n"
+        "notes.txt,Firuz Koh,fallen,2021-08-13,A stringer saw the flag over the governor's house\n"
+        "notes.txt,Maymana,contested,,\n",
+        encoding="utf-8",
+    )
+    first, second = read_events(path)
+    # The place keeps the spelling written; the rest comes from the gazetteer entry.
+    assert (first.place, first.place_id, first.province_id, first.kind) == (
+        "Firuz Koh", "geonames:1145904", "AF-GHO", "capital"
+    )
+    assert (first.lat, first.lon) == pytest.approx((34.5195, 65.2509), abs=1e-3)
+    assert first.date == dt.date(2021, 8, 13) and first.evidence.startswith("A stringer")
+    assert (second.province_id, second.date, second.status) == ("AF-FYB", None, "contested")
+
+
+def test_a_hand_made_row_with_an_unknown_place_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "events.csv"
+    path.write_text("article,place,status,date\nn.txt,Herat,fallen,2021-08-12\n"
+                    "n.txt,Atlantis,fallen,2021-08-12\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"events\.csv:3: place 'Atlantis' is not in the"):
+        read_events(path)

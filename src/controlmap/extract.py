@@ -146,6 +146,7 @@ import pandas as pd
 
 from .dates import find_dates
 from .errors import InputError
+from .gazetteer import Gazetteer, load_gazetteer
 from .records import (
     EVENT_COLUMNS,
     STATUSES,
@@ -2122,19 +2123,34 @@ def events_frame(events: Iterable[Event]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=EVENT_COLUMNS)
 
 
-def read_events(path: Path) -> list[Event]:
+#: Columns an events file must have; the rest may be left out or empty (hand-made rows).
+REQUIRED_EVENT_COLUMNS = ["article", "place", "status", "date"]
+_PLACE_COLUMNS = ("place_id", "kind", "province_id", "province")
+
+
+def read_events(path: Path, *, gazetteer: Gazetteer | None = None) -> list[Event]:
     """Read an ``events.csv`` (for instance one corrected by hand) back into events.
 
     Parameters
     ----------
     path
-        A CSV file with at least the columns of `records.EVENT_COLUMNS`.
+        A CSV file with at least the columns ``article``, ``place``, ``status`` and
+        ``date``; any other column of `records.EVENT_COLUMNS` may be missing or
+        empty. Where ``lat``/``lon`` are empty, the place is looked up in the
+        gazetteer, which also fills an empty ``place_id``, ``kind``,
+        ``province_id`` and ``province``; so a row added by hand needs only the
+        four required cells.
+    gazetteer
+        Where to look places up; default: the bundled gazetteer, loaded only
+        when a row needs it.
 
     Raises
     ------
     InputError
-        When the file cannot be read, a column is missing, or a row has an unknown
-        status, a bad date or a non-numeric value; the message names file and line.
+        When the file cannot be read, a required column is missing, or a row has
+        an unknown status, a bad date, a non-numeric value or a place that is
+        neither in the gazetteer nor given coordinates; the message names file
+        and line.
     """
     path = Path(path)
     try:
@@ -2142,15 +2158,33 @@ def read_events(path: Path) -> list[Event]:
     except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
         msg = f"{path}: cannot read the events table: {err}"
         raise InputError(msg) from err
-    missing = [c for c in EVENT_COLUMNS if c not in table.columns]
+    missing = [c for c in REQUIRED_EVENT_COLUMNS if c not in table.columns]
     if missing:
-        msg = f"{path}: missing column(s) {', '.join(missing)}; expected {', '.join(EVENT_COLUMNS)}"
+        msg = (f"{path}: missing column(s) {', '.join(missing)}; an events table needs "
+               f"{', '.join(REQUIRED_EVENT_COLUMNS)} and may have {', '.join(EVENT_COLUMNS)}")
         raise InputError(msg)
+    for column in EVENT_COLUMNS:
+        if column not in table.columns:
+            table[column] = ""
     events = []
     records: list[dict[str, Any]] = table.to_dict("records")  # type: ignore[assignment]
     for number, row in enumerate(records, start=2):
+        if not (row["lat"].strip() and row["lon"].strip()):
+            gazetteer = gazetteer or load_gazetteer()
+            row = _placed(row, gazetteer, f"{path}:{number}")
         events.append(_event_from_row(row, path, number))
     return events
+
+
+def _placed(row: dict[str, Any], gazetteer: Gazetteer, where: str) -> dict[str, Any]:
+    """A hand-made row completed from the gazetteer entry of its place."""
+    place = gazetteer.lookup(row["place"].strip()) if row["place"].strip() else None
+    if place is None:
+        msg = (f"{where}: place {row['place']!r} is not in the gazetteer; give its lat and "
+               "lon (`controlmap places NAME` looks a name up)")
+        raise InputError(msg)
+    filled = {column: row[column] or getattr(place, column) for column in _PLACE_COLUMNS}
+    return row | filled | {"lat": str(place.lat), "lon": str(place.lon)}
 
 
 def _event_from_row(row: dict[str, Any], path: Path, line: int) -> Event:
