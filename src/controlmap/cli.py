@@ -195,6 +195,7 @@ def extract(ctx: click.Context, /, corpus: Path, out: Path, places: Path | None)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
               show_default=True, help="Output folder.")
 @map_options
+@places_option
 @click.pass_context
 @_library_errors
 def render(ctx: click.Context, /, events: Path, out: Path, **options: Any) -> None:
@@ -218,6 +219,7 @@ def render(ctx: click.Context, /, events: Path, out: Path, **options: Any) -> No
 @click.option("--gif", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write an animated GIF of every day to this file.")
 @map_options
+@places_option
 @_library_errors
 def export_png(events: Path, day: dt.date | None, out: Path, gif: Path | None,
                **options: Any) -> None:

@@ -159,7 +159,9 @@ def reconcile_events(
 def timeline_from_csv(events_csv: Path | str, *, settings: Settings = Settings()) -> Timeline:
     """Reconcile an ``events.csv`` (and the ``counts.csv`` beside it, if any)."""
     events_csv = Path(events_csv)
-    events = events_table(extract_mod.read_events(events_csv))
+    # Hand-made rows are placed with the same gazetteer the events were found with.
+    gazetteer = load_gazetteer(settings.places) if settings.places is not None else None
+    events = events_table(extract_mod.read_events(events_csv, gazetteer=gazetteer))
     counts_csv = events_csv.with_name("counts.csv")
     counts = _read_counts(counts_csv) if counts_csv.exists() else None
     return reconcile_events(events, counts=counts, settings=settings)
