@@ -299,6 +299,14 @@ CASES: list[tuple[str, set[tuple[str, str]]]] = [
 ]
 
 
+# Reporting of the offensive in the manner of the wire services and Afghan outlets,
+# read as whole one-sentence articles published on 2021-08-14.
+OFFENSIVE_CASES: list[tuple[str, set[tuple[str, str]]]] = [
+    ("The army pulled its troops out of Farah.", {("Farah", F)}),
+    ("The government withdrew its remaining forces from Qalat overnight.", {("Qalat", F)}),
+]
+
+
 @pytest.mark.parametrize(("sentence", "expected"), CASES)
 def test_classify_sentence(
     gazetteer: Gazetteer, sentence: str, expected: set[tuple[str, str]]
@@ -589,7 +597,7 @@ def test_dates_stay_within_their_part_of_the_sentence(gazetteer: Gazetteer) -> N
 # --- the screen: sentences without any control word skip the patterns ----------------
 
 
-@pytest.mark.parametrize(("sentence", "expected"), CASES)
+@pytest.mark.parametrize(("sentence", "expected"), CASES + OFFENSIVE_CASES)
 def test_screen_never_drops_a_sentence_the_classifier_accepts(
     gazetteer: Gazetteer, sentence: str, expected: set[tuple[str, str]]
 ) -> None:
@@ -685,3 +693,11 @@ def test_a_hand_made_row_with_an_unknown_place_names_the_line(tmp_path: Path) ->
                     "n.txt,Atlantis,fallen,2021-08-12\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"events\.csv:3: place 'Atlantis' is not in the"):
         read_events(path)
+
+
+@pytest.mark.parametrize(("sentence", "expected"), OFFENSIVE_CASES)
+def test_offensive_reporting(
+    gazetteer: Gazetteer, sentence: str, expected: set[tuple[str, str]]
+) -> None:
+    events = extract_article(_article(sentence, dt.date(2021, 8, 14)), gazetteer).events
+    assert {(event.place, event.status) for event in events} == expected

@@ -32,8 +32,8 @@ How a mention becomes an event
 3. **Direction.** Capture verbs give the place to their subject: the Taliban
    (``fallen``) unless the subject is the government side (``government``); loss
    verbs ("lost", "abandoned") take it from their subject. Withdrawal and flight
-   verbs ("retreated from", "withdrew from", "pulled out of", "evacuated from",
-   "fled X") take it from their subject only when the subject names a side: the
+   verbs ("retreated from", "withdrew from", "pulled out of", "pulled its troops out
+   of", "evacuated from", "fled X") take it from their subject only when the subject names a side: the
    government side leaving gives ``fallen``, the Taliban leaving ("Taliban fighters
    withdrew from X", "the Taliban pulled out of X") ``government``, and a subject of
    neither side or none ("thousands of civilians fled X", "US troops pulled out of
