@@ -304,6 +304,10 @@ CASES: list[tuple[str, set[tuple[str, str]]]] = [
 OFFENSIVE_CASES: list[tuple[str, set[tuple[str, str]]]] = [
     ("The army pulled its troops out of Farah.", {("Farah", F)}),
     ("The government withdrew its remaining forces from Qalat overnight.", {("Qalat", F)}),
+    ("Government forces still control the centre of Lashkar Gah.", {("Lashkar Gah", CO)}),
+    ("Afghan troops still hold parts of Kandahar, a local official said.", {("Kandahar", CO)}),
+    ("The Taliban hold all but the airport in Kandahar.", {("Kandahar", CO)}),
+    ("The insurgents have taken all but Mazar-i-Sharif in the north.", set()),
 ]
 
 

@@ -45,7 +45,9 @@ How a mention becomes an event
    had retaken X"). Driving the government side out ("the Taliban pushed government
    forces out of X") is a fall.
 4. **Hedges.** Partial control ("much of X", "seized the prison in X", "the airport
-   in X fell", "only the airport in X remains in government hands"), a condition ("if X
+   in X fell", "only the airport in X remains in government hands", "government
+   forces still control the centre of X", "the Taliban hold all but the airport in
+   X"; but in "took all but X" the place is the exception and gets no event), a condition ("if X
    falls"), a near-term forecast ("X could fall", "on the verge of falling"), an aim
    ("trying to capture X"; but "were forced to withdraw from X" happened), or
    fighting give ``contested``; a forecast weeks or months ahead ("could take X
@@ -308,7 +310,7 @@ def _compile(table: dict[str, Any]) -> Rules:
     flags = 0
     token = r"(?:\x02+(?:'s)?|as well as|[a-z0-9][\w'.-]*|\([^()]{0,40}\)|[–—])"
     breaks = (
-        r"(?:said|says|say|told|tells|who|whom|whose|which|where|while|but|after|before|when"
+        r"(?:said|says|say|told|tells|who|whom|whose|which|where|while|(?<!\ball )but|after|before|when"
         r"|whereas|that|as(?! well as)|because|since|although|though|is|was|were|are|has|have"
         r"|had|be|been|being|will|would|could|can|may|might|not|if|than|to|from|by|with"
         r"|against|despite|amid|until|then|so|near|outside|towards?|between|along|through"
@@ -1305,9 +1307,14 @@ def _object_status(
     )
     if _LEAVING.match(object_text) and _bystander(subject, government_subject, rules):
         return None  # civilians or foreigners leaving a place say nothing of its control
+    if _ALL_BUT.search(object_text):
+        return None  # "took all but X": X is the exception, held by no one named here
     if kind == "government":
-        if rules.facility.search(object_text.rstrip(_TARGET)) and place_kind not in _FACILITY_KINDS:
+        head = object_text.rstrip(_TARGET)
+        if rules.facility.search(head) and place_kind not in _FACILITY_KINDS:
             return "contested"  # "still hold the airport in X": part of the place
+        if rules.partial.search(object_text):
+            return "contested"  # "still control the centre of X": part of the place
         verb = object_text.split()[0]
         if _RETAKE.match(verb) and rules.taliban_actor.search(subject) and not government_subject:
             return "fallen"  # "the Taliban retook X": retaking gives X to its subject
@@ -1522,6 +1529,7 @@ _PRONOUN_SUBJECT = re.compile(r"\s*(?:they|it|we)\b")
 _RETAKE = re.compile(
     r"(?:re-?t(?:ook|ake|aken|akes|aking)|recaptur|re-?seiz|regain|reclaim|liberat)"
 )
+_ALL_BUT = re.compile(r"\ball but\s+(?:the\s+)?(?:(?:city|town) of\s+)?\x01+$")
 _LOCATED_IN = re.compile(r"[a-z]\s+(?:in|near|outside)\s+(?:the\s+)?(?:[a-z]+ern\s+)?$")
 _CIVILIANS = re.compile(
     r"\b(?:residents|civilians|families|people|thousands|hundreds|refugees|villagers"
