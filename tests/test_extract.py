@@ -308,6 +308,12 @@ OFFENSIVE_CASES: list[tuple[str, set[tuple[str, str]]]] = [
     ("Afghan troops still hold parts of Kandahar, a local official said.", {("Kandahar", CO)}),
     ("The Taliban hold all but the airport in Kandahar.", {("Kandahar", CO)}),
     ("The insurgents have taken all but Mazar-i-Sharif in the north.", set()),
+    ("The Taliban claim to have overrun Lashkar Gah, but officials say fighting continues.",
+     {("Lashkar Gah", CO)}),
+    ("Insurgents said they had captured Gardez, but security officials said government forces "
+     "were still in control.", {("Gardez", CO)}),
+    ("The Taliban captured Zaranj on Friday, but fighting continues in Lashkar Gah.",
+     {("Zaranj", F), ("Lashkar Gah", CO)}),
 ]
 
 

@@ -62,6 +62,9 @@ How a mention becomes an event
    or the next sentence ("There was no official confirmation."), is ``claimed``;
    an independent confirmation in the same article (a resident, an official, or a
    fall of the same place reported on non-Taliban authority) makes it ``fallen``.
+   A fall that the rest of its sentence disputes ("..., a claim the government
+   denied", "..., but officials say fighting continues", "but government forces are
+   still in control") is ``contested``: the accounts conflict.
 
 Dates
 -----
@@ -1038,7 +1041,9 @@ def _classify(
         ):
             continue  # "In X, ...": only when the sentence names no other place in control
         if status == "fallen" and _DISPUTED.search(plain[index], mention.end):
-            status = "contested"  # "..., a claim the government denied": conflicting accounts
+            # "..., a claim the government denied", "..., but officials say fighting
+            # continues": conflicting accounts
+            status = "contested"
         source = ""
         if status == "fallen":
             vouching = vouching or _vouching(base, following(), rules)
@@ -1545,6 +1550,12 @@ _DISPUTED = re.compile(
     r"(?:\s+[a-z']+){0,3}\s+(?:denied|rejected|dismissed|disputed)\b"
     r"|\b(?:denied|rejected|dismissed|disputed) by (?:the )?(?:government|ministry|officials?"
     r"|authorities|army|military|governor|police)\b"
+    # "..., but officials say fighting continues": another account of the same place
+    r"|\bbut\b[^\x02.;]{0,60}?\b(?:fighting|clashes|battles?|resistance|gunfire)"
+    r"(?:\s+(?:is|was|were|are|has|have|had|been|still|reportedly))*\s+(?:continu|rag|persist"
+    r"|go(?:es|ing)? on|went on|under way|underway|ongoing)(?![^.;\x01]{0,25}\x02)"
+    r"|\bbut\b[^\x02.;]{0,60}?\b(?:government|security|afghan) (?:forces|troops)"
+    r"(?:\s+(?:are|were|is|was))?\s+(?:still|remain)(?![^.;\x01]{0,40}\x02)"
 )
 _NO_LONGER = re.compile(r"\bno longer\s+(?:\w+\s+)?$")
 _INTENT = re.compile(r"\bto\s+$")
