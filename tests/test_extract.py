@@ -314,6 +314,9 @@ OFFENSIVE_CASES: list[tuple[str, set[tuple[str, str]]]] = [
      "were still in control.", {("Gardez", CO)}),
     ("The Taliban captured Zaranj on Friday, but fighting continues in Lashkar Gah.",
      {("Zaranj", F), ("Lashkar Gah", CO)}),
+    ("Commandos cleared Kunduz of Taliban fighters.", {("Kunduz", G)}),
+    ("The Taliban cleared Taloqan of the last government troops on Sunday.", {("Taloqan", F)}),
+    ("Engineers cleared the road to Ghazni of mines.", set()),
 ]
 
 

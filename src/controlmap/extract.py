@@ -33,30 +33,31 @@ How a mention becomes an event
    (``fallen``) unless the subject is the government side (``government``); loss
    verbs ("lost", "abandoned") take it from their subject. Withdrawal and flight
    verbs ("retreated from", "withdrew from", "pulled out of", "pulled its troops out
-   of", "evacuated from", "fled X") take it from their subject only when the subject names a side: the
-   government side leaving gives ``fallen``, the Taliban leaving ("Taliban fighters
-   withdrew from X", "the Taliban pulled out of X") ``government``, and a subject of
-   neither side or none ("thousands of civilians fled X", "US troops pulled out of
-   X", "he fled X") gives no event; "fled to X" names a destination. "retook",
-   "recaptured", "regained", "pushed the Taliban back from", "still holds", "remains
-   in government hands", "returned to government control" give ``government``, but
-   retaking, like holding, gives the place to its subject: "the Taliban retook X" is
-   ``fallen``. A pronoun subject after "said" is the speaker ("the Taliban said they
-   had retaken X"). Driving the government side out ("the Taliban pushed government
-   forces out of X") is a fall.
+   of", "evacuated from", "fled X") take it from their subject only when the subject
+   names a side: the government side leaving gives ``fallen``, the Taliban leaving
+   ("Taliban fighters withdrew from X", "the Taliban pulled out of X")
+   ``government``, and a subject of neither side or none ("thousands of civilians
+   fled X", "US troops pulled out of X", "he fled X") gives no event; "fled to X"
+   names a destination. "retook", "recaptured", "regained", "pushed the Taliban back
+   from", "cleared X (of Taliban fighters)", "still holds", "remains in government
+   hands", "returned to government control" give ``government``, but retaking, like
+   holding, gives the place to its subject: "the Taliban retook X" is ``fallen``. A
+   pronoun subject after "said" is the speaker ("the Taliban said they had retaken
+   X"). Driving the government side out ("the Taliban pushed government forces out
+   of X") is a fall.
 4. **Hedges.** Partial control ("much of X", "seized the prison in X", "the airport
    in X fell", "only the airport in X remains in government hands", "government
    forces still control the centre of X", "the Taliban hold all but the airport in
-   X"; but in "took all but X" the place is the exception and gets no event), a condition ("if X
-   falls"), a near-term forecast ("X could fall", "on the verge of falling"), an aim
-   ("trying to capture X"; but "were forced to withdraw from X" happened), or
-   fighting give ``contested``; a forecast weeks or months ahead ("could take X
-   within 90 days") describes no day's control and gives no event. A negation ("has
-   not fallen", "denied that X fell"), a simile ("looks like a front line") or a
-   year before publication near the name cancels the statement (history: "in 1996",
-   "in August 1998", "on 12 August 1921"), unless the sentence also names a recent
-   day: a weekday or "today"-like word, or a day of a month in the publication year
-   or with no year ("who ruled until 2001, took X on Sunday").
+   X"; but in "took all but X" the place is the exception and gets no event), a
+   condition ("if X falls"), a near-term forecast ("X could fall", "on the verge of
+   falling"), an aim ("trying to capture X"; but "were forced to withdraw from X"
+   happened), or fighting give ``contested``; a forecast weeks or months ahead
+   ("could take X within 90 days") describes no day's control and gives no event. A
+   negation ("has not fallen", "denied that X fell"), a simile ("looks like a front
+   line") or a year before publication near the name cancels the statement (history:
+   "in 1996", "in August 1998", "on 12 August 1921"), unless the sentence also names
+   a recent day: a weekday or "today"-like word, or a day of a month in the
+   publication year or with no year ("who ruled until 2001, took X on Sunday").
 5. **Source.** A fall whose only source is the Taliban ("the Taliban claimed", "a
    Taliban spokesman tweeted"), or that the article flags as unverified in the same
    or the next sentence ("There was no official confirmation."), is ``claimed``;
@@ -1532,7 +1533,7 @@ _SUBJECT_BREAK = re.compile(
 )
 _PRONOUN_SUBJECT = re.compile(r"\s*(?:they|it|we)\b")
 _RETAKE = re.compile(
-    r"(?:re-?t(?:ook|ake|aken|akes|aking)|recaptur|re-?seiz|regain|reclaim|liberat)"
+    r"(?:re-?t(?:ook|ake|aken|akes|aking)|recaptur|re-?seiz|regain|reclaim|liberat|clear)"
 )
 _ALL_BUT = re.compile(r"\ball but\s+(?:the\s+)?(?:(?:city|town) of\s+)?\x01+$")
 _LOCATED_IN = re.compile(r"[a-z]\s+(?:in|near|outside)\s+(?:the\s+)?(?:[a-z]+ern\s+)?$")
