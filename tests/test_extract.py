@@ -317,6 +317,9 @@ OFFENSIVE_CASES: list[tuple[str, set[tuple[str, str]]]] = [
     ("Commandos cleared Kunduz of Taliban fighters.", {("Kunduz", G)}),
     ("The Taliban cleared Taloqan of the last government troops on Sunday.", {("Taloqan", F)}),
     ("Engineers cleared the road to Ghazni of mines.", set()),
+    ("The group's spokesman said Herat had been 'liberated'.", {("Herat", CL)}),
+    ("A Taliban spokesman said Farah had been liberated.", {("Farah", CL)}),
+    ("Afghan commandos liberated Kunduz on Sunday, the defence ministry said.", {("Kunduz", G)}),
 ]
 
 

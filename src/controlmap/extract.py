@@ -61,6 +61,9 @@ How a mention becomes an event
 5. **Source.** A fall whose only source is the Taliban ("the Taliban claimed", "a
    Taliban spokesman tweeted"), or that the article flags as unverified in the same
    or the next sentence ("There was no official confirmation."), is ``claimed``;
+   "liberated" is the Taliban's word for a capture: in a sentence whose source is
+   the Taliban and that names no government side ('a Taliban spokesman said X had
+   been liberated'), and in scare quotes ('X had been "liberated"'), it is a fall;
    an independent confirmation in the same article (a resident, an official, or a
    fall of the same place reported on non-Taliban authority) makes it ``fallen``.
    A fall that the rest of its sentence disputes ("..., a claim the government
@@ -1041,6 +1044,13 @@ def _classify(
             for j, other in enumerate(results)
         ):
             continue  # "In X, ...": only when the sentence names no other place in control
+        if (
+            status == "government"
+            and _LIBERATED.search(plain[index])
+            and rules.taliban_source.search(plain[index])
+            and not rules.government_actor.search(plain[index])
+        ):
+            status = "fallen"  # the Taliban call their captures "liberation": a claim below
         if status == "fallen" and _DISPUTED.search(plain[index], mention.end):
             # "..., a claim the government denied", "..., but officials say fighting
             # continues": conflicting accounts
@@ -1546,6 +1556,7 @@ _LEAVING = re.compile(
     r"|evicted)"
 )
 _FACILITY_KINDS = frozenset({"border_crossing", "airport", "base"})
+_LIBERATED = re.compile(r"\bliberat(?:e|es|ed|ing|ion)\b")
 _DISPUTED = re.compile(
     r"\b(?:government|ministry|officials?|authorities|army|military|governor|police)\b"
     r"(?:\s+[a-z']+){0,3}\s+(?:denied|rejected|dismissed|disputed)\b"
