@@ -320,6 +320,11 @@ OFFENSIVE_CASES: list[tuple[str, set[tuple[str, str]]]] = [
     ("The group's spokesman said Herat had been 'liberated'.", {("Herat", CL)}),
     ("A Taliban spokesman said Farah had been liberated.", {("Farah", CL)}),
     ("Afghan commandos liberated Kunduz on Sunday, the defence ministry said.", {("Kunduz", G)}),
+    ("Taliban fighters posted photos from inside the governor's office in Ghazni.",
+     {("Ghazni", CL)}),
+    ("Insurgents shared videos from inside Farah on Friday, and a resident confirmed the "
+     "city had fallen.", {("Farah", F)}),
+    ("Residents shared pictures from inside Ghazni showing empty streets.", set()),
 ]
 
 

@@ -59,16 +59,18 @@ How a mention becomes an event
    a recent day: a weekday or "today"-like word, or a day of a month in the
    publication year or with no year ("who ruled until 2001, took X on Sunday").
 5. **Source.** A fall whose only source is the Taliban ("the Taliban claimed", "a
-   Taliban spokesman tweeted"), or that the article flags as unverified in the same
-   or the next sentence ("There was no official confirmation."), is ``claimed``;
-   "liberated" is the Taliban's word for a capture: in a sentence whose source is
-   the Taliban and that names no government side ('a Taliban spokesman said X had
-   been liberated'), and in scare quotes ('X had been "liberated"'), it is a fall;
-   an independent confirmation in the same article (a resident, an official, or a
-   fall of the same place reported on non-Taliban authority) makes it ``fallen``.
-   A fall that the rest of its sentence disputes ("..., a claim the government
-   denied", "..., but officials say fighting continues", "but government forces are
-   still in control") is ``contested``: the accounts conflict.
+   Taliban spokesman tweeted", "Taliban fighters posted photos from inside the
+   governor's office in X": pictures are the poster's own evidence), or that the
+   article flags as unverified in the same or the next sentence ("There was no
+   official confirmation."), is ``claimed``; "liberated" is the Taliban's word for a
+   capture: in a sentence whose source is the Taliban and that names no government
+   side ('a Taliban spokesman said X had been liberated'), and in scare quotes ('X
+   had been "liberated"'), it is a fall; an independent confirmation in the same
+   article (a resident, an official, or a fall of the same place reported on
+   non-Taliban authority) makes it ``fallen``. A fall that the rest of its sentence
+   disputes ("..., a claim the government denied", "..., but officials say fighting
+   continues", "but government forces are still in control") is ``contested``: the
+   accounts conflict.
 
 Dates
 -----
