@@ -325,6 +325,12 @@ OFFENSIVE_CASES: list[tuple[str, set[tuple[str, str]]]] = [
     ("Insurgents shared videos from inside Farah on Friday, and a resident confirmed the "
      "city had fallen.", {("Farah", F)}),
     ("Residents shared pictures from inside Ghazni showing empty streets.", set()),
+    ("The Taliban entered Kandahar city on Thursday and seized the governor's office, a "
+     "provincial official said.", {("Kandahar", F)}),
+    ("Insurgents entered Ghazni and seized the prison, officials said.", {("Ghazni", CO)}),
+    ("Fighting raged in Herat and the Taliban stormed the governor's compound.", {("Herat", CO)}),
+    ("Rumours that Herat had fallen spread quickly on social media.", set()),
+    ("Rumours of the fall of Kunduz swept the capital on Friday.", set()),
 ]
 
 

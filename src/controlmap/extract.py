@@ -51,13 +51,15 @@ How a mention becomes an event
    X"; but in "took all but X" the place is the exception and gets no event), a
    condition ("if X falls"), a near-term forecast ("X could fall", "on the verge of
    falling"), an aim ("trying to capture X"; but "were forced to withdraw from X"
-   happened), or fighting give ``contested``; a forecast weeks or months ahead
-   ("could take X within 90 days") describes no day's control and gives no event. A
-   negation ("has not fallen", "denied that X fell"), a simile ("looks like a front
-   line") or a year before publication near the name cancels the statement (history:
-   "in 1996", "in August 1998", "on 12 August 1921"), unless the sentence also names
-   a recent day: a weekday or "today"-like word, or a day of a month in the
-   publication year or with no year ("who ruled until 2001, took X on Sunday").
+   happened), or fighting give ``contested``, unless the clause goes on to take the
+   seat of power ("entered X and seized the governor's office" is a fall); a
+   forecast weeks or months ahead ("could take X within 90 days") describes no day's
+   control and gives no event. A negation ("has not fallen", "denied that X fell",
+   "rumours that X had fallen"), a simile ("looks like a front line") or a year
+   before publication near the name cancels the statement (history: "in 1996", "in
+   August 1998", "on 12 August 1921"), unless the sentence also names a recent day:
+   a weekday or "today"-like word, or a day of a month in the publication year or
+   with no year ("who ruled until 2001, took X on Sunday").
 5. **Source.** A fall whose only source is the Taliban ("the Taliban claimed", "a
    Taliban spokesman tweeted", "Taliban fighters posted photos from inside the
    governor's office in X": pictures are the poster's own evidence), or that the
@@ -491,7 +493,7 @@ def _compile(table: dict[str, Any]) -> Rules:
         negation=re.compile(rf"\b{_alt(markers['negation'])}\b|n't\b", flags),
         denial=re.compile(
             r"\b(?:den(?:y|ies|ied|ying)|rejected|dismissed|refuted)\b(?:\s+\w+){0,4}\s+"
-            r"(?:that|claims|reports|rumou?rs)\b",
+            r"(?:that|claims|reports|rumou?rs)\b|\brumou?r(?:s|ed)?\s+(?:that|of)\b",
             flags,
         ),
         simile=re.compile(rf"\b{_alt(markers['simile'])}\s+(?:\w+\s+){{0,2}}$", flags),
@@ -1133,6 +1135,8 @@ def _classify_mention(
     found = _predicate(masked, mention, cues, rules)
     if found is not None:
         status, confidence, trigger_at = found
+        if status == "contested" and _took_seat_of_power(masked[end:], rules):
+            status = "fallen"  # "entered X and seized the governor's office": X fell
         before_trigger = masked[:trigger_at] if trigger_at >= 0 else ""
         return _hedge(status, confidence, masked, start, end, before_trigger, rules)
     head = masked[max(0, start - 80) : start]
@@ -1152,6 +1156,23 @@ def _classify_mention(
         hedged = _hedge(framed_status, 0.6, masked, start, end, before, rules)
         return None if hedged is None else (hedged[0], hedged[1], not anaphor)
     return None  # no predicate reaches the name: geography, people, talks, metonymy
+
+
+def _took_seat_of_power(rest: str, rules: Rules) -> bool:
+    """Whether the clause after the place goes on to take its seat of power.
+
+    "The Taliban entered X and seized the governor's office": the entry was a fall.
+    The clause ends at the next place named or at a clause break.
+    """
+    taken = _AND_TOOK.match(rest)
+    return taken is not None and bool(rules.seat_of_power.match(rest, taken.end()))
+
+
+_AND_TOOK = re.compile(
+    r"[^\x02;:]{0,60}?\band\s+(?:then\s+|later\s+|quickly\s+|also\s+)?(?:seized|captured"
+    r"|took(?: control of| over)?|overran|occupied|raised (?:their|the|a) (?:white )?flag (?:over|on)"
+    r")\s+(?:the\s+|a\s+)?"
+)
 
 
 def _predicate(
