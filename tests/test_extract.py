@@ -331,6 +331,9 @@ OFFENSIVE_CASES: list[tuple[str, set[tuple[str, str]]]] = [
     ("Fighting raged in Herat and the Taliban stormed the governor's compound.", {("Herat", CO)}),
     ("Rumours that Herat had fallen spread quickly on social media.", set()),
     ("Rumours of the fall of Kunduz swept the capital on Friday.", set()),
+    ("Taliban fighters stormed into Farah on Thursday night.", {("Farah", CO)}),
+    ("Taliban fighters stormed into Herat on Thursday night and took over the police "
+     "headquarters, residents said.", {("Herat", F)}),
 ]
 
 
