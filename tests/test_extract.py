@@ -334,6 +334,10 @@ OFFENSIVE_CASES: list[tuple[str, set[tuple[str, str]]]] = [
     ("Taliban fighters stormed into Farah on Thursday night.", {("Farah", CO)}),
     ("Taliban fighters stormed into Herat on Thursday night and took over the police "
      "headquarters, residents said.", {("Herat", F)}),
+    ("Afghan forces pushed the Taliban back from the outskirts of Herat on Saturday.",
+     {("Herat", G)}),
+    ("The insurgents were driven back from the gates of Ghazni, the army said.", {("Ghazni", G)}),
+    ("Government forces still hold the outskirts of Lashkar Gah.", {("Lashkar Gah", CO)}),
 ]
 
 

@@ -39,12 +39,12 @@ How a mention becomes an event
    ``government``, and a subject of neither side or none ("thousands of civilians
    fled X", "US troops pulled out of X", "he fled X") gives no event; "fled to X"
    names a destination. "retook", "recaptured", "regained", "pushed the Taliban back
-   from", "cleared X (of Taliban fighters)", "still holds", "remains in government
-   hands", "returned to government control" give ``government``, but retaking, like
-   holding, gives the place to its subject: "the Taliban retook X" is ``fallen``. A
-   pronoun subject after "said" is the speaker ("the Taliban said they had retaken
-   X"). Driving the government side out ("the Taliban pushed government forces out
-   of X") is a fall.
+   from (the outskirts of) X", "cleared X (of Taliban fighters)", "still holds",
+   "remains in government hands", "returned to government control" give
+   ``government``, but retaking, like holding, gives the place to its subject: "the
+   Taliban retook X" is ``fallen``. A pronoun subject after "said" is the speaker
+   ("the Taliban said they had retaken X"). Driving the government side out ("the
+   Taliban pushed government forces out of X") is a fall.
 4. **Hedges.** Partial control ("much of X", "seized the prison in X", "the airport
    in X fell", "only the airport in X remains in government hands", "government
    forces still control the centre of X", "the Taliban hold all but the airport in
@@ -1350,6 +1350,8 @@ def _object_status(
         return None  # "took all but X": X is the exception, held by no one named here
     if kind == "government":
         head = object_text.rstrip(_TARGET)
+        if _APPROACHES.search(object_text) and _PUSHED_BACK.match(object_text):
+            return "government"  # "pushed the Taliban back from the outskirts of X"
         if rules.facility.search(head) and place_kind not in _FACILITY_KINDS:
             return "contested"  # "still hold the airport in X": part of the place
         if rules.partial.search(object_text):
@@ -1567,6 +1569,12 @@ _SUBJECT_BREAK = re.compile(
 _PRONOUN_SUBJECT = re.compile(r"\s*(?:they|it|we)\b")
 _RETAKE = re.compile(
     r"(?:re-?t(?:ook|ake|aken|akes|aking)|recaptur|re-?seiz|regain|reclaim|liberat|clear)"
+)
+# The approaches to a place are not part of it: "pushed the Taliban back from the
+# outskirts of X" keeps X.
+_APPROACHES = re.compile(r"\b(?:outskirts|edge|edges|gates)\s+of\s+(?:the\s+)?(?:\w+\s+of\s+)?\x01+$")
+_PUSHED_BACK = re.compile(
+    r"(?:push|drove|drive|driv|repel|repuls|forc|expel|oust|evict|clear|beat|beaten)"
 )
 _ALL_BUT = re.compile(r"\ball but\s+(?:the\s+)?(?:(?:city|town) of\s+)?\x01+$")
 _LOCATED_IN = re.compile(r"[a-z]\s+(?:in|near|outside)\s+(?:the\s+)?(?:[a-z]+ern\s+)?$")
