@@ -338,6 +338,13 @@ OFFENSIVE_CASES: list[tuple[str, set[tuple[str, str]]]] = [
      {("Herat", G)}),
     ("The insurgents were driven back from the gates of Ghazni, the army said.", {("Ghazni", G)}),
     ("Government forces still hold the outskirts of Lashkar Gah.", {("Lashkar Gah", CO)}),
+    ("Kandahar is the second-largest city to fall to the Taliban.", {("Kandahar", F)}),
+    ("The governor surrendered to the Taliban in Ghazni on Thursday, officials said.",
+     {("Ghazni", F)}),
+    ("The Taliban fighters surrendered to government forces in Kunduz.", set()),
+    ("Taliban fighters patrolled the streets of Kunduz on Monday, a day after taking the city.",
+     {("Kunduz", F)}),
+    ("Afghan commandos patrolled the streets of Lashkar Gah on Friday.", {("Lashkar Gah", G)}),
 ]
 
 

@@ -22,13 +22,16 @@ How a mention becomes an event
    is simply never reached by a control predicate, because prepositions, verbs and
    clause breaks end the object of a control verb.
 2. **Predicate.** The name is the object of a control verb ("the Taliban seized X",
-   "took control of the cities of X and Y"), the subject of a control predicate
-   ("X fell", "X, the capital of Y, was captured", "X remains in government hands"),
-   or the complement of a control noun ("the fall of X", "fighting in X", "X's
-   capture"). Lists share their predicate ("the capture of X and Y", "X in the south
-   and Y in the northwest"). A name that opens its sentence as a frame ("In X, ...")
-   or is the location of a source takes the predicate of its sentence when that
-   sentence names no other place.
+   "took control of the cities of X and Y"), the subject of a control predicate ("X
+   fell", "X, the capital of Y, was captured", "X remains in government hands", "X
+   is the second-largest city to fall"), or the complement of a control noun ("the
+   fall of X", "fighting in X", "X's capture"). A place that locates a handover or a
+   presence ("the governor surrendered to the Taliban in X", "Taliban fighters
+   patrolled the streets of X") is the object of its verb. Lists share their
+   predicate ("the capture of X and Y", "X in the south and Y in the northwest"). A
+   name that opens its sentence as a frame ("In X, ...") or is the location of a
+   source takes the predicate of its sentence when that sentence names no other
+   place.
 3. **Direction.** Capture verbs give the place to their subject: the Taliban
    (``fallen``) unless the subject is the government side (``government``); loss
    verbs ("lost", "abandoned") take it from their subject. Withdrawal and flight
