@@ -345,6 +345,13 @@ OFFENSIVE_CASES: list[tuple[str, set[tuple[str, str]]]] = [
     ("Taliban fighters patrolled the streets of Kunduz on Monday, a day after taking the city.",
      {("Kunduz", F)}),
     ("Afghan commandos patrolled the streets of Lashkar Gah on Friday.", {("Lashkar Gah", G)}),
+    ("A video circulated on social media showed Taliban fighters inside the governor's office "
+     "in Kunduz.", {("Kunduz", CL)}),
+    ("Pictures showed residents queueing for bread in Herat.", set()),
+    ("Officials in Lashkar Gah said Taliban fighters had breached the city's defences overnight.",
+     {("Lashkar Gah", CO)}),
+    ("The front line is now inside Kandahar city, said a reporter speaking from Kabul, adding "
+     "that the Taliban had breached the city's defences.", {("Kandahar", CO)}),
 ]
 
 

@@ -31,7 +31,8 @@ How a mention becomes an event
    predicate ("the capture of X and Y", "X in the south and Y in the northwest"). A
    name that opens its sentence as a frame ("In X, ...") or is the location of a
    source takes the predicate of its sentence when that sentence names no other
-   place.
+   place, or when the predicate names it again ("the city") and no other place
+   stands before it.
 3. **Direction.** Capture verbs give the place to their subject: the Taliban
    (``fallen``) unless the subject is the government side (``government``); loss
    verbs ("lost", "abandoned") take it from their subject. Withdrawal and flight
@@ -67,13 +68,14 @@ How a mention becomes an event
    Taliban spokesman tweeted", "Taliban fighters posted photos from inside the
    governor's office in X": pictures are the poster's own evidence), or that the
    article flags as unverified in the same or the next sentence ("There was no
-   official confirmation."), is ``claimed``; "liberated" is the Taliban's word for a
-   capture: in a sentence whose source is the Taliban and that names no government
-   side ('a Taliban spokesman said X had been liberated'), and in scare quotes ('X
-   had been "liberated"'), it is a fall; an independent confirmation in the same
-   article (a resident, an official, or a fall of the same place reported on
-   non-Taliban authority) makes it ``fallen``. A fall that the rest of its sentence
-   disputes ("..., a claim the government denied", "..., but officials say fighting
+   official confirmation.", "a video circulated on social media showed Taliban
+   fighters in X"), is ``claimed``; "liberated" is the Taliban's word for a capture:
+   in a sentence whose source is the Taliban and that names no government side ('a
+   Taliban spokesman said X had been liberated'), and in scare quotes ('X had been
+   "liberated"'), it is a fall; an independent confirmation in the same article (a
+   resident, an official, or a fall of the same place reported on non-Taliban
+   authority) makes it ``fallen``. A fall that the rest of its sentence disputes
+   ("..., a claim the government denied", "..., but officials say fighting
    continues", "but government forces are still in control") is ``contested``: the
    accounts conflict.
 
@@ -1155,6 +1157,8 @@ def _classify_mention(
         )
         if framed_status is None:
             return None
+        if anaphor and _OTHER in masked[:start]:
+            anaphor = False  # "the city" may mean a place named earlier in the sentence
         before = masked[: end + clause.start()]
         hedged = _hedge(framed_status, 0.6, masked, start, end, before, rules)
         return None if hedged is None else (hedged[0], hedged[1], not anaphor)
