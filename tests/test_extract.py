@@ -352,6 +352,123 @@ OFFENSIVE_CASES: list[tuple[str, set[tuple[str, str]]]] = [
      {("Lashkar Gah", CO)}),
     ("The front line is now inside Kandahar city, said a reporter speaking from Kabul, adding "
      "that the Taliban had breached the city's defences.", {("Kandahar", CO)}),
+    ("Qala-e-Naw was handed over to the Taliban without a fight, a provincial council "
+     "member said.", {("Qala-e-Naw", F)}),
+    ("Tribal elders brokered the surrender of Tarinkot on Friday.", {("Tarinkot", F)}),
+    ("The governor of Ghazni surrendered to the Taliban and was escorted out of the "
+     "city.", {("Ghazni", F)}),
+    ("Faizabad fell without resistance late on Wednesday, a local lawmaker said.",
+     {("Faizabad", F)}),
+    ("Pul-e Khumri came under Taliban control on Tuesday, officials confirmed.",
+     {("Pul-e Khumri", F)}),
+    ("The Taliban took over Zaranj on Friday, police said.", {("Zaranj", F)}),
+    ("The insurgents now control Sheberghan, residents said.", {("Sheberghan", F)}),
+    ("Taliban fighters overran the police headquarters in Kunduz on Sunday.", {("Kunduz", F)}),
+    ("Taliban fighters entered the city of Aybak on Monday, and officials said the "
+     "governor had fled.", {("Aybak", CO)}),
+    ("The insurgents swept into Mazar-i-Sharif on Saturday evening, meeting little "
+     "resistance.", {("Mazar-i-Sharif", F)}),
+    ("Militants stormed the prison in Sheberghan and freed hundreds of inmates.",
+     {("Sheberghan", CO)}),
+    ("The last government outpost in Qalat fell on Thursday night.", {("Qalat", F)}),
+    ("Feroz Koh is the 13th provincial capital to fall to the Taliban in a week.",
+     {("Feroz Koh", F)}),
+    ("Government forces regained control of Lashkar Gah after heavy fighting, the "
+     "defence ministry said.", {("Lashkar Gah", G)}),
+    ("A counteroffensive by Afghan commandos pushed the Taliban back from Kandahar's "
+     "western districts.", {("Kandahar", G)}),
+    ("Officials denied that Ghazni had fallen, saying government forces were still in "
+     "control.", set()),
+    ("Kabul has sent reinforcements to Lashkar Gah.", set()),
+    ("Flights from Kabul to Herat were suspended on Thursday.", set()),
+    ("The Taliban have cut the Herat-Kandahar highway in several places.", set()),
+    ("A Mazar-i-Sharif-based commander said his men were ready to fight.", set()),
+    ("A Kandahar resident living abroad said her family was frightened.", set()),
+    ("Talks in Doha between the two sides made little progress.", set()),
+    ("The Kabul government has asked for more US air strikes.", set()),
+    ("Temperatures in Kandahar rose above 45C on Friday.", set()),
+    ("The World Food Programme delivered aid to displaced families in Mazar-i-Sharif.", set()),
+    ("Heavy fighting raged in Lashkar Gah for a second week as the Taliban pushed "
+     "towards the city centre.", {("Lashkar Gah", CO)}),
+    ("A Taliban spokesman said on Twitter that the group had captured Ghazni.", {("Ghazni", CL)}),
+    ("The capture of Ghazni, 150 km southwest of Kabul, brings the insurgents closer "
+     "to the capital.", {("Ghazni", F)}),
+    ("Herat, Afghanistan's third-largest city, fell to the Taliban on Thursday after "
+     "weeks of siege.", {("Herat", F)}),
+    ("Afghan security forces abandoned their bases in Kunduz and fled to the airport.",
+     {("Kunduz", CO)}),
+    ("The Taliban have besieged Lashkar Gah, the capital of Helmand province, for "
+     "weeks.", {("Lashkar Gah", CO)}),
+    ("Local officials said Taloqan was handed to the Taliban after negotiations led "
+     "by elders.", {("Taloqan", F)}),
+    ("Ismail Khan, a veteran commander, led the defence of Herat before he was captured.", set()),
+    ("Mazar-i-Sharif remains in government hands, though the Taliban control the "
+     "surrounding districts.", {("Mazar-i-Sharif", G)}),
+    ("Kabul remains under government control, the interior ministry said.", {("Kabul", G)}),
+    ("The Taliban could take Kabul within 90 days, a US intelligence assessment said.", set()),
+    ("Afghan forces repelled a Taliban attack on Kandahar overnight, the ministry "
+     "said.", {("Kandahar", G)}),
+    ("Pajhwok reported that the Taliban had taken full control of Puli Alam, the "
+     "capital of Logar.", {("Pul-i-Alam", F)}),
+    ("The Taliban raised their white flag over the main square of Ghazni, according "
+     "to video posted online.", {("Ghazni", F)}),
+    ("Fighting was reported on the outskirts of Mazar-i-Sharif on Friday.",
+     {("Mazar-i-Sharif", CO)}),
+    ("Asadabad fell without a fight on Saturday, said a Kunar lawmaker.", {("Asadabad", F)}),
+    ("The Taliban claimed to have captured Sharana, but there was no official "
+     "confirmation.", {("Sharana", CL)}),
+    ("The Taliban now control more than half of the country's 34 provincial capitals.", set()),
+    ("Government troops retook Sangin district after a week of fighting, officials "
+     "said.", {("Sangīn", G)}),
+    ("Elders brokered the surrender of Qalat, sparing the city from bloodshed.", {("Qalat", F)}),
+    ("Chaghcharan fell without resistance, a provincial council member told AFP.",
+     {("Feroz Koh", F)}),
+    ("The last government outpost in Lashkar Gah fell on Friday after weeks of "
+     "fighting.", {("Lashkar Gah", F)}),
+    ("Government forces regained control of several districts around Kandahar, the "
+     "army said.", set()),
+    ("Afghan forces launched a counteroffensive to retake Kunduz on Sunday.", {("Kunduz", CO)}),
+    ("The interior ministry denied reports that Mazar-i-Sharif had fallen.", set()),
+    ("The Taliban now control Kunduz, Sar-e Pul and Sheberghan, according to local "
+     "officials.", {("Kunduz", F), ("Sar-e Pul", F), ("Sheberghan", F)}),
+    ("Herat-based journalists said the streets were empty.", set()),
+    ("Thousands of displaced families have arrived in Kabul from Kunduz and Takhar.", set()),
+    ("Kandahar airport was hit by rockets overnight, disrupting flights.", set()),
+    ("The road between Kabul and Jalalabad remained open on Friday.", set()),
+    ("Lashkar Gah has been under siege for weeks, and the Taliban now hold most of "
+     "the city.", {("Lashkar Gah", CO)}),
+    ("The Taliban said on Twitter they had taken Qala-e-Naw, a claim that could not "
+     "be independently verified.", {("Qala-e-Naw", CL)}),
+    ("Security officials acknowledged the loss of Faizabad on Wednesday.", {("Faizabad", F)}),
+    ("Government forces still hold the airport and the army base outside Kandahar.", set()),
+    ("The UN said it was relocating staff from Herat and Kandahar.", set()),
+    ("A spokesman for the Kabul government declined to comment.", set()),
+    ("Herat, which was defended for weeks by the militia of Ismail Khan, fell on "
+     "Thursday.", {("Herat", F)}),
+    ("Mazar-i-Sharif fell to the Taliban on Saturday as government forces fled toward "
+     "Uzbekistan.", {("Mazar-i-Sharif", F)}),
+    ("Dust storms grounded aid flights to Kandahar on Wednesday.", set()),
+    ("Jalalabad came under Taliban control on Sunday morning without a fight, "
+     "officials said.", {("Jalalabad", F)}),
+    ("Taliban fighters were seen on the streets of Ghazni, witnesses said.", set()),
+    ("The Taliban overran Pul-e Khumri on Tuesday, the ninth provincial capital to "
+     "fall in less than a week.", {("Pul-e Khumri", F)}),
+    ("Security forces in Ghazni laid down their arms after a deal brokered by tribal "
+     "elders.", {("Ghazni", F)}),
+    ("Kunduz was retaken by government forces on Tuesday, the defence ministry said.",
+     {("Kunduz", G)}),
+    ("The Taliban are closing in on Mazar-i-Sharif from three directions.",
+     {("Mazar-i-Sharif", CO)}),
+    ("If Kandahar falls, the road to Kabul would be open.", {("Kandahar", CO)}),
+    ("Herat's famed citadel was damaged in the fighting, officials said.", set()),
+    ("The Taliban have denied targeting civilians in Lashkar Gah.", set()),
+    ("Kabul's mayor said the capital was calm on Saturday.", set()),
+    ("Heavy clashes were reported around Ghazni's police headquarters late on "
+     "Wednesday.", {("Ghazni", CO)}),
+    ("The fall of Sheberghan came a day after Zaranj was captured.",
+     {("Sheberghan", F), ("Zaranj", F)}),
+    ("Taliban fighters were in full control of Taloqan on Sunday, residents said.",
+     {("Taloqan", F)}),
 ]
 
 

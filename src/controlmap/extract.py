@@ -326,8 +326,9 @@ def _compile(table: dict[str, Any]) -> Rules:
     flags = 0
     token = r"(?:\x02+(?:'s)?|as well as|[a-z0-9][\w'.-]*|\([^()]{0,40}\)|[–—])"
     breaks = (
-        r"(?:said|says|say|told|tells|who|whom|whose|which|where|while|(?<!\ball )but|after|before|when"
-        r"|whereas|that|as(?! well as)|because|since|although|though|is|was|were|are|has|have"
+        r"(?:said|says|say|told|tells|who|whom|whose|which|where|while|(?<!\ball )but|after"
+        r"|before|when|whereas|that|as(?! well as)|because|since|although|though|is|was|were"
+        r"|are|has|have"
         r"|had|be|been|being|will|would|could|can|may|might|not|if|than|to|from|by|with"
         r"|against|despite|amid|until|then|so|near|outside|towards?|between|along|through"
         r"|into|onto|across|around|via|for|at|on|about|km|kms|kilometres|kilometers|miles?"
@@ -1177,8 +1178,8 @@ def _took_seat_of_power(rest: str, rules: Rules) -> bool:
 
 _AND_TOOK = re.compile(
     r"[^\x02;:]{0,60}?\band\s+(?:then\s+|later\s+|quickly\s+|also\s+)?(?:seized|captured"
-    r"|took(?: control of| over)?|overran|occupied|raised (?:their|the|a) (?:white )?flag (?:over|on)"
-    r")\s+(?:the\s+|a\s+)?"
+    r"|took(?: control of| over)?|overran|occupied"
+    r"|raised (?:their|the|a) (?:white )?flag (?:over|on))\s+(?:the\s+|a\s+)?"
 )
 
 
@@ -1579,7 +1580,9 @@ _RETAKE = re.compile(
 )
 # The approaches to a place are not part of it: "pushed the Taliban back from the
 # outskirts of X" keeps X.
-_APPROACHES = re.compile(r"\b(?:outskirts|edge|edges|gates)\s+of\s+(?:the\s+)?(?:\w+\s+of\s+)?\x01+$")
+_APPROACHES = re.compile(
+    r"\b(?:outskirts|edge|edges|gates)\s+of\s+(?:the\s+)?(?:\w+\s+of\s+)?\x01+$"
+)
 _PUSHED_BACK = re.compile(
     r"(?:push|drove|drive|driv|repel|repuls|forc|expel|oust|evict|clear|beat|beaten)"
 )
