@@ -469,6 +469,35 @@ OFFENSIVE_CASES: list[tuple[str, set[tuple[str, str]]]] = [
      {("Sheberghan", F), ("Zaranj", F)}),
     ("Taliban fighters were in full control of Taloqan on Sunday, residents said.",
      {("Taloqan", F)}),
+    ("Taliban fighters took over Kandahar's police headquarters and the governor's "
+     "compound on Thursday night.", {("Kandahar", F)}),
+    ("Herat was handed over to the Taliban without a fight after the governor and "
+     "security chiefs struck a deal.", {("Herat", F)}),
+    ("The Taliban said they had entered Kabul from all sides, but a presidential "
+     "spokesman said the city was secure.", {("Kabul", CO)}),
+    ("Kandahar fell overnight, making it the 12th provincial capital to fall in a week.",
+     {("Kandahar", F)}),
+    ("Lashkar Gah is now under the control of the Taliban, a provincial council member "
+     "said.", {("Lashkar Gah", F)}),
+    ("The Taliban have taken control of Sheberghan, the capital of Jowzjan province, "
+     "officials said on Saturday.", {("Sheberghan", F)}),
+    ("Officials in Badghis said the Taliban had captured Qala-e-Naw after government "
+     "forces retreated to a military base.", {("Qala-e-Naw", F)}),
+    ("The Taliban's rapid advance has raised fears for Kabul.", set()),
+    ("Refugees from Kunduz are sheltering in a park in Kabul.", set()),
+    ("The fighting in Helmand province has displaced thousands.", {("Helmand", CO)}),
+    ("The defence ministry said Afghan forces had launched a counteroffensive in Lashkar "
+     "Gah.", {("Lashkar Gah", CO)}),
+    ("After the fall of Mazar-i-Sharif, the Taliban swept into Jalalabad without "
+     "resistance.", {("Jalalabad", F), ("Mazar-i-Sharif", F)}),
+    ("Pajhwok Afghan News reported that Taliban fighters had surrounded Gardez.", {("Gardez", CO)}),
+    ("The governor of Nangarhar fled to Kabul on Sunday.", set()),
+    ("Taliban fighters were seen raising their white flag over Qalat.", {("Qalat", F)}),
+    ("The Taliban now control Kunduz airport and all roads into the city.", {("Kunduz", CO)}),
+    ("Bamyan was surrendered to the Taliban on Saturday without a shot being fired, local "
+     "officials said.", {("Bamyan", F)}),
+    ("Kandahar's governor and other officials fled to the airport, from where they were "
+     "flown to Kabul.", {("Kandahar", F)}),
 ]
 
 

@@ -49,21 +49,22 @@ How a mention becomes an event
    Taliban retook X" is ``fallen``. A pronoun subject after "said" is the speaker
    ("the Taliban said they had retaken X"). Driving the government side out ("the
    Taliban pushed government forces out of X") is a fall.
-4. **Hedges.** Partial control ("much of X", "seized the prison in X", "the airport
-   in X fell", "only the airport in X remains in government hands", "government
-   forces still control the centre of X", "the Taliban hold all but the airport in
-   X"; but in "took all but X" the place is the exception and gets no event), a
-   condition ("if X falls"), a near-term forecast ("X could fall", "on the verge of
-   falling"), an aim ("trying to capture X"; but "were forced to withdraw from X"
-   happened), or fighting give ``contested``, unless the clause goes on to take the
-   seat of power ("entered X and seized the governor's office" is a fall); a
-   forecast weeks or months ahead ("could take X within 90 days") describes no day's
-   control and gives no event. A negation ("has not fallen", "denied that X fell",
-   "rumours that X had fallen"), a simile ("looks like a front line") or a year
-   before publication near the name cancels the statement (history: "in 1996", "in
-   August 1998", "on 12 August 1921"), unless the sentence also names a recent day:
-   a weekday or "today"-like word, or a day of a month in the publication year or
-   with no year ("who ruled until 2001, took X on Sunday").
+4. **Hedges.** Partial control ("much of X", "seized the prison in X", "now control
+   X airport and the roads into the city", "the airport in X fell", "only the
+   airport in X remains in government hands", "government forces still control the
+   centre of X", "the Taliban hold all but the airport in X"; but in "took all but
+   X" the place is the exception and gets no event), a condition ("if X falls"), a
+   near-term forecast ("X could fall", "on the verge of falling"), an aim ("trying
+   to capture X"; but "were forced to withdraw from X" happened), or fighting give
+   ``contested``, unless the clause goes on to take the seat of power ("entered X
+   and seized the governor's office" is a fall); a forecast weeks or months ahead
+   ("could take X within 90 days") describes no day's control and gives no event. A
+   negation ("has not fallen", "denied that X fell", "rumours that X had fallen"), a
+   simile ("looks like a front line") or a year before publication near the name
+   cancels the statement (history: "in 1996", "in August 1998", "on 12 August
+   1921"), unless the sentence also names a recent day: a weekday or "today"-like
+   word, or a day of a month in the publication year or with no year ("who ruled
+   until 2001, took X on Sunday").
 5. **Source.** A fall whose only source is the Taliban ("the Taliban claimed", "a
    Taliban spokesman tweeted", "Taliban fighters posted photos from inside the
    governor's office in X": pictures are the poster's own evidence), or that the
@@ -485,7 +486,8 @@ def _compile(table: dict[str, Any]) -> Rules:
             flags,
         ),
         possessive_facility=re.compile(
-            rf"^\x01+'s\s+(?:[\w-]+\s+)?(?P<facility>{_alt(roles['facility'])})\b", flags
+            # "X's airport" and "X airport": the name only says which city's airport
+            rf"^\x01+(?:'s)?\s+(?:[\w-]+\s+)?(?P<facility>{_alt(roles['facility'])})\b", flags
         ),
         seat_of_power=re.compile(rf"\b{_alt(roles['seat_of_power'])}", flags),
         conditional=re.compile(rf"\b{_alt(verbs['conditional'])}\b", flags),
