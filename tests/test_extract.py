@@ -498,6 +498,35 @@ OFFENSIVE_CASES: list[tuple[str, set[tuple[str, str]]]] = [
      "officials said.", {("Bamyan", F)}),
     ("Kandahar's governor and other officials fled to the airport, from where they were "
      "flown to Kabul.", {("Kandahar", F)}),
+    ("Sar-e Pul and Sheberghan fell into Taliban hands on Sunday.",
+     {("Sar-e Pul", F), ("Sheberghan", F)}),
+    ("The Taliban said in a statement that they had captured Taloqan, the capital of "
+     "Takhar.", {("Taloqan", CL)}),
+    ("Afghan officials confirmed that Zaranj had been overrun.", {("Zaranj", F)}),
+    ("Kabul is not under threat, the defence minister insisted.", {("Kabul", G)}),
+    ("The Taliban, who were ousted from Kabul in 2001, took Herat on Thursday.", {("Herat", F)}),
+    ("Insurgents also took Qala-e-Naw in the northwest and Lashkar Gah in the south.",
+     {("Lashkar Gah", F), ("Qala-e-Naw", F)}),
+    ("The loss of Kandahar and Herat is a severe blow to the government.",
+     {("Herat", F), ("Kandahar", F)}),
+    ("Security forces retreated to the airport as Taliban fighters entered Kunduz.",
+     {("Kunduz", CO)}),
+    ("Mazar-i-Sharif, the country's fourth-largest city, was still in government hands on "
+     "Friday.", {("Mazar-i-Sharif", G)}),
+    ("US officials fear Kabul could fall within 30 days.", set()),
+    ("Residents said the Taliban were going door to door in Ghazni searching for "
+     "officials.", set()),
+    ("The Taliban captured Pul-e Khumri, the capital of Baghlan province, and are now "
+     "within 200 km of Kabul.", {("Pul-e Khumri", F)}),
+    ("Witnesses said the Taliban flag was flying over the governor's office in Faizabad.",
+     {("Faizabad", F)}),
+    ("Ghazni fell to the Taliban on Thursday, a provincial council member told Reuters.",
+     {("Ghazni", F)}),
+    ("The Taliban's spokesman Zabihullah Mujahid said the group had seized Kandahar.",
+     {("Kandahar", CL)}),
+    ("Kandahar's governor fled, and the city fell early on Friday.", {("Kandahar", F)}),
+    ("The provincial capital of Logar, Pul-i-Alam, fell on Friday.", {("Pul-i-Alam", F)}),
+    ("The Taliban captured Kabul in 1996 and Herat on Sunday.", {("Herat", F)}),
 ]
 
 

@@ -64,7 +64,8 @@ How a mention becomes an event
    cancels the statement (history: "in 1996", "in August 1998", "on 12 August
    1921"), unless the sentence also names a recent day: a weekday or "today"-like
    word, or a day of a month in the publication year or with no year ("who ruled
-   until 2001, took X on Sunday").
+   until 2001, took X on Sunday"); a year right after the name ("ousted from X in
+   2001") makes it history even then.
 5. **Source.** A fall whose only source is the Taliban ("the Taliban claimed", "a
    Taliban spokesman tweeted", "Taliban fighters posted photos from inside the
    governor's office in X": pictures are the poster's own evidence), or that the
@@ -961,6 +962,10 @@ _NEXT_CAPITALISED = re.compile(r"^ ([A-Z][a-z]+)")
 _PREVIOUS_CAPITALISED = re.compile(r"(?:^|[^\w.,;:])([A-Z][a-z]+) $")
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _HISTORY_REACH = 60
+_YEAR_AFTER = re.compile(
+    r"(?:\s+city)?,?\s+(?:in|since|until|till|by|during|between)\s+(?:(?:early|late|mid)-?\s*)?"
+    r"(?:[a-z]+\s+)?(1[89]\d\d|20\d\d)\b"
+)
 # Words that put a sentence in the days around publication ("on Sunday").
 _RECENT_WORD = re.compile(
     r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tonight"
@@ -1042,6 +1047,7 @@ def _classify(
     results = [
         None
         if any(abs(offset - mention.start) < _HISTORY_REACH for offset in history)
+        or _dated_before(norm, mention.end, published)
         else _classify_mention(sentence, plain[index], mention, cues, rules)
         for index, mention in enumerate(mentions)
     ]
@@ -1095,6 +1101,18 @@ def _history_years(norm: str, published: dt.date | None) -> list[int]:
     if not years or _is_recent(norm, published):
         return []
     return years
+
+
+def _dated_before(norm: str, end: int, published: dt.date | None) -> bool:
+    """Whether the place is followed by a year before publication: "from X in 2001".
+
+    Such a place is history even in a sentence that also names a recent day ("the
+    Taliban, who were ousted from X in 2001, took Y on Thursday").
+    """
+    if published is None:
+        return False
+    year = _YEAR_AFTER.match(norm, end)
+    return year is not None and int(year.group(1)) < published.year
 
 
 def _is_recent(norm: str, published: dt.date) -> bool:
