@@ -527,6 +527,9 @@ OFFENSIVE_CASES: list[tuple[str, set[tuple[str, str]]]] = [
     ("Kandahar's governor fled, and the city fell early on Friday.", {("Kandahar", F)}),
     ("The provincial capital of Logar, Pul-i-Alam, fell on Friday.", {("Pul-i-Alam", F)}),
     ("The Taliban captured Kabul in 1996 and Herat on Sunday.", {("Herat", F)}),
+    ("Jalalabad has not fallen and remains in government hands, the governor said.",
+     {("Jalalabad", G)}),
+    ("Kabul has not fallen, officials insisted.", set()),
 ]
 
 
