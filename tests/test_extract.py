@@ -530,6 +530,11 @@ OFFENSIVE_CASES: list[tuple[str, set[tuple[str, str]]]] = [
     ("Jalalabad has not fallen and remains in government hands, the governor said.",
      {("Jalalabad", G)}),
     ("Kabul has not fallen, officials insisted.", set()),
+    ("The Taliban captured three more provincial capitals on Friday, including Kandahar and "
+     "Herat.", {("Kandahar", F), ("Herat", F)}),
+    ("Government forces still hold several provincial capitals, including Mazar-i-Sharif.",
+     {("Mazar-i-Sharif", G)}),
+    ("Aid agencies are working in several cities, including Herat.", set()),
 ]
 
 

@@ -28,11 +28,11 @@ How a mention becomes an event
    fall of X", "fighting in X", "X's capture"). A place that locates a handover or a
    presence ("the governor surrendered to the Taliban in X", "Taliban fighters
    patrolled the streets of X") is the object of its verb. Lists share their
-   predicate ("the capture of X and Y", "X in the south and Y in the northwest"). A
-   name that opens its sentence as a frame ("In X, ...") or is the location of a
-   source takes the predicate of its sentence when that sentence names no other
-   place, or when the predicate names it again ("the city") and no other place
-   stands before it.
+   predicate ("the capture of X and Y", "X in the south and Y in the northwest",
+   "captured three more capitals, including X and Y"). A name that opens its
+   sentence as a frame ("In X, ...") or is the location of a source takes the
+   predicate of its sentence when that sentence names no other place, or when the
+   predicate names it again ("the city") and no other place stands before it.
 3. **Direction.** Capture verbs give the place to their subject: the Taliban
    (``fallen``) unless the subject is the government side (``government``); loss
    verbs ("lost", "abandoned") take it from their subject. Withdrawal and flight
@@ -1305,10 +1305,14 @@ def _summary_list(masked: str, start: int, rules: Rules) -> tuple[Status, float,
     """A place listed after a colon or dash that sums up a control statement.
 
     "Three more provincial capitals fell on Monday: X, Y and Z" gives each listed
-    place the predicate of the clause before the colon.
+    place the predicate of the clause before the colon, and so does "the Taliban
+    captured three more capitals, including X and Y".
     """
     window = masked[max(0, start - 240) : start]
-    if ":" not in window and "—" not in window and "–" not in window and " - " not in window:
+    if (
+        ":" not in window and "—" not in window and "–" not in window and " - " not in window
+        and "including" not in window
+    ):
         return None
     listed = _SUMMARY_LIST.search(masked, max(0, start - 240), start)
     if listed is None:
@@ -1333,7 +1337,8 @@ def _summary_list(masked: str, start: int, rules: Rules) -> tuple[Status, float,
 # "... provincial capitals fell on Monday: X, Y and Z" (the target is one of the list).
 _SUMMARY_LIST = re.compile(
     r"\b(?:capitals|cities|towns|provinces|districts|centres|centers)\b[^:;—–\x01\x02]{0,100}?"
-    r"(?P<colon>\s*(?::|—|–| - )\s*)(?:\x02+(?:\s*\([^()]*\))?(?:\s*,\s*(?:and\s+)?|\s+and\s+))*$"
+    r"(?P<colon>\s*(?::|—|–| - |,?\s+including)\s*)"
+    r"(?:\x02+(?:\s*\([^()]*\))?(?:\s*,\s*(?:and\s+)?|\s+and\s+))*$"
 )
 
 
