@@ -535,6 +535,27 @@ OFFENSIVE_CASES: list[tuple[str, set[tuple[str, str]]]] = [
     ("Government forces still hold several provincial capitals, including Mazar-i-Sharif.",
      {("Mazar-i-Sharif", G)}),
     ("Aid agencies are working in several cities, including Herat.", set()),
+    ("Sources told TOLOnews that Taliban fighters have entered Pul-e Khumri and clashes "
+     "are ongoing.", {("Pul-e Khumri", CO)}),
+    ("The Islamic Emirate said its mujahideen had conquered Farah city.", {("Farah", CL)}),
+    ("Local officials said the city of Kunduz had collapsed after security forces ran out "
+     "of ammunition.", {("Kunduz", F)}),
+    ("Ghazni is the 10th provincial capital taken by the Taliban in a week.", {("Ghazni", F)}),
+    ("The Taliban have seized a 10th provincial capital, Ghazni, officials said.", {("Ghazni", F)}),
+    ("Taliban fighters captured the strategic city of Ghazni on Thursday.", {("Ghazni", F)}),
+    ("With the capture of Herat, the Taliban now hold the west of the country.", {("Herat", F)}),
+    ("Fierce fighting is under way for control of Lashkar Gah.", {("Lashkar Gah", CO)}),
+    ("Herat's famous mosque was undamaged.", set()),
+    ("The insurgents took the city of Maimana without firing a shot.", {("Maymana", F)}),
+    ("A resident of Kandahar said the Taliban had reached the city's outskirts.",
+     {("Kandahar", CO)}),
+    ("The Taliban are in control of Bamyan, local officials told the BBC.", {("Bamyan", F)}),
+    ("Government troops were holed up in the airport in Kunduz.", {("Kunduz", CO)}),
+    ("Officials in Ghazni signed over the city to the Taliban in exchange for safe "
+     "passage.", {("Ghazni", F)}),
+    ("The Taliban's capture of Zaranj on Friday was the first of a provincial capital "
+     "since 2016.", {("Zaranj", F)}),
+    ("The people of Herat voted for Ashraf Ghani in 2019.", set()),
 ]
 
 

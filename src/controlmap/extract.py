@@ -24,15 +24,16 @@ How a mention becomes an event
 2. **Predicate.** The name is the object of a control verb ("the Taliban seized X",
    "took control of the cities of X and Y"), the subject of a control predicate ("X
    fell", "X, the capital of Y, was captured", "X remains in government hands", "X
-   is the second-largest city to fall"), or the complement of a control noun ("the
-   fall of X", "fighting in X", "X's capture"). A place that locates a handover or a
-   presence ("the governor surrendered to the Taliban in X", "Taliban fighters
-   patrolled the streets of X") is the object of its verb. Lists share their
-   predicate ("the capture of X and Y", "X in the south and Y in the northwest",
-   "captured three more capitals, including X and Y"). A name that opens its
-   sentence as a frame ("In X, ...") or is the location of a source takes the
-   predicate of its sentence when that sentence names no other place, or when the
-   predicate names it again ("the city") and no other place stands before it.
+   is the second-largest city to fall", "the 10th provincial capital taken by the
+   Taliban"), or the complement of a control noun ("the fall of X", "fighting in X",
+   "X's capture"). A place that locates a handover or a presence ("the governor
+   surrendered to the Taliban in X", "Taliban fighters patrolled the streets of X")
+   is the object of its verb. Lists share their predicate ("the capture of X and Y",
+   "X in the south and Y in the northwest", "captured three more capitals, including
+   X and Y"). A name that opens its sentence as a frame ("In X, ...") or is the
+   location of a source takes the predicate of its sentence when that sentence names
+   no other place, or when the predicate names it again ("the city") and no other
+   place stands before it.
 3. **Direction.** Capture verbs give the place to their subject: the Taliban
    (``fallen``) unless the subject is the government side (``government``); loss
    verbs ("lost", "abandoned") take it from their subject. Withdrawal and flight
@@ -1407,7 +1408,7 @@ def _object_status(
         return None if left is None else _facility_status(left, object_text, rules, place_kind)
     if kind == "fallen":
         loss = re.match(
-            r"(?:los|abandon|evacuat|surrender|ced|hand|gave|give|giv|turn)", object_text
+            r"(?:los|abandon|evacuat|surrender|ced|hand|gave|give|giv|turn|sign)", object_text
         )
         if loss:
             taliban_lost = bool(rules.taliban_actor.search(subject)) and not government_subject
