@@ -556,6 +556,19 @@ OFFENSIVE_CASES: list[tuple[str, set[tuple[str, str]]]] = [
     ("The Taliban's capture of Zaranj on Friday was the first of a provincial capital "
      "since 2016.", {("Zaranj", F)}),
     ("The people of Herat voted for Ashraf Ghani in 2019.", set()),
+    ("Kabul rejected the Taliban's offer of a ceasefire in exchange for prisoners.", set()),
+    ("Kabul has lost control of most of the north.", set()),
+    ("The Kabul government has lost Kunduz, Sar-e Pul and Taloqan in three days.",
+     {("Kunduz", F), ("Sar-e Pul", F), ("Taloqan", F)}),
+    ("Negotiators from Kabul and the Taliban met in Doha on Thursday.", set()),
+    ("The Taliban seized Kunduz airport, where hundreds of soldiers had taken refuge.",
+     {("Kunduz", CO)}),
+    ("Kandahar was on the brink of falling on Thursday night.", {("Kandahar", CO)}),
+    ("Security forces in Kandahar retreated to the city's airport.", {("Kandahar", F)}),
+    ("The Taliban entered the outskirts of Kabul on Sunday morning.", {("Kabul", CO)}),
+    ("President Ghani flew to Mazar-i-Sharif to rally the city's defences.", set()),
+    ("The Taliban took Herat, with government officials and troops surrendering en masse.",
+     {("Herat", F)}),
 ]
 
 
