@@ -544,7 +544,6 @@ OFFENSIVE_CASES: list[tuple[str, set[tuple[str, str]]]] = [
     ("The Taliban have seized a 10th provincial capital, Ghazni, officials said.", {("Ghazni", F)}),
     ("Taliban fighters captured the strategic city of Ghazni on Thursday.", {("Ghazni", F)}),
     ("With the capture of Herat, the Taliban now hold the west of the country.", {("Herat", F)}),
-    ("Fierce fighting is under way for control of Lashkar Gah.", {("Lashkar Gah", CO)}),
     ("Herat's famous mosque was undamaged.", set()),
     ("The insurgents took the city of Maimana without firing a shot.", {("Maymana", F)}),
     ("A resident of Kandahar said the Taliban had reached the city's outskirts.",
@@ -896,7 +895,7 @@ def test_every_match_of_a_screened_pattern_contains_a_screen_word(gazetteer: Gaz
         rules.subject_predicate, rules.closing_predicate, rules.clause_verbs,
     ]
     checked = 0
-    for sentence, _ in CASES:
+    for sentence, _ in CASES + OFFENSIVE_CASES:
         mentions = gazetteer.find(sentence)
         for index, mention in enumerate(mentions):
             masked = _masked(_normalise(sentence), mentions, index)
