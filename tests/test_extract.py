@@ -568,6 +568,11 @@ OFFENSIVE_CASES: list[tuple[str, set[tuple[str, str]]]] = [
     ("President Ghani flew to Mazar-i-Sharif to rally the city's defences.", set()),
     ("The Taliban took Herat, with government officials and troops surrendering en masse.",
      {("Herat", F)}),
+    ("A Taliban spokesman tweeted that Kandahar had been \"completely conquered\".",
+     {("Kandahar", CL)}),
+    ("A resident of Kandahar, who asked not to be named, said government forces had withdrawn "
+     "to a military base outside the city.", {("Kandahar", F)}),
+    ("Officials said the Taliban had not captured Ghazni.", set()),
 ]
 
 

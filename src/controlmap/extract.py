@@ -1528,10 +1528,13 @@ def _hedge(
     )
     head = masked[clause_start:start]
     local = before_trigger[-45:] if before_trigger else ""
+    # A negation counts in the trigger's own clause: not in "asked not to be named, said
+    # government forces had withdrawn from X".
+    own = local[max((m.end() for m in _SPEECH_BREAK.finditer(local)), default=0) :]
     if _NO_LONGER.search(local) and status in ("government", "fallen"):
         # "the government no longer controls X": the holder changed hands.
         status = "fallen" if status == "government" else "government"
-    elif rules.negation.search(local):
+    elif rules.negation.search(own):
         return None
     if rules.denial.search(masked, max(0, start - 120), start):
         return None
@@ -1642,6 +1645,9 @@ _ACHIEVED = re.compile(
     r"\b(?:managed|went on|able|succeeded|began|started|moved|forced|compelled|obliged)\s+to\s+$"
 )
 _CLAUSE_BREAK = re.compile(r"[;:]|\bbut\b|\bwhile\b")
+_SPEECH_BREAK = re.compile(
+    r"[;:]|,\s+(?:said|says|told|added)\b|\b(?:said|says|told)\s+(?:that\s+)?"
+)
 
 
 # --- articles -----------------------------------------------------------------------------
