@@ -60,13 +60,14 @@ How a mention becomes an event
    ``contested``, unless the clause goes on to take the seat of power ("entered X
    and seized the governor's office" is a fall); a forecast weeks or months ahead
    ("could take X within 90 days") describes no day's control and gives no event. A
-   negation ("has not fallen", "denied that X fell", "rumours that X had fallen"), a
-   simile ("looks like a front line") or a year before publication near the name
-   cancels the statement (history: "in 1996", "in August 1998", "on 12 August
-   1921"), unless the sentence also names a recent day: a weekday or "today"-like
-   word, or a day of a month in the publication year or with no year ("who ruled
-   until 2001, took X on Sunday"); a year right after the name ("ousted from X in
-   2001") makes it history even then.
+   negation ("has not fallen", "denied that X fell", "rumours that X had fallen"; a
+   negation counts in the predicate's own clause, not in "asked not to be named,
+   said ..."), a simile ("looks like a front line") or a year before publication
+   near the name cancels the statement (history: "in 1996", "in August 1998", "on 12
+   August 1921"), unless the sentence also names a recent day: a weekday or
+   "today"-like word, or a day of a month in the publication year or with no year
+   ("who ruled until 2001, took X on Sunday"); a year right after the name ("ousted
+   from X in 2001") makes it history even then.
 5. **Source.** A fall whose only source is the Taliban ("the Taliban claimed", "a
    Taliban spokesman tweeted", "Taliban fighters posted photos from inside the
    governor's office in X": pictures are the poster's own evidence), or that the
