@@ -573,6 +573,18 @@ OFFENSIVE_CASES: list[tuple[str, set[tuple[str, str]]]] = [
     ("A resident of Kandahar, who asked not to be named, said government forces had withdrawn "
      "to a military base outside the city.", {("Kandahar", F)}),
     ("Officials said the Taliban had not captured Ghazni.", set()),
+    ("The Taliban said they were in full control of Taloqan.", {("Taloqan", CL)}),
+    ("The Taliban announced the capture of Aybak on their website.", {("Aybak", CL)}),
+    ("According to the Taliban, Sar-e Pul has fallen.", {("Sar-e Pul", CL)}),
+    ("Taliban spokesman Zabihullah Mujahid said on Twitter that Faizabad had been "
+     "captured, a claim confirmed by a local official.", {("Faizabad", F)}),
+    ("The militants claimed on Friday that Kandahar was theirs.", set()),
+    ("A security source confirmed that Mehtarlam had fallen to the Taliban.", {("Mehtarlam", F)}),
+    ("The Taliban claimed victory in Lashkar Gah, but government forces are still holding "
+     "out in parts of the city.", {("Lashkar Gah", CO)}),
+    ("Officials in Kabul said Herat had fallen but that the airport remained in "
+     "government hands.", {("Herat", F)}),
+    ("The Taliban claimed victory in Kunduz on Sunday.", {("Kunduz", CL)}),
 ]
 
 
