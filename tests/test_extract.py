@@ -378,7 +378,7 @@ OFFENSIVE_CASES: list[tuple[str, set[tuple[str, str]]]] = [
     ("A counteroffensive by Afghan commandos pushed the Taliban back from Kandahar's "
      "western districts.", {("Kandahar", G)}),
     ("Officials denied that Ghazni had fallen, saying government forces were still in "
-     "control.", set()),
+     "control.", {("Ghazni", CO)}),
     ("Kabul has sent reinforcements to Lashkar Gah.", set()),
     ("Flights from Kabul to Herat were suspended on Thursday.", set()),
     ("The Taliban have cut the Herat-Kandahar highway in several places.", set()),
@@ -585,6 +585,9 @@ OFFENSIVE_CASES: list[tuple[str, set[tuple[str, str]]]] = [
     ("Officials in Kabul said Herat had fallen but that the airport remained in "
      "government hands.", {("Herat", F)}),
     ("The Taliban claimed victory in Kunduz on Sunday.", {("Kunduz", CL)}),
+    ("A government spokesman denied reports that Kunduz had fallen, saying fighting was "
+     "continuing.", {("Kunduz", CO)}),
+    ("Officials denied that Ghazni had fallen.", set()),
 ]
 
 

@@ -81,7 +81,8 @@ How a mention becomes an event
    authority) makes it ``fallen``. A fall that the rest of its sentence disputes
    ("..., a claim the government denied", "..., but officials say fighting
    continues", "but government forces are still in control") is ``contested``: the
-   accounts conflict.
+   accounts conflict. So is a denied fall that the sentence goes on to say is still
+   being fought over ("denied that X had fallen, saying fighting was continuing").
 
 Dates
 -----
@@ -1538,6 +1539,8 @@ def _hedge(
     elif rules.negation.search(own):
         return None
     if rules.denial.search(masked, max(0, start - 120), start):
+        if status == "fallen" and _DENIED_BUT_FIGHTING.match(masked, end):
+            return "contested", min(confidence, 0.6), False  # a denial, yet fighting goes on
         return None
     if rules.simile.search(local):
         return None
@@ -1628,18 +1631,25 @@ _LEAVING = re.compile(
 )
 _FACILITY_KINDS = frozenset({"border_crossing", "airport", "base"})
 _LIBERATED = re.compile(r"\bliberat(?:e|es|ed|ing|ion)\b")
+# Fighting goes on, or the government side still holds out: "fighting continues",
+# "government forces are still in control" (not about another place named next).
+_STILL_FIGHTING = (
+    r"\b(?:fighting|clashes|battles?|resistance|gunfire)"
+    r"(?:\s+(?:is|was|were|are|has|have|had|been|still|reportedly))*\s+(?:continu|rag|persist"
+    r"|go(?:es|ing)? on|went on|under way|underway|ongoing)(?![^.;\x01]{0,25}\x02)"
+    r"|\b(?:government|security|afghan) (?:forces|troops)"
+    r"(?:\s+(?:are|were|is|was))?\s+(?:still|remain)(?![^.;\x01]{0,40}\x02)"
+)
 _DISPUTED = re.compile(
     r"\b(?:government|ministry|officials?|authorities|army|military|governor|police)\b"
     r"(?:\s+[a-z']+){0,3}\s+(?:denied|rejected|dismissed|disputed)\b"
     r"|\b(?:denied|rejected|dismissed|disputed) by (?:the )?(?:government|ministry|officials?"
     r"|authorities|army|military|governor|police)\b"
     # "..., but officials say fighting continues": another account of the same place
-    r"|\bbut\b[^\x02.;]{0,60}?\b(?:fighting|clashes|battles?|resistance|gunfire)"
-    r"(?:\s+(?:is|was|were|are|has|have|had|been|still|reportedly))*\s+(?:continu|rag|persist"
-    r"|go(?:es|ing)? on|went on|under way|underway|ongoing)(?![^.;\x01]{0,25}\x02)"
-    r"|\bbut\b[^\x02.;]{0,60}?\b(?:government|security|afghan) (?:forces|troops)"
-    r"(?:\s+(?:are|were|is|was))?\s+(?:still|remain)(?![^.;\x01]{0,40}\x02)"
+    rf"|\bbut\b[^\x02.;]{{0,60}}?(?:{_STILL_FIGHTING})"
 )
+# "denied that X had fallen, saying fighting was continuing"
+_DENIED_BUT_FIGHTING = re.compile(rf"[^\x02.;]{{0,80}}?(?:{_STILL_FIGHTING})")
 _NO_LONGER = re.compile(r"\bno longer\s+(?:\w+\s+)?$")
 _INTENT = re.compile(r"\bto\s+$")
 _ACHIEVED = re.compile(
