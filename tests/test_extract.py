@@ -14,13 +14,12 @@ from pathlib import Path
 import pytest
 
 from controlmap.errors import InputError
+from controlmap.events_table import events_frame, read_events
 from controlmap.extract import (
     classify,
-    events_frame,
     extract_article,
     extract_events,
     load_rules,
-    read_events,
     split_sentences,
 )
 from controlmap.gazetteer import Gazetteer, load_gazetteer
@@ -844,7 +843,7 @@ def test_present_statement_is_dated_by_publication(gazetteer: Gazetteer) -> None
 
 
 def test_first_character_index_matches_like_the_plain_alternation() -> None:
-    from controlmap.extract import _by_first_character
+    from controlmap._rules import _by_first_character
 
     branches = [
         ("g", ["re-?t(?:ook|ake)", "(?:still |firmly )?hold(?:s|ing)?(?! out)"], r"(?=\s)"),
@@ -887,7 +886,7 @@ def test_screen_never_drops_a_sentence_the_classifier_accepts(
 ) -> None:
     from dataclasses import replace
 
-    from controlmap.extract import _default_rules
+    from controlmap._rules import _default_rules
 
     rules = _default_rules()
     mentions = gazetteer.find(sentence)
@@ -901,13 +900,8 @@ def test_screen_never_drops_a_sentence_the_classifier_accepts(
 
 
 def test_every_match_of_a_screened_pattern_contains_a_screen_word(gazetteer: Gazetteer) -> None:
-    from controlmap.extract import (
-        _DEFENDERS_GAVE_UP,
-        _default_rules,
-        _masked,
-        _normalise,
-        _required_words,
-    )
+    from controlmap._rules import _DEFENDERS_GAVE_UP, _default_rules, _required_words
+    from controlmap.extract import _masked, _normalise
 
     rules = _default_rules()
     patterns = [
@@ -929,7 +923,7 @@ def test_every_match_of_a_screened_pattern_contains_a_screen_word(gazetteer: Gaz
 
 
 def test_screen_turns_away_sentences_without_control_words(gazetteer: Gazetteer) -> None:
-    from controlmap.extract import _default_rules
+    from controlmap._rules import _default_rules
 
     screen = _default_rules().screen
     assert screen is not None
@@ -941,7 +935,7 @@ def test_screen_turns_away_sentences_without_control_words(gazetteer: Gazetteer)
 
 
 def test_required_words_of_a_pattern() -> None:
-    from controlmap.extract import _required_words
+    from controlmap._rules import _required_words
 
     assert _required_words(r"seiz(?:e|ed)")[0] == {"seize", "seized"}
     assert _required_words(r"(?:was|were) \w+ly captured")[0] == {"ly captured"}

@@ -13,7 +13,8 @@ import pytest
 
 from controlmap.corpus import load_corpus
 from controlmap.evaluate import Scores, evaluate, format_report, read_gold
-from controlmap.extract import events_frame, extract_events
+from controlmap.events_table import events_frame
+from controlmap.extract import extract_events
 from controlmap.gazetteer import load_gazetteer
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"

@@ -11,8 +11,9 @@ from __future__ import annotations
 from .corpus import Corpus, load_corpus
 from .errors import ControlMapError, DataError, GeocodingError, InputError
 from .evaluate import Scores, format_report, read_gold
+from .events_table import events_frame, read_events
 from .export import export_frames, export_gif, export_png
-from .extract import events_frame, extract_article, extract_events, read_events
+from .extract import extract_article, extract_events
 from .gazetteer import Gazetteer, load_gazetteer
 from .geocode import CachedGeocoder, OfflineGeocoder, assign_regions, load_regions
 from .pipeline import (

@@ -260,7 +260,7 @@ def evaluate(events: Path, gold: Path) -> None:
     """
     from .evaluate import evaluate as score
     from .evaluate import format_report, read_gold
-    from .extract import read_events
+    from .events_table import read_events
 
     scores = score(pipeline.events_table(read_events(events)), read_gold(gold))
     click.echo(format_report(scores))
