@@ -89,25 +89,7 @@ How a mention becomes an event
 
 Dates
 -----
-1. An event takes the date expression of its sentence nearest to the place name
-   (`dates.find_dates`). Not counted: dates after publication or more than
-   `_MAX_AGE_DAYS` before it, the start of a period ("since August 6"), and a date
-   inside a fronted "After/Following ...," phrase, which dates that phrase. A date
-   does not reach across a semicolon, and one in the same part of the sentence
-   (between ", and", ", but") is preferred ("X fell on Aug. 7, and Y on Aug. 8"). A
-   place inside "a day after ..." is dated one day before the sentence's own date.
-   Anaphoric phrases ("hours later", "earlier in the day") count from the
-   sentence's first firm date, else from the last date the article has given.
-2. A fall (or claim) with no date of its own, or only an anaphoric one, takes the
-   earliest date the article gives a fall of the same place elsewhere: news repeats
-   an event and dates it once.
-3. A statement in the present with "now" or "currently" ("X is now in Taliban
-   hands") is dated by publication.
-4. Otherwise the event takes the last date given earlier in its paragraph; for
-   background in the past perfect ("X had been under attack for weeks. But on
-   Thursday, ..."), the date that the next sentence of the paragraph opens with;
-   then the last date of the previous paragraph; then the publication date; and is
-   left empty without one.
+How an event is dated is described in `_event_dates`.
 
 Confidence
 ----------
@@ -152,12 +134,13 @@ import datetime as dt
 import functools
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, NamedTuple, Protocol
+from typing import Any, Protocol
 
 import blingfire
 
+from ._event_dates import _Calendar, _Date, _date_for, _Sentence
 from ._rules import (
     _DEFENDERS_GAVE_UP,
     _OTHER,
@@ -168,7 +151,6 @@ from ._rules import (
     _Screen,
     load_rules,
 )
-from .dates import find_dates
 from .events_table import events_frame, read_events
 from .records import (
     Article,
@@ -180,8 +162,6 @@ from .records import (
     Unresolved,
 )
 
-# Dates this far before publication are background, not the day of an event.
-_MAX_AGE_DAYS = 45
 # How far (characters) a predicate may sit from the place name it governs.
 _WINDOW = 160
 
@@ -1037,16 +1017,6 @@ _SPEECH_BREAK = re.compile(
 # --- articles -----------------------------------------------------------------------------
 
 
-class _Sentence(NamedTuple):
-    """One sentence of an article (a tuple: built for every sentence, so kept cheap)."""
-
-    start: int
-    end: int
-    text: str
-    mentions: tuple[Mention, ...]  # offsets relative to the sentence
-    paragraph: int  # offset of the start of its line in the article
-
-
 def extract_article(
     article: Article,
     gazetteer: PlaceFinder,
@@ -1148,206 +1118,6 @@ def _next_sentence(text: str, end: int) -> str:
 _NEXT_SENTENCE = re.compile(r"\s*([^\n]{0,240}?[.!?](?=\s|$)|[^\n]{1,240})")
 
 
-class _Calendar:
-    """The dates of an article's sentences, computed only when an event needs them.
-
-    Date resolution is the costly step, and most sentences hold no event, so each
-    sentence's dates are found on first use and kept.
-    """
-
-    def __init__(self, sentences: Sequence[_Sentence], text: str,
-                 published: dt.date | None) -> None:
-        self._sentences = sentences
-        self._text = text
-        self.published = published
-        self._dates: dict[int, list[_Date]] = {}
-        self._paragraph_dates: dict[int, dt.date | None] = {}
-        self._story_at = 0  # story() has read the sentences before this one
-        self._story_day: dt.date | None = None
-
-    def dates(self, position: int) -> list[_Date]:
-        """Usable dates of one sentence.
-
-        Anaphoric ones ("hours later") count from the sentence's own first firm
-        date when it has one ("On Thursday, ... and, hours later, ..."), else from
-        the story so far.
-        """
-        if position not in self._dates:
-            text = self._sentences[position].text
-            dates = _usable_dates(text, self.published, None)
-            weak = [d for d in dates if d.weak]
-            if weak:
-                firm = [d for d in dates if not d.weak and d.start < weak[0].start]
-                reference = firm[0].day if firm else self.story(position)
-                dates = _usable_dates(text, self.published, reference)
-            self._dates[position] = dates
-        return self._dates[position]
-
-    def _sets(self, position: int) -> dt.date | None:
-        """The day a sentence sets for what follows it, if any."""
-        dates = _narrative_dates(self._sentences[position].text, self.dates(position))
-        return dates[-1].day if dates else None
-
-    def story(self, position: int) -> dt.date | None:
-        """The last day given before sentence ``position`` anywhere in the article."""
-        if position < self._story_at:  # asked out of order: look back
-            for earlier in range(position - 1, -1, -1):
-                day = self._sets(earlier)
-                if day is not None:
-                    return day
-            return None
-        while self._story_at < position:  # sentences are read in order: carry forward
-            day = self._sets(self._story_at)
-            self._story_day = day or self._story_day
-            self._story_at += 1
-        return self._story_day
-
-    def earlier(self, position: int) -> dt.date | None:
-        """The last day given by an earlier sentence of the same paragraph."""
-        paragraph = self._sentences[position].paragraph
-        for earlier in range(position - 1, -1, -1):
-            if self._sentences[earlier].paragraph != paragraph:
-                break
-            day = self._sets(earlier)
-            if day is not None:
-                return day
-        return None
-
-    def later(self, position: int) -> dt.date | None:
-        """The day the next sentence of the paragraph opens with ("But on Thursday, ...")."""
-        following = position + 1
-        if (
-            following >= len(self._sentences)
-            or self._sentences[following].paragraph != self._sentences[position].paragraph
-        ):
-            return None
-        dates = _narrative_dates(self._sentences[following].text, self.dates(following))
-        return dates[0].day if dates and dates[0].start <= _OPENING else None
-
-    def carried(self, position: int) -> dt.date | None:
-        """The last day given by the paragraph before this sentence's paragraph."""
-        paragraph = self._sentences[position].paragraph
-        if paragraph not in self._paragraph_dates:
-            # The nearest non-blank line before the paragraph, found without copying
-            # the text before it (an article may be tens of megabytes long).
-            end = paragraph - 1
-            line = ""
-            while end > 0 and not line.strip():
-                start = self._text.rfind("\n", 0, end) + 1
-                line, end = self._text[start:end], start - 1
-            dates = _narrative_dates(line, _usable_dates(line, self.published, None))
-            self._paragraph_dates[paragraph] = dates[-1].day if dates else None
-        return self._paragraph_dates[paragraph]
-
-
-_ANAPHORIC = re.compile(
-    r"^(?:earlier|later) in the day$|^hours (?:earlier|later)$|^(?:earlier|later) today$",
-    re.IGNORECASE,
-)
-
-
-@dataclass(frozen=True)
-class _Date:
-    """A date expression of a sentence that can date an event."""
-
-    start: int
-    end: int
-    day: dt.date
-    weak: bool  # anaphoric ("hours earlier"): yields to the article's own date of the event
-
-
-def _usable_dates(
-    sentence: str, published: dt.date | None, narrative: dt.date | None
-) -> list[_Date]:
-    """The date expressions of a sentence that can date an event.
-
-    Dropped: unresolvable ones, those after publication or more than
-    `_MAX_AGE_DAYS` before it, and the start of a period ("since August 6").
-    """
-    usable = []
-    for found in find_dates(sentence, published, reference=narrative):
-        day = found.date
-        if day is None:
-            continue
-        if published is not None and not (
-            published - dt.timedelta(days=_MAX_AGE_DAYS) <= day <= published
-        ):
-            continue
-        if re.search(r"\bsince\s+(?:the\s+)?$", sentence[max(0, found.start - 12) : found.start],
-                     re.IGNORECASE):
-            continue
-        weak = bool(_ANAPHORIC.match(" ".join(found.text.split())))
-        usable.append(_Date(found.start, found.end, day, weak))
-    return usable
-
-
-_FRONTED = re.compile(r"(?:^|[:;]\s*)\W*(?:after|following)\b[^,;]*,", re.IGNORECASE)
-
-
-def _fronted(text: str) -> re.Match[str] | None:
-    """The fronted "After/Following ...," phrase of a sentence, if any."""
-    if "fter" not in text and "ollowing" not in text:  # cheap test before the regex
-        return None
-    return _FRONTED.search(text)
-
-
-def _narrative_dates(text: str, dates: Sequence[_Date]) -> list[_Date]:
-    """The dates that set the day of what follows: not those of a fronted "After ...," phrase."""
-    fronted = _fronted(text)
-    if fronted is None:
-        return list(dates)
-    return [d for d in dates if not fronted.start() <= d.start < fronted.end()]
-
-
-def _date_for(mention: Mention, sentence: str, dates: Sequence[_Date]) -> _Date | None:
-    """The date a sentence gives one mention: the nearest expression, "a day after" aware.
-
-    A date inside a fronted "After/Following ...," phrase dates that phrase, not the
-    main clause, so it does not date a place named after the comma.
-    """
-    fronted = _fronted(sentence)
-    if fronted and mention.start >= fronted.end():
-        dates = [d for d in dates if d.start >= fronted.end()]
-    if not dates:
-        return None
-    relation = None
-    for match in re.finditer(r"\b(?:a|one|the) day (?:after|before)\b", sentence, re.IGNORECASE):
-        clause_end = re.search(r"[,;]", sentence[match.end() :])
-        limit = match.end() + (clause_end.start() if clause_end else len(sentence))
-        if match.end() <= mention.start < limit:
-            relation = match
-    if relation is not None:
-        others = [d for d in dates if not (relation.start() <= d.start < relation.end())]
-        if others:
-            shift = 1 if "after" in relation.group(0).lower() else -1
-            return replace(others[-1], day=others[-1].day - dt.timedelta(days=shift))
-    # A semicolon ends the reach of a date; ", and" or ", but" only make a nearer
-    # date of the same part preferable ("X fell on Aug. 7, and Y fell on Aug. 8").
-    hard_start, hard_end = _part_around(_HARD_BREAK, sentence, mention.start)
-    dates = [d for d in dates if hard_start <= d.start < hard_end]
-    soft_start, soft_end = _part_around(_SOFT_BREAK, sentence, mention.start)
-    near = [d for d in dates if soft_start <= d.start < soft_end] or dates
-    if not near:
-        return None
-    return min(near, key=lambda d: abs(d.start - mention.start))
-
-
-_HARD_BREAK = re.compile(r";")
-_SOFT_BREAK = re.compile(r",\s+(?:and|but|while|whereas)\b|\band,|\bwhile\b")
-
-
-def _part_around(breaks: re.Pattern[str], sentence: str, offset: int) -> tuple[int, int]:
-    """Offsets of the part of ``sentence`` between the breaks around ``offset``."""
-    start, end = 0, len(sentence)
-    for found in breaks.finditer(sentence):
-        if found.end() <= offset:
-            start = found.end()
-        elif found.start() >= offset:
-            end = found.start()
-            break
-    return start, end
-
-
 def _group(status: Status) -> str:
     """Status class used to share a date between reports of one place."""
     return "fallen" if status in ("fallen", "claimed") else status
@@ -1387,19 +1157,8 @@ def _assemble(
             # A fall happens once: an undated or anaphorically dated report of it
             # takes the date the article gives the same fall elsewhere.
             day = strong.get(place.place_id) or weak.get(place.place_id)
-        if day is None and own is not None:
-            day = own.day
-        if day is None and _PRESENT_WORD.search(sentence.text) and _PRESENT.search(sentence.text):
-            day = article.published  # "X is now in Taliban hands": as of publication
         if day is None:
-            day = calendar.earlier(position)
-        if day is None and _PAST_PERFECT.search(sentence.text):
-            # Background told before its date ("X had been under attack for weeks.
-            # But on Thursday, fighters broke through.") belongs to the day that the
-            # next sentence opens with.
-            day = calendar.later(position)
-        if day is None:
-            day = calendar.carried(position) or article.published
+            day = calendar.day_of(position, own)
         events.append(
             Event(
                 article=article.id, place=place.name, place_id=place.place_id, kind=place.kind,
@@ -1411,17 +1170,6 @@ def _assemble(
             )
         )
     return events
-
-
-_PRESENT_WORD = re.compile(r"[Nn]ow\b|[Cc]urrently")
-_PRESENT = re.compile(
-    r"\b(?:is|are|remains?|holds?|controls?|has|have)\b[^.;]{0,40}\b(?:now|currently)\b"
-    r"|\b(?:now|currently)\b[^.;]{0,20}\b(?:is|are|remains?|holds?|control|controls|has|have)\b",
-    re.IGNORECASE,
-)
-# A date this close to the start of a sentence opens it ("But on Thursday afternoon, ...").
-_OPENING = 16
-_PAST_PERFECT = re.compile(r"\bhad\s+(?:\w+\s+)?(?:been|\w+ed|\w+en)\b", re.IGNORECASE)
 
 
 # --- counts and unknown names -------------------------------------------------------------
