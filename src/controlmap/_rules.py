@@ -32,6 +32,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 import ahocorasick
@@ -53,6 +54,17 @@ except ImportError:  # pragma: no cover - other Python implementations
 # every other place name by _OTHER characters (`extract._masked`).
 _TARGET = "\x01"
 _OTHER = "\x02"
+
+# Sentences are matched in this form: lower case, curly quotes folded (`_normalise`).
+_FOLD = MappingProxyType(
+    str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "„": '"', "\u00a0": " "})
+)
+
+
+def _normalise(text: str) -> str:
+    """Lower case with curly quotes folded, keeping every offset."""
+    return text.translate(_FOLD).lower()
+
 
 # "X's governor surrendered": a fall stated by a possessive, kept here because
 # the after-place screen is derived from it as from the rule-file patterns.

@@ -6,8 +6,8 @@ control of that place and which `Status` it states. The rules are
 rules of English news prose, kept readable in this module; their word lists live
 in the package resource ``rules/triggers.toml``, compiled by `_rules.load_rules`.
 The extractor also reads counts of fallen provincial capitals ("12 of the 34
-provincial capitals") and reports control-like sentences about names the
-gazetteer does not know.
+provincial capitals", `_capital_counts`) and reports control-like sentences about
+names the gazetteer does not know (`_unknown_names`).
 
 Not for: loading files (`corpus`), compiling the rules file (`_rules`), resolving a
 date expression (`dates`), matching names (`gazetteer`), reading or writing
@@ -129,28 +129,28 @@ Offsets
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import functools
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from types import MappingProxyType
-from typing import Any, Protocol
+from typing import Protocol
 
 import blingfire
 
+from ._capital_counts import _counts
 from ._event_dates import _Calendar, _Date, _date_for, _Sentence
 from ._rules import (
     _DEFENDERS_GAVE_UP,
     _OTHER,
     _TARGET,
     Rules,
-    _automaton,
     _default_rules,
+    _normalise,
     _Screen,
     load_rules,
 )
+from ._unknown_names import _unresolved
 from .events_table import events_frame, read_events
 from .records import (
     Article,
@@ -159,7 +159,6 @@ from .records import (
     Extraction,
     Mention,
     Status,
-    Unresolved,
 )
 
 # How far (characters) a predicate may sit from the place name it governs.
@@ -281,16 +280,6 @@ def _ends_with_abbreviation(segment: str, rules: Rules) -> bool:
 
 
 # --- classification -----------------------------------------------------------------------
-
-
-_FOLD = MappingProxyType(
-    str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "„": '"', "\u00a0": " "})
-)
-
-
-def _normalise(text: str) -> str:
-    """Lower case with curly quotes folded, keeping every offset."""
-    return text.translate(_FOLD).lower()
 
 
 def _masked(norm: str, mentions: Sequence[Mention], target: int) -> str:
@@ -1170,180 +1159,6 @@ def _assemble(
             )
         )
     return events
-
-
-# --- counts and unknown names -------------------------------------------------------------
-
-_NUMBERS = MappingProxyType({
-    word: value
-    for value, word in enumerate(
-        [
-            "zero", "one", "two", "three", "four", "five", "six", "seven",
-            "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen",
-            "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
-        ]
-    )
-})
-_ORDINALS = MappingProxyType({
-    word: value
-    for value, word in enumerate(
-        [
-            "zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "seventh",
-            "eighth", "ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth",
-            "fifteenth",
-            "sixteenth", "seventeenth", "eighteenth", "nineteenth", "twentieth",
-        ]
-    )
-})
-_TENS = MappingProxyType({"twenty": 20, "thirty": 30, "forty": 40})
-_FRACTIONS = MappingProxyType({
-    "a quarter": 0.25, "a third": 1 / 3, "half": 0.5, "two-thirds": 2 / 3,
-    "three-quarters": 0.75, "a fifth": 0.2,
-})
-
-
-def _number(word: str) -> int | None:
-    """An integer written as digits or English words ("12", "twelve", "thirty-four")."""
-    word = word.lower()
-    if word.isdigit():
-        return int(word)
-    digits = re.match(r"^(\d+)(?:st|nd|rd|th)$", word)
-    if digits:
-        return int(digits.group(1))
-    if word in _NUMBERS:
-        return _NUMBERS[word]
-    if word in _ORDINALS:
-        return _ORDINALS[word]
-    parts = word.split("-")
-    if len(parts) == 2 and parts[0] in _TENS:
-        unit = _NUMBERS.get(parts[1], _ORDINALS.get(parts[1]))
-        if unit is not None:
-            return _TENS[parts[0]] + unit
-    return _TENS.get(word)
-
-
-def _counts(
-    sentence: _Sentence,
-    article: Article,
-    dates: Callable[[], Sequence[_Date]],
-    rules: Rules,
-) -> list[CapitalCount]:
-    """Counts of fallen capitals stated by a sentence, dated by it or by publication.
-
-    ``dates()`` gives the sentence's dates; it is called only when there is a count.
-    """
-    if "capital" not in sentence.text.lower():
-        return []
-    norm = _normalise(sentence.text)
-    evidence = " ".join(sentence.text.split())
-    for pattern in rules.count_patterns:
-        match = pattern.search(norm)
-        if match is None:
-            continue
-        if re.search(r"\b(?:other|more|another|further|additional)\s+\S*\s*$",
-                     norm[: match.start() + len(match.group(0).split()[0]) + 1]):
-            continue
-        groups = match.groupdict()
-        if groups.get("frac") is not None:
-            total = _number(groups["total"])
-            if total is None:
-                continue
-            frac = groups["frac"]
-            count = int(total * _FRACTIONS[frac]) if frac in _FRACTIONS else _number(frac)
-        elif groups.get("ord") is not None:
-            count, total = _number(groups["ord"]), rules.default_total
-        else:
-            count, total = _number(groups["n2"]), rules.default_total
-        if count is None or total is None or not 0 < count <= total:
-            continue
-        own = dates()
-        day = own[0].day if own else article.published
-        return [CapitalCount(article.id, day, count, total, evidence)]
-    return []
-
-
-
-_NAME = r"([A-Z][a-z]+(?:[- ](?:[ei]-)?[A-Z][a-z]+){0,2})"
-# "seized X", "the fall of X": the name follows a control word (and a space).
-_TRIGGERS_BEFORE_NAME = (
-    "seized ", "captured ", "took ", "overran ", "overrun ", "entered ", "besieged ",
-    "encircled ", "surrounded ", "retook ", "recaptured ", "control of ", "fall of ",
-    "capture of ", "fighting in ", "city of ", "town of ", "district of ",
-)
-_NAME_AFTER_TRIGGER = re.compile(rf"(?:the )?{_NAME}")
-# "X fell": found from the verb, then the name is read just before it.
-_FALLS_AFTER_NAME = (
-    "fell", "fallen", "falls", "surrendered", "captured", "seized", "taken", "overrun",
-)
-_AUXILIARY_BEFORE = re.compile(r"(?:(?:has|had|was|have) )?$")
-_PASSIVE = frozenset({"captured", "seized", "taken", "overrun"})
-_NAME_BEFORE = re.compile(rf"(?<![A-Za-z]){_NAME} $")
-
-
-def _unresolved(
-    text: str, sentences: Sequence[_Sentence], article: Article, rules: Rules
-) -> tuple[Unresolved, ...]:
-    """Capitalised names in a control position that the gazetteer did not match."""
-    starts = [sentence.start for sentence in sentences]
-    known_starts = {s.start + m.start for s in sentences for m in s.mentions}
-    known_ends = {s.start + m.end for s in sentences for m in s.mentions}
-    triggers: list[int] = []  # ends of the words before a name
-    falls: list[tuple[int, str]] = []  # starts of the words after a name
-    for last, word in _name_cues().iter(text):
-        first = last + 1 - len(word)
-        if _is_word_character(text, first - 1):
-            continue  # inside a word: "retook" holds "took", "befell" "fell"
-        if word.endswith(" "):
-            triggers.append(last + 1)
-        elif not _is_word_character(text, last + 1):
-            falls.append((first, word))
-    matches = []
-    for end in triggers:
-        after = end + (4 if text.startswith("the ", end) else 0)
-        if after in known_starts or not text[after : after + 1].isupper():
-            continue  # a known place, or no name: cheap tests before the regex
-        name = _NAME_AFTER_TRIGGER.match(text, end)
-        if name is not None:
-            matches.append(name)
-    for fall_start, fall in falls:
-        auxiliary = _AUXILIARY_BEFORE.search(text, max(0, fall_start - 5), fall_start)
-        start = auxiliary.start() if auxiliary else fall_start
-        if fall in _PASSIVE and not text.startswith("was ", start):
-            continue  # "X captured ..." is active: X is the captor
-        word = text.rfind(" ", max(0, start - 40), start - 1) + 1
-        if start - 1 in known_ends or not text[word : word + 1].isupper():
-            continue
-        before = _NAME_BEFORE.search(text, max(0, start - 60), start)
-        if before is not None:
-            matches.append(before)
-    found: set[Unresolved] = set()
-    for match in matches:
-        a, b = match.start(1), match.end(1)
-        index = bisect.bisect_right(starts, a) - 1
-        if index < 0 or sentences[index].end < b or sentences[index].start == a:
-            continue  # outside the kept sentences, or a capitalised sentence opening
-        sentence = sentences[index]
-        if match.group(1).split()[0] in rules.not_places or any(
-            sentence.start + m.start < b and a < sentence.start + m.end for m in sentence.mentions
-        ):
-            continue
-        found.add(Unresolved(article.id, match.group(1), " ".join(sentence.text.split()), a, b))
-    return tuple(sorted(found, key=lambda u: (u.start, u.name)))
-
-
-@functools.cache
-def _name_cues() -> Any:
-    """One automaton of the words before and after names (built once, read-only).
-
-    One Aho-Corasick pass over the article finds both lists, several times faster
-    than scanning the article with two regular expressions.
-    """
-    return _automaton([*_TRIGGERS_BEFORE_NAME, *_FALLS_AFTER_NAME])
-
-
-def _is_word_character(text: str, offset: int) -> bool:
-    """Whether ``text[offset]`` exists and is a word character (re's ``\\w``)."""
-    return 0 <= offset < len(text) and (text[offset].isalnum() or text[offset] == "_")
 
 
 # Rules and load_rules belong to `_rules`, events_frame and read_events to

@@ -1,0 +1,104 @@
+"""Counts of fallen provincial capitals stated in prose ("12 of the 34 provincial capitals").
+
+`_counts` reads a sentence for a count of fallen capitals with the count patterns of
+`_rules.Rules`, reads the number in digits or English words, and dates the count by
+its sentence or by publication. Not for: events about named places (`extract`), or
+checking the counts against the reconciled map (`reconcile`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from types import MappingProxyType
+
+from ._event_dates import _Date, _Sentence
+from ._rules import Rules, _normalise
+from .records import Article, CapitalCount
+
+_NUMBERS = MappingProxyType({
+    word: value
+    for value, word in enumerate(
+        [
+            "zero", "one", "two", "three", "four", "five", "six", "seven",
+            "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen",
+            "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
+        ]
+    )
+})
+_ORDINALS = MappingProxyType({
+    word: value
+    for value, word in enumerate(
+        [
+            "zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "seventh",
+            "eighth", "ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth",
+            "fifteenth",
+            "sixteenth", "seventeenth", "eighteenth", "nineteenth", "twentieth",
+        ]
+    )
+})
+_TENS = MappingProxyType({"twenty": 20, "thirty": 30, "forty": 40})
+_FRACTIONS = MappingProxyType({
+    "a quarter": 0.25, "a third": 1 / 3, "half": 0.5, "two-thirds": 2 / 3,
+    "three-quarters": 0.75, "a fifth": 0.2,
+})
+
+
+def _number(word: str) -> int | None:
+    """An integer written as digits or English words ("12", "twelve", "thirty-four")."""
+    word = word.lower()
+    if word.isdigit():
+        return int(word)
+    digits = re.match(r"^(\d+)(?:st|nd|rd|th)$", word)
+    if digits:
+        return int(digits.group(1))
+    if word in _NUMBERS:
+        return _NUMBERS[word]
+    if word in _ORDINALS:
+        return _ORDINALS[word]
+    parts = word.split("-")
+    if len(parts) == 2 and parts[0] in _TENS:
+        unit = _NUMBERS.get(parts[1], _ORDINALS.get(parts[1]))
+        if unit is not None:
+            return _TENS[parts[0]] + unit
+    return _TENS.get(word)
+
+
+def _counts(
+    sentence: _Sentence,
+    article: Article,
+    dates: Callable[[], Sequence[_Date]],
+    rules: Rules,
+) -> list[CapitalCount]:
+    """Counts of fallen capitals stated by a sentence, dated by it or by publication.
+
+    ``dates()`` gives the sentence's dates; it is called only when there is a count.
+    """
+    if "capital" not in sentence.text.lower():
+        return []
+    norm = _normalise(sentence.text)
+    evidence = " ".join(sentence.text.split())
+    for pattern in rules.count_patterns:
+        match = pattern.search(norm)
+        if match is None:
+            continue
+        if re.search(r"\b(?:other|more|another|further|additional)\s+\S*\s*$",
+                     norm[: match.start() + len(match.group(0).split()[0]) + 1]):
+            continue
+        groups = match.groupdict()
+        if groups.get("frac") is not None:
+            total = _number(groups["total"])
+            if total is None:
+                continue
+            frac = groups["frac"]
+            count = int(total * _FRACTIONS[frac]) if frac in _FRACTIONS else _number(frac)
+        elif groups.get("ord") is not None:
+            count, total = _number(groups["ord"]), rules.default_total
+        else:
+            count, total = _number(groups["n2"]), rules.default_total
+        if count is None or total is None or not 0 < count <= total:
+            continue
+        own = dates()
+        day = own[0].day if own else article.published
+        return [CapitalCount(article.id, day, count, total, evidence)]
+    return []
