@@ -22,6 +22,7 @@ from . import corpus as corpus_mod
 from . import extract as extract_mod
 from . import geocode, reconcile, render
 from .errors import InputError
+from .events_table import events_frame, read_events
 from .gazetteer import load_gazetteer
 from .records import (
     ARTICLE_COLUMNS,
@@ -121,7 +122,7 @@ def extract_corpus(
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     extractions, problems = run_extraction(source, settings=settings, progress=progress)
-    events = extract_mod.events_frame(e for x in extractions for e in x.events)
+    events = events_frame(e for x in extractions for e in x.events)
     counts = _counts_frame(c for x in extractions for c in x.counts)
     unresolved = _unresolved_frame(u for x in extractions for u in x.unresolved)
     articles = _articles_frame(extractions, problems)
@@ -161,7 +162,7 @@ def timeline_from_csv(events_csv: Path | str, *, settings: Settings = Settings()
     events_csv = Path(events_csv)
     # Hand-made rows are placed with the same gazetteer the events were found with.
     gazetteer = load_gazetteer(settings.places) if settings.places is not None else None
-    events = events_table(extract_mod.read_events(events_csv, gazetteer=gazetteer))
+    events = events_table(read_events(events_csv, gazetteer=gazetteer))
     counts_csv = events_csv.with_name("counts.csv")
     counts = _read_counts(counts_csv) if counts_csv.exists() else None
     return reconcile_events(events, counts=counts, settings=settings)
@@ -215,7 +216,7 @@ def events_table(events: pd.DataFrame | Iterable[Event]) -> pd.DataFrame:
     """Events as the EVENT_COLUMNS table, whether given as records or already a table."""
     if isinstance(events, pd.DataFrame):
         return events
-    return extract_mod.events_frame(events)
+    return events_frame(events)
 
 
 def build(
