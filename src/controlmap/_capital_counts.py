@@ -12,8 +12,9 @@ import re
 from collections.abc import Callable, Sequence
 from types import MappingProxyType
 
-from ._event_dates import _Date, _Sentence
+from ._event_dates import _Date
 from ._rules import Rules, _normalise
+from ._sentences import _Sentence
 from .records import Article, CapitalCount
 
 _NUMBERS = MappingProxyType({

@@ -36,23 +36,13 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import NamedTuple
 
+from ._sentences import _Sentence
 from .dates import find_dates
 from .records import Mention
 
 # Dates this far before publication are background, not the day of an event.
 _MAX_AGE_DAYS = 45
-
-
-class _Sentence(NamedTuple):
-    """One sentence of an article (a tuple: built for every sentence, so kept cheap)."""
-
-    start: int
-    end: int
-    text: str
-    mentions: tuple[Mention, ...]  # offsets relative to the sentence
-    paragraph: int  # offset of the start of its line in the article
 
 
 class _Calendar:

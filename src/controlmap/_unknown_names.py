@@ -14,8 +14,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from ._event_dates import _Sentence
 from ._rules import Rules, _automaton
+from ._sentences import _Sentence
 from .records import Article, Unresolved
 
 _NAME = r"([A-Z][a-z]+(?:[- ](?:[ei]-)?[A-Z][a-z]+){0,2})"

@@ -102,12 +102,8 @@ at most 0.6 for claims and intents and at most 0.5 for near-term forecasts.
 
 Sentences
 ---------
-The whole article goes through blingfire's sentence model in one call (about
-4 MB/s; pysbd is right more often but about 60 times slower), its sentences are
-mapped back onto the text and cut at line breaks, and a segment that ends with a
-title abbreviation ("Dr.", "Gen.", listed in the rules file) is joined to the next.
-Lines that link to other stories ("Read more: ...", ">> ...") are dropped. Gazetteer
-names are found once over the whole text (Aho-Corasick) and shared out to sentences.
+How an article is split into sentences and its place names shared out to them is
+described in `_sentences`.
 
 Performance
 -----------
@@ -136,10 +132,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-import blingfire
-
 from ._capital_counts import _counts
-from ._event_dates import _Calendar, _Date, _date_for, _Sentence
+from ._event_dates import _Calendar, _Date, _date_for
 from ._rules import (
     _DEFENDERS_GAVE_UP,
     _OTHER,
@@ -150,6 +144,7 @@ from ._rules import (
     _Screen,
     load_rules,
 )
+from ._sentences import _next_sentence, _Sentence, article_sentences, split_sentences
 from ._unknown_names import _unresolved
 from .events_table import events_frame, read_events
 from .records import (
@@ -187,96 +182,6 @@ class Finding:
     actor: str
     confidence: float
     source: str = ""
-
-
-# --- sentences ----------------------------------------------------------------------------
-
-
-def split_sentences(text: str, *, rules: Rules | None = None) -> list[tuple[int, int]]:
-    """Offsets of the sentences of ``text``; a sentence never crosses a line break.
-
-    The whole text goes through blingfire's sentence model in one call (one call
-    per paragraph would cost more than the model itself); its sentences are mapped
-    back onto the text and cut at line breaks, so headings and paragraphs stay
-    apart. A segment that ends with an abbreviation such as "Dr." or "Gen." is
-    joined to the next one of its paragraph, which blingfire would otherwise split.
-
-    Parameters
-    ----------
-    text
-        Any text.
-    rules
-        Rule tables (the abbreviation list); by default the bundled ones.
-
-    Returns
-    -------
-    ``(start, end)`` offsets into ``text`` of each non-blank sentence, in order.
-    """
-    rules = rules or _default_rules()
-    flat = text.replace("\n", " ").replace("\r", " ")
-    pieces: list[tuple[int, int]] = []
-    cursor = 0
-    for sentence in blingfire.text_to_sentences(flat).split("\n"):
-        if not sentence:
-            continue
-        start = flat.find(sentence, cursor)
-        if start < 0:  # the model changed the text: fall back to offsets per paragraph
-            return _split_by_paragraph(text, rules)
-        cursor = start + len(sentence)
-        pieces.extend(_cut_at_line_breaks(text, start, cursor))
-    spans: list[tuple[int, int]] = []
-    for start, end in pieces:
-        previous = spans[-1] if spans else None
-        if (
-            previous is not None
-            and "\n" not in text[previous[1] : start]
-            and _ends_with_abbreviation(text[previous[0] : previous[1]], rules)
-        ):
-            spans[-1] = (previous[0], end)
-        else:
-            spans.append((start, end))
-    return spans
-
-
-def _cut_at_line_breaks(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The non-blank lines of ``text[start:end]``, trimmed, as offsets."""
-    if text.find("\n", start, end) < 0 and text.find("\r", start, end) < 0:
-        return [(start, end)]  # blingfire's sentences come trimmed
-    spans = []
-    for line in re.finditer(r"[^\n\r]+", text[start:end]):
-        stripped = line.group(0).strip()
-        if stripped:
-            offset = start + line.start() + line.group(0).index(stripped)
-            spans.append((offset, offset + len(stripped)))
-    return spans
-
-
-def _split_by_paragraph(text: str, rules: Rules) -> list[tuple[int, int]]:
-    """The slower splitting path: blingfire's offsets, one call per line."""
-    spans: list[tuple[int, int]] = []
-    for line in re.finditer(r"[^\n]+", text):
-        if not line.group(0).strip():
-            continue
-        _, offsets = blingfire.text_to_sentences_and_offsets(line.group(0))
-        for a, b in offsets:
-            a, b = line.start() + a, line.start() + b
-            if spans and spans[-1][1] >= line.start() and _ends_with_abbreviation(
-                text[spans[-1][0] : spans[-1][1]], rules
-            ):
-                spans[-1] = (spans[-1][0], b)
-            else:
-                spans.append((a, b))
-    return spans
-
-
-def _ends_with_abbreviation(segment: str, rules: Rules) -> bool:
-    """Whether a segment ends with "Dr." or another abbreviation that ends no sentence."""
-    if not segment.endswith("."):
-        return False
-    word = segment[segment.rfind(" ") + 1 : -1].lstrip("(\"'“")
-    return word in rules.abbreviations
-
-
 
 
 # --- classification -----------------------------------------------------------------------
@@ -1029,7 +934,7 @@ def extract_article(
     """
     rules = rules or _default_rules()
     text = article.text
-    sentences = _sentences(text, gazetteer.find(text), rules)
+    sentences = article_sentences(text, gazetteer.find(text), rules)
     calendar = _Calendar(sentences, text, article.published)
     found: list[tuple[int, Finding, _Date | None]] = []
     counts: list[CapitalCount] = []
@@ -1069,42 +974,6 @@ def extract_events(
     rules = rules or _default_rules()
     for article in articles:
         yield extract_article(article, gazetteer, rules=rules)
-
-
-def _sentences(text: str, mentions: Sequence[Mention], rules: Rules) -> list[_Sentence]:
-    """The sentences of ``text`` with their mentions, minus links to other stories.
-
-    Lines that link to other stories ("Read more: ...", ">> ...") repeat other
-    articles' headlines and are dropped.
-    """
-    sentences: list[_Sentence] = []
-    cursor = 0
-    paragraph, paragraph_end, link = 0, -1, False
-    for start, end in split_sentences(text, rules=rules):
-        if start > paragraph_end:
-            paragraph = text.rfind("\n", 0, start) + 1
-            paragraph_end = text.find("\n", start)
-            paragraph_end = len(text) if paragraph_end < 0 else paragraph_end
-            link = rules.link_line.match(text, paragraph) is not None
-        while cursor < len(mentions) and mentions[cursor].start < start:
-            cursor += 1
-        own: list[Mention] = []
-        while cursor < len(mentions) and mentions[cursor].end <= end:
-            m = mentions[cursor]
-            own.append(Mention(m.place, m.start - start, m.end - start, m.surface))
-            cursor += 1
-        if not link:
-            sentences.append(_Sentence(start, end, text[start:end], tuple(own), paragraph))
-    return sentences
-
-
-def _next_sentence(text: str, end: int) -> str:
-    """The text of the sentence after offset ``end`` (read only for hedges), or ""."""
-    match = _NEXT_SENTENCE.match(text, end)
-    return match.group(1) if match else ""
-
-
-_NEXT_SENTENCE = re.compile(r"\s*([^\n]{0,240}?[.!?](?=\s|$)|[^\n]{1,240})")
 
 
 def _group(status: Status) -> str:
