@@ -893,7 +893,7 @@ def test_screen_never_drops_a_sentence_the_classifier_accepts(
     day = dt.date(2021, 8, 13)
     screened = classify(sentence, mentions, rules=rules, published=day)
     unscreened_rules = replace(
-        rules, screen=None, verb_screen=None, noun_screen=None, after_screen=None
+        rules, screen=None, verb_screen=None, noun_screen=None, after_screen=None, gates=None
     )
     unscreened = classify(sentence, mentions, rules=unscreened_rules, published=day)
     assert screened == unscreened
@@ -932,6 +932,46 @@ def test_screen_turns_away_sentences_without_control_words(gazetteer: Gazetteer)
     assert screen.passes("taliban fighters seized herat.")
     assert screen.passes("heavy fighting raged around kandahar.")
     assert screen.passes("kunduz remains in government hands.")
+
+
+def test_gated_patterns_fail_at_once_in_a_sentence_without_their_words() -> None:
+    from controlmap._rules import _default_rules
+
+    rules = _default_rules()
+    plain = rules.for_sentence("farah lies on the road from herat to the iranian border.")
+    assert plain.unscreened is rules
+    # Gated away: the pattern cannot match, even where the whole rules would.
+    assert plain.denial.search("officials denied reports that farah had fallen") is None
+    assert rules.denial.search("officials denied reports that farah had fallen") is not None
+    # A sentence with the words keeps the pattern.
+    denied = rules.for_sentence("officials denied reports that farah had fallen.")
+    assert denied.denial is rules.denial
+    # Sentences lacking the same words share one variant.
+    assert rules.for_sentence("zaranj is a border town.") is rules.for_sentence(
+        "ghor is a mountain province."
+    )
+
+
+def test_every_match_of_a_gated_pattern_contains_one_of_its_words(gazetteer: Gazetteer) -> None:
+    from controlmap._rules import _GATED, _default_rules, _required_words
+    from controlmap.extract import _masked, _normalise
+
+    rules = _default_rules()
+    assert rules.gates is not None
+    checked = 0
+    for sentence, _ in CASES + OFFENSIVE_CASES:
+        mentions = gazetteer.find(sentence)
+        masked = _masked(_normalise(sentence), mentions, -1)
+        for name in _GATED:
+            pattern = getattr(rules, name)
+            if name not in rules.gates.names:
+                continue
+            words = _required_words(pattern.pattern)[0]
+            for match in pattern.finditer(masked):
+                assert any(word in match.group(0) for word in words), (name, match)
+                assert name not in rules.gates.absent(masked)
+                checked += 1
+    assert checked > 100
 
 
 def test_required_words_of_a_pattern() -> None:

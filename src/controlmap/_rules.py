@@ -19,6 +19,12 @@ pattern runs. The words are derived, not listed, so editing
 ``rules/triggers.toml`` keeps the screen exact; a pattern with no usable word
 turns screening off. The control-verb and control-noun scans of a sentence and
 the predicates read after a place ("X fell", "X's fall") are screened the same way.
+
+The patterns read for each place that seldom match (denials, hedges, sources,
+facilities, actors: `_GATED`) are gated by their words too: `Rules.for_sentence`
+makes one Aho-Corasick pass (`_Gates`) and gives the sentence a copy of the rules
+in which each pattern it cannot match fails at once. Text joined from two pieces of
+a sentence takes `Rules.unscreened`, since a word may form at the joint.
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ import logging
 import re
 import tomllib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
@@ -119,6 +125,71 @@ class Rules:
     not_places: frozenset[str]
     count_patterns: tuple[re.Pattern[str], ...]
     default_total: int
+    gates: _Gates | None = None  # the rarely matching patterns, by the words they need
+    whole: Rules | None = field(default=None, compare=False, repr=False)
+    _variants: dict[frozenset[str], Rules] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    @property
+    def unscreened(self) -> Rules:
+        """The rules with every pattern in place (`for_sentence` leaves some out)."""
+        return self.whole or self
+
+    def for_sentence(self, norm: str) -> Rules:
+        """These rules for one normalised sentence: a gated pattern that needs a word
+        the sentence lacks is replaced by one that fails at once.
+
+        The result holds for ``norm`` and for any text cut out of it or masked (place
+        names replaced by mask characters), but not for texts joined from pieces of
+        it, where a word may form across the joint: those take `unscreened`.
+        """
+        if self.gates is None:
+            return self
+        absent = self.gates.absent(norm)
+        if not absent:
+            return self
+        variant = self._variants.get(absent)
+        if variant is None:
+            changes: dict[str, Any] = dict.fromkeys(absent, _NEVER)
+            variant = replace(self, gates=None, whole=self, **changes)
+            if len(self._variants) < _MAX_VARIANTS:  # bounded: memory stays flat
+                self._variants[absent] = variant
+        return variant
+
+
+# A pattern that matches nothing and fails at once (\\A lets re try one position only).
+_NEVER = re.compile(r"\A(?!)")
+_MAX_VARIANTS = 4096
+
+
+class _Gates:
+    """Which of the rarely matching patterns of `Rules` a sentence cannot match.
+
+    Each pattern has a set of plain words of which every match contains one
+    (`_required_words`); one Aho-Corasick pass over a sentence finds which sets it
+    touches. Patterns whose words are too short to be telling are not gated.
+    """
+
+    def __init__(self, patterns: dict[str, re.Pattern[str]]) -> None:
+        names_of: dict[str, set[str]] = {}
+        for name, pattern in patterns.items():
+            required = _required_words(pattern.pattern, pattern.flags)
+            if required and min(map(len, required[0])) >= _MIN_SCREEN_WORD:
+                for word in required[0]:
+                    names_of.setdefault(word, set()).add(name)
+        self.names = frozenset(name for names in names_of.values() for name in names)
+        self._automaton = ahocorasick.Automaton()
+        for word, names in names_of.items():
+            self._automaton.add_word(word, frozenset(names))
+        self._automaton.make_automaton()
+
+    def absent(self, norm: str) -> frozenset[str]:
+        """The gated patterns that cannot match ``norm`` or any text cut out of it."""
+        present: set[str] = set()
+        for _, names in self._automaton.iter(norm):
+            present |= names
+        return self.names - present if present else self.names
 
 
 # --- rules --------------------------------------------------------------------------------
@@ -313,7 +384,7 @@ def _compile(table: dict[str, Any]) -> Rules:
         ),
         flags,
     )
-    return Rules(
+    compiled = Rules(
         abbreviations=frozenset(table["splitting"]["abbreviations"]),
         link_line=re.compile(
             rf"[^\S\n]*{_alt(table['splitting']['link_lines'])}", re.IGNORECASE
@@ -391,6 +462,17 @@ def _compile(table: dict[str, Any]) -> Rules:
         count_patterns=count_patterns,
         default_total=int(table["counts"]["default_total"]),
     )
+    gated = {name: getattr(compiled, name) for name in _GATED}
+    return replace(compiled, gates=_Gates(gated))
+
+
+# Patterns read for each place that seldom match: `Rules.for_sentence` skips them in
+# a sentence without any word they need.
+_GATED = (
+    "confirmation", "taliban_source", "unverified", "partial", "facility",
+    "possessive_facility", "seat_of_power", "denial", "negation", "simile", "forecast",
+    "long_horizon", "government_actor", "taliban_actor", "foreign_actor", "source_before",
+)
 
 
 def _by_first_character(branches: list[tuple[str, list[str], str]]) -> str:

@@ -216,7 +216,10 @@ def _is_name_part(sentence: str, mention: Mention, rules: Rules) -> bool:
 
 _NEXT_CAPITALISED = re.compile(r"^ ([A-Z][a-z]+)")
 _PREVIOUS_CAPITALISED = re.compile(r"(?:^|[^\w.,;:])([A-Z][a-z]+) $")
-_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+# The word boundary before a year is checked after its first digit, so that re can
+# skip to the next "1" or "2" instead of trying every position of the sentence.
+_YEAR = re.compile(r"(1(?<!\w1)[89]\d\d|2(?<!\w2)0\d\d)\b")
+_ANY_YEAR = re.compile(r"(?:1[89]|20)\d\d")  # every year `_YEAR_AFTER` reads, and more
 _HISTORY_REACH = 60
 _YEAR_AFTER = re.compile(
     r"(?:\s+city)?,?\s+(?:in|since|until|till|by|during|between)\s+(?:(?:early|late|mid)-?\s*)?"
@@ -289,13 +292,18 @@ def _classify(
     norm = _normalise(sentence)
     if not mentions or (rules.screen is not None and not rules.screen.passes(norm)):
         return []  # no control word at all: no pattern below could match
-    history = _history_years(norm, published)
+    rules = rules.for_sentence(norm)  # the rarely matching patterns it cannot match fail at once
+    dated = published is not None and _ANY_YEAR.search(norm) is not None
+    history = _history_years(norm, published) if dated else []
     findings: list[Finding] = []
     seen: set[tuple[str, str]] = set()
     base = _masked(norm, mentions, -1)
+    # A cue counts only before a place (`_predicate`), so none after the last is read.
+    last = mentions[-1].start
     cues = _Cues(
-        verbs=_scan(rules.object_verb, rules.verb_screen, base),
-        nouns=_scan(rules.noun_head, rules.noun_screen, base),
+        verbs=_scan(rules.object_verb, rules.verb_screen, base, last),
+        nouns=_scan(rules.noun_head, rules.noun_screen, base, last),
+        breaks=tuple(m.end() for m in _CLAUSE_BREAK.finditer(base, 0, last)),
     )
     plain = [
         base[: m.start] + _TARGET * (m.end - m.start) + base[m.end :] for m in mentions
@@ -303,7 +311,7 @@ def _classify(
     results = [
         None
         if any(abs(offset - mention.start) < _HISTORY_REACH for offset in history)
-        or _dated_before(norm, mention.end, published)
+        or (dated and _dated_before(norm, mention.end, published))
         else _classify_mention(sentence, plain[index], mention, cues, rules)
         for index, mention in enumerate(mentions)
     ]
@@ -386,11 +394,18 @@ def _is_recent(norm: str, published: dt.date) -> bool:
     )
 
 
-def _scan(pattern: re.Pattern[str], screen: _Screen | None, text: str) -> tuple[re.Match[str], ...]:
-    """Every match of ``pattern`` in ``text``; none, without scanning, if ``screen`` fails."""
+def _scan(
+    pattern: re.Pattern[str], screen: _Screen | None, text: str, end: int
+) -> tuple[re.Match[str], ...]:
+    """Every match of ``pattern`` in ``text[:end]``; none, without scanning, if ``screen`` fails.
+
+    The text after ``end`` holds only mask characters and what follows the last
+    place, which no cue needs (a lookahead past ``end`` sees a mask character in
+    ``text``, and no pattern accepts one there or at the end of a text alike).
+    """
     if screen is not None and not screen.passes(text):
         return ()
-    return tuple(pattern.finditer(text))
+    return tuple(pattern.finditer(text, 0, end))
 
 
 @dataclass(frozen=True)
@@ -399,6 +414,7 @@ class _Cues:
 
     verbs: tuple[re.Match[str], ...]
     nouns: tuple[re.Match[str], ...]
+    breaks: tuple[int, ...]  # ends of the clause breaks before the last place (`_CLAUSE_BREAK`)
 
 
 def _classify_mention(
@@ -420,7 +436,7 @@ def _classify_mention(
         if status == "contested" and _took_seat_of_power(masked[end:], rules):
             status = "fallen"  # "entered X and seized the governor's office": X fell
         before_trigger = masked[:trigger_at] if trigger_at >= 0 else ""
-        return _hedge(status, confidence, masked, start, end, before_trigger, rules)
+        return _hedge(status, confidence, masked, start, end, before_trigger, cues, rules)
     head = masked[max(0, start - 80) : start]
     if _PREPOSITION_END.search(head, max(0, len(head) - 24)) and (
         rules.frame_before.search(head) or rules.source_before.search(head)
@@ -437,7 +453,7 @@ def _classify_mention(
         if anaphor and _OTHER in masked[:start]:
             anaphor = False  # "the city" may mean a place named earlier in the sentence
         before = masked[: end + clause.start()]
-        hedged = _hedge(framed_status, 0.6, masked, start, end, before, rules)
+        hedged = _hedge(framed_status, 0.6, masked, start, end, before, cues, rules)
         return None if hedged is None else (hedged[0], hedged[1], not anaphor)
     return None  # no predicate reaches the name: geography, people, talks, metonymy
 
@@ -624,6 +640,7 @@ def _object_status(
     subject = parts[-1]
     if len(parts) > 1 and _PRONOUN_SUBJECT.match(subject):
         subject = parts[-2] + subject  # "the Taliban said they had retaken X": the speaker
+        rules = rules.unscreened  # a word may form where the two parts join
     government_subject = bool(rules.government_actor.search(subject)) and not bool(
         rules.taliban_actor.search(subject)
     )
@@ -742,7 +759,8 @@ def _clause_status(
     if clause.group("government"):
         return ("government" if anaphor else None), anaphor
     if clause.group("retreat"):
-        return _leaving_status(subject, clause.group(0), rules, need_side=False), anaphor
+        # ``subject`` joins the text on both sides of the place: no gated rules for it
+        return _leaving_status(subject, clause.group(0), rules.unscreened, need_side=False), anaphor
     if clause.group("fallen"):
         if rules.seat_of_power.search(after):
             return "fallen", anaphor
@@ -769,12 +787,11 @@ def _hedge(
     start: int,
     end: int,
     before_trigger: str,
+    cues: _Cues,
     rules: Rules,
 ) -> tuple[Status, float, bool] | None:
     """Apply negation, conditions, forecasts, similes and partial control to a status."""
-    clause_start = max(
-        (m.end() for m in _CLAUSE_BREAK.finditer(masked, 0, start)), default=0
-    )
+    clause_start = max((at for at in cues.breaks if at <= start), default=0)
     head = masked[clause_start:start]
     local = before_trigger[-45:] if before_trigger else ""
     # A negation counts in the trigger's own clause: not in "asked not to be named, said
@@ -801,9 +818,9 @@ def _hedge(
         .lstrip(_OTHER)
     )
     if modal and status != "government":
-        if rules.long_horizon.search(masked[start : start + 200]) or rules.long_horizon.search(
-            local + masked[end : end + 120]
-        ):
+        if rules.long_horizon.search(
+            masked[start : start + 200]
+        ) or rules.unscreened.long_horizon.search(local + masked[end : end + 120]):
             return None
         status, confidence = "contested", min(confidence, 0.5)
     if status == "fallen" and rules.partial.search(masked[max(0, start - 40) : start]):
@@ -822,11 +839,12 @@ class _Vouching:
 def _vouching(masked: str, next_sentence: str, rules: Rules) -> _Vouching:
     """Read the sentence and the next one once for confirmations and hedges."""
     following = _normalise(next_sentence[:200])
+    other = rules.unscreened  # the next sentence is not the one the rules were gated for
     return _Vouching(
-        confirmed=bool(rules.confirmation.search(masked) or rules.confirmation.search(following)),
+        confirmed=bool(rules.confirmation.search(masked) or other.confirmation.search(following)),
         unverified_next=bool(
-            rules.unverified.search(following, 0, 120)
-            and not rules.any_trigger.search(following, 0, 120)
+            other.unverified.search(following, 0, 120)
+            and not other.any_trigger.search(following, 0, 120)
         ),
     )
 
@@ -842,6 +860,7 @@ def _source(masked: str, mention: Mention, vouching: _Vouching, rules: Rules) ->
         (m.end() for m in _CLAUSE_BREAK.finditer(masked, 0, mention.start)), default=0
     )
     own = masked[clause_start : mention.start] + masked[mention.end :].split(_OTHER, 1)[0]
+    rules = rules.unscreened  # a word may form where the two pieces of ``own`` join
     claimed = (
         rules.taliban_source.search(own) or rules.unverified.search(own)
         or vouching.unverified_next
