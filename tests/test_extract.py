@@ -1019,3 +1019,42 @@ def test_offensive_reporting(
 ) -> None:
     events = extract_article(_article(sentence, dt.date(2021, 8, 14)), gazetteer).events
     assert {(event.place, event.status) for event in events} == expected
+
+
+# --- patterns written for speed match like their plain forms --------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "plain"),
+    [
+        ("_CLAUSE_BREAK", r"[;:]|\bbut\b|\bwhile\b"),
+        ("_SPEECH_BREAK",
+         r"[;:]|,\s+(?:said|says|told|added)\b|\b(?:said|says|told)\s+(?:that\s+)?"),
+        ("_SUBJECT_BREAK",
+         r"[;:]|\bwhile\b|\bbut\b|\bthat\b|\bsaid\b|\bsays\b|\btold\b|\baccording to\b"),
+        ("_PREVIOUS_CAPITALISED", r"(?:^|[^\w.,;:])([A-Z][a-z]+) $"),
+        ("_YEAR", r"\b(1[89]\d\d|20\d\d)\b"),
+    ],
+)
+def test_a_pattern_written_for_speed_matches_like_its_plain_form(name: str, plain: str) -> None:
+    import random
+
+    from controlmap import extract
+
+    fast, slow = getattr(extract, name), re.compile(plain)
+    rng = random.Random(7)
+    alphabet = "abtuwhilesdyorcngAKB:;,. \x01\x02'_é0129"
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16))) for _ in range(20000)]
+    texts += [
+        "Residents said that the army withdrew, but fighting went on while talks",
+        "according to officials; Kabul told reporters: 'no'", "a, said that ", "abut awhile",
+        "Ghazni ", "xGhazni ", ".Ghazni ", "in 1996 and 2021, not 21996 or 1996x",
+    ]
+    for text in texts:
+        if name == "_PREVIOUS_CAPITALISED":
+            one, other = fast.search(text), slow.search(text)
+            assert (one and one.group(1)) == (other and other.group(1)), text
+        else:
+            assert [m.span() for m in fast.finditer(text)] == [
+                m.span() for m in slow.finditer(text)
+            ], text
