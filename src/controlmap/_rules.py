@@ -127,7 +127,7 @@ class Rules:
     default_total: int
     gates: _Gates | None = None  # the rarely matching patterns, by the words they need
     whole: Rules | None = field(default=None, compare=False, repr=False)
-    _variants: dict[frozenset[str], Rules] = field(
+    _variants: dict[int, Rules] = field(
         default_factory=dict, compare=False, repr=False
     )
 
@@ -146,15 +146,15 @@ class Rules:
         """
         if self.gates is None:
             return self
-        absent = self.gates.absent(norm)
-        if not absent:
+        present = self.gates.present(norm)
+        if present == self.gates.every:
             return self
-        variant = self._variants.get(absent)
+        variant = self._variants.get(present)
         if variant is None:
-            changes: dict[str, Any] = dict.fromkeys(absent, _NEVER)
+            changes: dict[str, Any] = dict.fromkeys(self.gates.absent(present), _NEVER)
             variant = replace(self, gates=None, whole=self, **changes)
             if len(self._variants) < _MAX_VARIANTS:  # bounded: memory stays flat
-                self._variants[absent] = variant
+                self._variants[present] = variant
         return variant
 
 
@@ -168,28 +168,38 @@ class _Gates:
 
     Each pattern has a set of plain words of which every match contains one
     (`_required_words`); one Aho-Corasick pass over a sentence finds which sets it
-    touches. Patterns whose words are too short to be telling are not gated.
+    touches, as a bit mask over `names`. Patterns whose words are too short to be
+    telling are not gated.
     """
 
     def __init__(self, patterns: dict[str, re.Pattern[str]]) -> None:
-        names_of: dict[str, set[str]] = {}
+        bits_of: dict[str, int] = {}
+        names: list[str] = []
         for name, pattern in patterns.items():
             required = _required_words(pattern.pattern, pattern.flags)
-            if required and min(map(len, required[0])) >= _MIN_SCREEN_WORD:
-                for word in required[0]:
-                    names_of.setdefault(word, set()).add(name)
-        self.names = frozenset(name for names in names_of.values() for name in names)
+            if not required or min(map(len, required[0])) < _MIN_SCREEN_WORD:
+                continue
+            for word in required[0]:
+                bits_of[word] = bits_of.get(word, 0) | 1 << len(names)
+            names.append(name)
+        self.names = tuple(names)
+        self.every = (1 << len(names)) - 1
         self._automaton = ahocorasick.Automaton()
-        for word, names in names_of.items():
-            self._automaton.add_word(word, frozenset(names))
+        for word, bits in bits_of.items():
+            self._automaton.add_word(word, bits)
         self._automaton.make_automaton()
 
-    def absent(self, norm: str) -> frozenset[str]:
-        """The gated patterns that cannot match ``norm`` or any text cut out of it."""
-        present: set[str] = set()
-        for _, names in self._automaton.iter(norm):
-            present |= names
-        return self.names - present if present else self.names
+    def present(self, norm: str) -> int:
+        """Bit mask of the gated patterns whose words ``norm`` holds (the others
+        cannot match it, nor any text cut out of it)."""
+        bits = 0
+        for _, word_bits in self._automaton.iter(norm):
+            bits |= word_bits
+        return bits
+
+    def absent(self, present: int) -> list[str]:
+        """The names of the patterns missing from the bit mask ``present``."""
+        return [name for index, name in enumerate(self.names) if not present >> index & 1]
 
 
 # --- rules --------------------------------------------------------------------------------
