@@ -410,6 +410,13 @@ def _scan(
     return tuple(pattern.finditer(text, 0, end))
 
 
+def _clause_start(cues: _Cues, offset: int) -> int:
+    """Where the clause holding ``offset`` starts: after the last clause break before it."""
+    if not cues.breaks:
+        return 0
+    return max((at for at in cues.breaks if at <= offset), default=0)
+
+
 @dataclass(frozen=True)
 class _Cues:
     """Control verbs and nouns of one sentence, found once for all its mentions."""
@@ -793,7 +800,7 @@ def _hedge(
     rules: Rules,
 ) -> tuple[Status, float, bool] | None:
     """Apply negation, conditions, forecasts, similes and partial control to a status."""
-    clause_start = max((at for at in cues.breaks if at <= start), default=0)
+    clause_start = _clause_start(cues, start)
     head = masked[clause_start:start]
     local = before_trigger[-45:] if before_trigger else ""
     # A negation counts in the trigger's own clause: not in "asked not to be named, said
@@ -815,10 +822,7 @@ def _hedge(
         status, confidence = "contested", min(confidence, 0.6)
     if rules.conditional.search(head[-60:]):
         status = "contested"
-    modal = rules.forecast.search(local) or re.match(
-        r"^\x01*\s+(?:could|may|might|would|will|is expected to|is likely to)\b", masked[start:]
-        .lstrip(_OTHER)
-    )
+    modal = rules.forecast.search(local) or _MODAL_AFTER.match(masked, start)
     if modal and status != "government":
         if rules.long_horizon.search(
             masked[start : start + 200]
@@ -841,7 +845,7 @@ class _Vouching:
 def _vouching(masked: str, next_sentence: str, rules: Rules) -> _Vouching:
     """Read the sentence and the next one once for confirmations and hedges."""
     following = _normalise(next_sentence[:200])
-    other = rules.unscreened  # the next sentence is not the one the rules were gated for
+    other = rules.unscreened.for_sentence(following)  # gated for the next sentence itself
     return _Vouching(
         confirmed=bool(rules.confirmation.search(masked) or other.confirmation.search(following)),
         unverified_next=bool(
@@ -860,9 +864,10 @@ def _source(
     rest of the sentence up to the next place ("X fell, a Taliban spokesman said");
     a confirmation anywhere in the sentence or in the next one.
     """
-    clause_start = max((at for at in cues.breaks if at <= mention.start), default=0)
+    clause_start = _clause_start(cues, mention.start)
     own = masked[clause_start : mention.start] + masked[mention.end :].split(_OTHER, 1)[0]
-    rules = rules.unscreened  # a word may form where the two pieces of ``own`` join
+    # gated for ``own`` itself: a word may form where its two pieces join
+    rules = rules.unscreened.for_sentence(own)
     claimed = (
         rules.taliban_source.search(own) or rules.unverified.search(own)
         or vouching.unverified_next
@@ -924,6 +929,8 @@ _DISPUTED = re.compile(
 _DENIED_BUT_FIGHTING = re.compile(rf"[^\x02.;]{{0,80}}?(?:{_STILL_FIGHTING})")
 _NO_LONGER = re.compile(r"\bno longer\s+(?:\w+\s+)?$")
 _INTENT = re.compile(r"\bto\s+$")
+# "X could fall": a modal right after the place.
+_MODAL_AFTER = re.compile(r"\x01*\s+(?:could|may|might|would|will|is expected to|is likely to)\b")
 _ACHIEVED = re.compile(
     r"\b(?:managed|went on|able|succeeded|began|started|moved|forced|compelled|obliged)\s+to\s+$"
 )
