@@ -53,8 +53,10 @@ def split_sentences(text: str, *, rules: Rules | None = None) -> list[tuple[int,
     ``(start, end)`` offsets into ``text`` of each non-blank sentence, in order.
     """
     rules = rules or _default_rules()
+    abbreviations = rules.abbreviations
     flat = text.replace("\n", " ").replace("\r", " ")
-    pieces: list[tuple[int, int]] = []
+    returns = "\r" in text
+    spans: list[tuple[int, int]] = []
     cursor = 0
     for sentence in blingfire.text_to_sentences(flat).split("\n"):
         if not sentence:
@@ -63,25 +65,24 @@ def split_sentences(text: str, *, rules: Rules | None = None) -> list[tuple[int,
         if start < 0:  # the model changed the text: fall back to offsets per paragraph
             return _split_by_paragraph(text, rules)
         cursor = start + len(sentence)
-        pieces.extend(_cut_at_line_breaks(text, start, cursor))
-    spans: list[tuple[int, int]] = []
-    for start, end in pieces:
-        previous = spans[-1] if spans else None
-        if (
-            previous is not None
-            and "\n" not in text[previous[1] : start]
-            and _ends_with_abbreviation(text[previous[0] : previous[1]], rules)
-        ):
-            spans[-1] = (previous[0], end)
-        else:
-            spans.append((start, end))
+        pieces: Sequence[tuple[int, int]] = ((start, cursor),)  # blingfire trims sentences
+        if text.find("\n", start, cursor) >= 0 or (returns and text.find("\r", start, cursor) >= 0):
+            pieces = _cut_at_line_breaks(text, start, cursor)
+        for piece in pieces:
+            if spans:
+                # Join to a previous piece of the same line that ends with "Dr." or the like.
+                first, last = spans[-1]
+                if text.find("\n", last, piece[0]) < 0 and _ends_with_abbreviation(
+                    text, first, last, abbreviations
+                ):
+                    spans[-1] = (first, piece[1])
+                    continue
+            spans.append(piece)
     return spans
 
 
 def _cut_at_line_breaks(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The non-blank lines of ``text[start:end]``, trimmed, as offsets."""
-    if text.find("\n", start, end) < 0 and text.find("\r", start, end) < 0:
-        return [(start, end)]  # blingfire's sentences come trimmed
     spans = []
     for line in re.finditer(r"[^\n\r]+", text[start:end]):
         stripped = line.group(0).strip()
@@ -101,7 +102,7 @@ def _split_by_paragraph(text: str, rules: Rules) -> list[tuple[int, int]]:
         for a, b in offsets:
             a, b = line.start() + a, line.start() + b
             if spans and spans[-1][1] >= line.start() and _ends_with_abbreviation(
-                text[spans[-1][0] : spans[-1][1]], rules
+                text, spans[-1][0], spans[-1][1], rules.abbreviations
             ):
                 spans[-1] = (spans[-1][0], b)
             else:
@@ -109,12 +110,18 @@ def _split_by_paragraph(text: str, rules: Rules) -> list[tuple[int, int]]:
     return spans
 
 
-def _ends_with_abbreviation(segment: str, rules: Rules) -> bool:
-    """Whether a segment ends with "Dr." or another abbreviation that ends no sentence."""
-    if not segment.endswith("."):
+def _ends_with_abbreviation(
+    text: str, start: int, end: int, abbreviations: frozenset[str]
+) -> bool:
+    """Whether ``text[start:end]`` ends with "Dr." or another abbreviation that ends no sentence.
+
+    The abbreviation is the segment's last space-separated word, without its final
+    full stop and any opening brackets or quotes.
+    """
+    if end <= start or text[end - 1] != ".":
         return False
-    word = segment[segment.rfind(" ") + 1 : -1].lstrip("(\"'“")
-    return word in rules.abbreviations
+    space = text.rfind(" ", start, end)
+    return text[space + 1 if space >= 0 else start : end - 1].lstrip("(\"'“") in abbreviations
 
 
 def article_sentences(text: str, mentions: Sequence[Mention], rules: Rules) -> list[_Sentence]:
@@ -124,6 +131,7 @@ def article_sentences(text: str, mentions: Sequence[Mention], rules: Rules) -> l
     articles' headlines and are dropped.
     """
     sentences: list[_Sentence] = []
+    count = len(mentions)
     cursor = 0
     paragraph, paragraph_end, link = 0, -1, False
     for start, end in split_sentences(text, rules=rules):
@@ -132,15 +140,20 @@ def article_sentences(text: str, mentions: Sequence[Mention], rules: Rules) -> l
             paragraph_end = text.find("\n", start)
             paragraph_end = len(text) if paragraph_end < 0 else paragraph_end
             link = rules.link_line.match(text, paragraph) is not None
-        while cursor < len(mentions) and mentions[cursor].start < start:
+        while cursor < count and mentions[cursor].start < start:
             cursor += 1
-        own: list[Mention] = []
-        while cursor < len(mentions) and mentions[cursor].end <= end:
-            m = mentions[cursor]
-            own.append(Mention(m.place, m.start - start, m.end - start, m.surface))
-            cursor += 1
+        own: tuple[Mention, ...] = ()
+        if cursor < count and mentions[cursor].end <= end:
+            found: list[Mention] = []
+            while cursor < count and mentions[cursor].end <= end:
+                m = mentions[cursor]
+                found.append(Mention(m.place, m.start - start, m.end - start, m.surface))
+                cursor += 1
+            own = tuple(found)
         if not link:
-            sentences.append(_Sentence(start, end, text[start:end], tuple(own), paragraph))
+            fields = (start, end, text[start:end], own, paragraph)
+            # What _Sentence(*fields) does, without the call to its Python-level __new__.
+            sentences.append(tuple.__new__(_Sentence, fields))
     return sentences
 
 
