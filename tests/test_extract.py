@@ -938,18 +938,19 @@ def test_gated_patterns_fail_at_once_in_a_sentence_without_their_words() -> None
     from controlmap._rules import _default_rules
 
     rules = _default_rules()
-    plain = rules.for_sentence("farah lies on the road from herat to the iranian border.")
+    plain = rules.gated("farah lies on the road from herat to the iranian border.")
     assert plain.unscreened is rules
+    # No control word at all: the sentence is turned away before any pattern runs.
+    assert rules.for_sentence("farah lies on the road from herat to the iranian border.") is None
+    assert plain.object_verb.search("the taliban seized farah") is None
     # Gated away: the pattern cannot match, even where the whole rules would.
     assert plain.denial.search("officials denied reports that farah had fallen") is None
     assert rules.denial.search("officials denied reports that farah had fallen") is not None
     # A sentence with the words keeps the pattern.
     denied = rules.for_sentence("officials denied reports that farah had fallen.")
-    assert denied.denial is rules.denial
+    assert denied is not None and denied.denial is rules.denial
     # Sentences lacking the same words share one variant.
-    assert rules.for_sentence("zaranj is a border town.") is rules.for_sentence(
-        "ghor is a mountain province."
-    )
+    assert rules.gated("zaranj is a border town.") is rules.gated("ghor is a mountain province.")
 
 
 def test_every_match_of_a_gated_pattern_contains_one_of_its_words(gazetteer: Gazetteer) -> None:

@@ -21,10 +21,12 @@ turns screening off. The control-verb and control-noun scans of a sentence and
 the predicates read after a place ("X fell", "X's fall") are screened the same way.
 
 The patterns read for each place that seldom match (denials, hedges, sources,
-facilities, actors: `_GATED`) are gated by their words too: `Rules.for_sentence`
-makes one Aho-Corasick pass (`_Gates`) and gives the sentence a copy of the rules
-in which each pattern it cannot match fails at once. Text joined from two pieces of
-a sentence takes `Rules.unscreened`, since a word may form at the joint.
+facilities, actors: `_GATED`) are gated by their words too. `Rules.for_sentence`
+makes one Aho-Corasick pass (`_Gates`) for all these words and the screens' words
+together, and gives the sentence a copy of the rules in which each pattern it
+cannot match fails at once (copies are kept per set of words found, a few dozen in
+practice). Text joined from two pieces of a sentence is gated on its own
+(`Rules.gated`), since a word may form at the joint.
 """
 
 from __future__ import annotations
@@ -136,9 +138,21 @@ class Rules:
         """The rules with every pattern in place (`for_sentence` leaves some out)."""
         return self.whole or self
 
-    def for_sentence(self, norm: str) -> Rules:
-        """These rules for one normalised sentence: a gated pattern that needs a word
-        the sentence lacks is replaced by one that fails at once.
+    def for_sentence(self, norm: str) -> Rules | None:
+        """These rules for one normalised sentence (`gated`), or None when it has none
+        of the words of `screen`: then it states no control."""
+        if self.gates is None:
+            return self if self.screen is None or self.screen.passes(norm) else None
+        present = self.gates.present(norm)
+        if not present & self.gates.screen_bit:
+            return None
+        return self._variant(present)
+
+    def gated(self, norm: str) -> Rules:
+        """These rules for one normalised text: a pattern that needs a word the text
+        lacks (the gated patterns, the control verbs and nouns, the predicates after a
+        place) is replaced by one that fails at once, and the screens it passed are
+        dropped.
 
         The result holds for ``norm`` and for any text cut out of it or masked (place
         names replaced by mask characters), but not for texts joined from pieces of
@@ -146,12 +160,18 @@ class Rules:
         """
         if self.gates is None:
             return self
-        present = self.gates.present(norm)
-        if present == self.gates.every:
-            return self
+        return self._variant(self.gates.present(norm))
+
+    def _variant(self, present: int) -> Rules:
+        """The rules without the patterns missing from the bit mask ``present``."""
         variant = self._variants.get(present)
         if variant is None:
-            changes: dict[str, Any] = dict.fromkeys(self.gates.absent(present), _NEVER)
+            changes: dict[str, Any] = {"screen": None, "verb_screen": None, "noun_screen": None}
+            for name in self.gates.absent(present) if self.gates else ():
+                for pattern in _SCREENED.get(name, (name,)):
+                    changes[pattern] = _NEVER
+            if "after_screen" in changes:
+                changes["after_screen"] = _Screen(())  # nothing after the place can match
             variant = replace(self, gates=None, whole=self, **changes)
             if len(self._variants) < _MAX_VARIANTS:  # bounded: memory stays flat
                 self._variants[present] = variant
@@ -160,6 +180,13 @@ class Rules:
 
 # A pattern that matches nothing and fails at once (\\A lets re try one position only).
 _NEVER = re.compile(r"\A(?!)")
+# The patterns each screen speaks for: without its words, they cannot match.
+_SCREENED: MappingProxyType[str, tuple[str, ...]] = MappingProxyType({
+    "screen": (),  # the whole sentence is turned away first (`Rules.for_sentence`)
+    "verb_screen": ("object_verb",),
+    "noun_screen": ("noun_head",),
+    "after_screen": ("after_screen", "possessive_noun", "subject_predicate", "closing_predicate"),
+})
 _MAX_VARIANTS = 4096
 
 
@@ -168,13 +195,17 @@ class _Gates:
 
     Each pattern has a set of plain words of which every match contains one
     (`_required_words`); one Aho-Corasick pass over a sentence finds which sets it
-    touches, as a bit mask over `names`. Patterns whose words are too short to be
-    telling are not gated.
+    touches, as a bit mask over `names`; the words of the screens are found in the
+    same pass. Patterns whose words are too short to be telling are not gated, and a
+    missing screen (None) counts as always passed.
     """
 
-    def __init__(self, patterns: dict[str, re.Pattern[str]]) -> None:
+    def __init__(
+        self, patterns: dict[str, re.Pattern[str]], screens: dict[str, _Screen | None]
+    ) -> None:
         bits_of: dict[str, int] = {}
         names: list[str] = []
+        self._always = 0
         for name, pattern in patterns.items():
             required = _required_words(pattern.pattern, pattern.flags)
             if not required or min(map(len, required[0])) < _MIN_SCREEN_WORD:
@@ -182,17 +213,23 @@ class _Gates:
             for word in required[0]:
                 bits_of[word] = bits_of.get(word, 0) | 1 << len(names)
             names.append(name)
+        for name, screen in screens.items():
+            if screen is None:
+                self._always |= 1 << len(names)
+            for word in screen.words if screen is not None else ():
+                bits_of[word] = bits_of.get(word, 0) | 1 << len(names)
+            names.append(name)
         self.names = tuple(names)
-        self.every = (1 << len(names)) - 1
+        self.screen_bit = 1 << names.index("screen")
         self._automaton = ahocorasick.Automaton()
         for word, bits in bits_of.items():
             self._automaton.add_word(word, bits)
         self._automaton.make_automaton()
 
     def present(self, norm: str) -> int:
-        """Bit mask of the gated patterns whose words ``norm`` holds (the others
-        cannot match it, nor any text cut out of it)."""
-        bits = 0
+        """Bit mask of the gated patterns and screens whose words ``norm`` holds (the
+        others cannot match it, nor any text cut out of it)."""
+        bits = self._always
         for _, word_bits in self._automaton.iter(norm):
             bits |= word_bits
         return bits
@@ -473,7 +510,8 @@ def _compile(table: dict[str, Any]) -> Rules:
         default_total=int(table["counts"]["default_total"]),
     )
     gated = {name: getattr(compiled, name) for name in _GATED}
-    return replace(compiled, gates=_Gates(gated))
+    screens = {name: getattr(compiled, name) for name in _SCREENED}
+    return replace(compiled, gates=_Gates(gated, screens))
 
 
 # Patterns read for each place that seldom match: `Rules.for_sentence` skips them in
@@ -625,7 +663,7 @@ class _Screen:
 
     def passes(self, norm: str) -> bool:
         """Whether the normalised sentence ``norm`` contains one of the words."""
-        return next(self._automaton.iter(norm), None) is not None
+        return bool(self.words) and next(self._automaton.iter(norm), None) is not None
 
 
 def _automaton(words: Iterable[str]) -> Any:

@@ -108,14 +108,14 @@ described in `_sentences`.
 Performance
 -----------
 Most sentences that name a place say nothing about its control, so `classify` first
-screens a sentence with one Aho-Corasick pass for the plain words its patterns need
-(see `_rules`, "Screens"); the control-verb and control-noun scans and the predicates
-read after a place are screened the same way. The next sentence and a count's dates
-are read only when needed, and the words around unknown names are found with one
-Aho-Corasick pass over the article.
-``benchmarks/bench_extract.py`` measures throughput (``--profile`` shows where the
-time goes); date resolution, sentence splitting and the remaining patterns of the
-sentences that pass the screen share the rest about evenly.
+makes one Aho-Corasick pass over a sentence for the plain words its patterns need
+(see `_rules`, "Screens"): a sentence with none is turned away, and in the others
+every pattern whose words are missing (a control verb, a denial, a source) fails at
+once. The patterns read for every place start with a character class where they
+can, so that ``re`` jumps between candidate characters. The next sentence and a
+count's dates are read only when needed, and the words around unknown names are
+found with one Aho-Corasick pass over the article. ``benchmarks/bench_extract.py``
+measures throughput (``--profile`` shows where the time goes).
 
 Offsets
 -------
@@ -291,10 +291,15 @@ def _classify(
     published: dt.date | None,
 ) -> list[Finding]:
     """`classify`, reading the next sentence (``following()``) only when a hedge needs it."""
+    if not mentions:
+        return []
     norm = _normalise(sentence)
-    if not mentions or (rules.screen is not None and not rules.screen.passes(norm)):
+    # One pass over the sentence for the words every pattern needs: the patterns it
+    # cannot match fail at once below.
+    sentence_rules = rules.for_sentence(norm)
+    if sentence_rules is None:
         return []  # no control word at all: no pattern below could match
-    rules = rules.for_sentence(norm)  # the rarely matching patterns it cannot match fail at once
+    rules = sentence_rules
     dated = published is not None and _ANY_YEAR.search(norm) is not None
     history = _history_years(norm, published) if dated else []
     findings: list[Finding] = []
@@ -845,7 +850,7 @@ class _Vouching:
 def _vouching(masked: str, next_sentence: str, rules: Rules) -> _Vouching:
     """Read the sentence and the next one once for confirmations and hedges."""
     following = _normalise(next_sentence[:200])
-    other = rules.unscreened.for_sentence(following)  # gated for the next sentence itself
+    other = rules.unscreened.gated(following)  # gated for the next sentence itself
     return _Vouching(
         confirmed=bool(rules.confirmation.search(masked) or other.confirmation.search(following)),
         unverified_next=bool(
@@ -867,7 +872,7 @@ def _source(
     clause_start = _clause_start(cues, mention.start)
     own = masked[clause_start : mention.start] + masked[mention.end :].split(_OTHER, 1)[0]
     # gated for ``own`` itself: a word may form where its two pieces join
-    rules = rules.unscreened.for_sentence(own)
+    rules = rules.unscreened.gated(own)
     claimed = (
         rules.taliban_source.search(own) or rules.unverified.search(own)
         or vouching.unverified_next
