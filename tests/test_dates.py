@@ -5,7 +5,10 @@ Every sentence here was written for these tests; none comes from seeds/.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -168,6 +171,103 @@ def test_date_mentions_are_frozen() -> None:
     mention = DateMention(0, 6, "Monday", D(2021, 8, 9), "weekday")
     with pytest.raises(AttributeError):
         mention.date = None  # type: ignore[misc]
+
+
+# --- the quick test that rules date forms out -------------------------------------------
+
+# Date expressions of every form, in the cases and spacings news prose has them.
+_EXPRESSIONS = (
+    [calendar.month_name[m] + " 7" for m in range(1, 13)]
+    + [calendar.month_abbr[m] + ". 21, 2021" for m in range(1, 13)]
+    + [f"3rd of {calendar.month_name[m]}" for m in range(1, 13)]
+    + ["Sept. 9", "14 Aug 2021", "the 9th of August", "Friday, 13 August", "Monday, Aug. 9"]
+    + [name for name in calendar.day_name]
+    + [f"{modifier} {name}" for modifier in ("last", "Next", "THIS") for name in calendar.day_name]
+    + ["Sunday's", "Thursday,", "Wednesday, August"]
+    + [phrase for phrase in dates._RELATIVE]
+    + [phrase.upper() for phrase in dates._RELATIVE]
+    + [phrase.title().replace(" ", "\n") for phrase in dates._RELATIVE]
+    + [phrase.replace(" ", "\u00a0 ") for phrase in dates._RELATIVE]
+    + ["2021-08-12", "8/12/2021", "13.8.21", "12/8/21", "١٢ August", "Aug ١٢"]
+    # near misses: no date, or only part of one
+    + ["May 2021", "Mayday", "days", "in recent days", "Sundays", "1.5 million", "3,000", "12:30",
+       "day", "a long day", "nightly", "weekend", "the 1990s"]
+    # letters that case-insensitive re equates with i and s
+    + ["yeſterday", "tonıght", "THE DAY BEFORE YESTERDAY".replace("I", "\u0130")]
+)
+_CARRIERS = [
+    "{}",
+    "Rebels took the bridge {}.",
+    "{}, the depot was abandoned, an official said.",
+    "The council will meet {} in the town hall.",
+    "Officials said the road had reopened on {} after 3 days.",
+    "“{}” — that is what the memo said.",
+]
+
+
+def _matches(
+    pattern: re.Pattern[str], sentence: str
+) -> list[tuple[tuple[int, int], dict[str, str]]]:
+    return [
+        (m.span(), {name: text for name, text in m.groupdict().items() if text is not None})
+        for m in pattern.finditer(sentence)
+    ]
+
+
+@pytest.mark.parametrize("carrier", _CARRIERS)
+def test_quick_test_never_rules_out_a_form_the_full_pattern_finds(carrier: str) -> None:
+    found = 0
+    for expression in _EXPRESSIONS:
+        sentence = carrier.format(expression)
+        pattern = dates._pattern_for(sentence, dates._lower(sentence))
+        cut = [] if pattern is None else _matches(pattern, sentence)
+        full = _matches(dates._DATE_PATTERN, sentence)
+        assert cut == full, sentence
+        found += bool(full)
+    assert found > len(_EXPRESSIONS) * 3 // 4  # the list really is mostly dates
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Rebels shelled the northern suburbs of the town.",
+        "About 3,000 troops and 150 vehicles.",  # digits, but no date form
+        "Aid agencies said food prices had doubled in recent days.",  # "days" is not "day"
+    ],
+)
+def test_quick_test_rules_out_sentences_without_key_words(sentence: str) -> None:
+    assert dates._pattern_for(sentence, dates._lower(sentence)) is None
+
+
+def test_key_words_cover_every_name_and_phrase() -> None:
+    assert all(any(key in name for key in dates._MONTH_KEYS) for name in dates._MONTH_NAMES)
+    assert all(name.endswith(dates._WEEKDAY_END) for name in dates._WEEKDAY_NAMES)
+    for phrase in dates._RELATIVE:
+        words = phrase.split()
+        assert "day" in words or any(key in phrase for key in dates._RELATIVE_KEYS), phrase
+
+
+def test_lower_agrees_with_case_insensitive_re_on_ascii_letters() -> None:
+    # Every character that re.IGNORECASE matches with an ASCII letter becomes that
+    # letter, so a key word found by re is found by a substring test of _lower().
+    letters = re.compile("(?i:[a-z])")
+    matched = [chr(code) for code in range(sys.maxunicode + 1) if letters.fullmatch(chr(code))]
+    assert len(matched) > 52  # re does equate a few non-ASCII letters with ASCII ones
+    for char in matched:
+        lower = dates._lower(char)
+        assert len(lower) == 1 and lower.isascii() and re.fullmatch(f"(?i:{lower})", char), char
+
+
+@pytest.mark.parametrize(
+    "marker",
+    ["will", "won't", "shall", "upcoming", "to be held", "expected to", "due to", "set to",
+     "scheduled to", "slated to", "poised to", "is going to", "were planning to", "plans to",
+     "planned to", "intends to", "hope to", "they'll"],
+)
+def test_future_key_words_cover_every_future_marker(marker: str) -> None:
+    for text in (marker, marker.upper(), marker.title()):
+        assert dates._FUTURE.search(text)
+        assert any(key in dates._lower(text) for key in dates._FUTURE_KEYS), text
 
 
 # --- publication dates ------------------------------------------------------------------

@@ -44,7 +44,7 @@ import datetime as dt
 import functools
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal
@@ -121,6 +121,11 @@ class Publication:
 # --- the vocabulary: names from the standard library, patterns built once ---------------
 
 _WEEKDAY_NAMES = tuple(calendar.day_name[d] for d in range(7))
+_MONTH_NAMES = tuple(
+    [calendar.month_name[m] for m in range(1, 13)]
+    + [calendar.month_abbr[m] for m in range(1, 13)]
+    + ["Sept"]
+)
 
 
 def _month_alternatives() -> str:
@@ -178,31 +183,115 @@ _RELATIVE_PATTERN = "|".join(
     re.escape(p).replace(r"\ ", r"\s+") for p in sorted(_RELATIVE, key=len, reverse=True)
 )
 
-_DATE_PATTERN = re.compile(
-    rf"""
-    {_WORD_START}(?:
-    (?P<wd_date>(?P<wd_name>{_WEEKDAY}),?\s+
-        (?:(?P<wd_m1>{_MONTH})\s+(?P<wd_d1>\d{{1,2}}){_ORD}(?![\d:])
-          |(?P<wd_d2>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<wd_m2>{_MONTH}))
-        {_YEAR.format("wd_y")})
-    |(?P<mdy>(?P<mdy_m>{_MONTH})\s+(?P<mdy_d>\d{{1,2}}){_ORD}(?![\d:]){_YEAR.format("mdy_y")})
-    |(?P<dmy>(?<![\d/.])(?P<dmy_d>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<dmy_m>{_MONTH})\b
-        {_YEAR.format("dmy_y")})
-    |(?P<iso>(?<![\d/.-])\d{{4}}-\d{{2}}-\d{{2}}(?![\d-]))
-    |(?P<num>(?<![\d/.])(?P<num_a>\d{{1,2}})(?P<sep>[/.])(?P<num_b>\d{{1,2}})(?P=sep)
-        (?P<num_y>\d{{4}}|\d{{2}})(?![\d/]|\.\d))
-    |(?P<weekday>(?:(?P<wd_mod>(?i:last|next|this))\s+)?(?P<wd_only>{_WEEKDAY})(?:'s)?\b
-        (?!,?\s+(?:{_MONTH}|\d)))
-    |(?P<relative>(?i:\b(?:{_RELATIVE_PATTERN})\b)))
-    """,
-    re.VERBOSE,
+# The forms of a date expression, each a named group, in the order they are tried.
+_FORMS: MappingProxyType[str, str] = MappingProxyType(
+    {
+        "wd_date": rf"""(?P<wd_date>(?P<wd_name>{_WEEKDAY}),?\s+
+            (?:(?P<wd_m1>{_MONTH})\s+(?P<wd_d1>\d{{1,2}}){_ORD}(?![\d:])
+              |(?P<wd_d2>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<wd_m2>{_MONTH}))
+            {_YEAR.format("wd_y")})""",
+        "mdy": rf"""(?P<mdy>(?P<mdy_m>{_MONTH})\s+(?P<mdy_d>\d{{1,2}}){_ORD}(?![\d:])
+            {_YEAR.format("mdy_y")})""",
+        "dmy": rf"""(?P<dmy>(?<![\d/.])(?P<dmy_d>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<dmy_m>{_MONTH})\b
+            {_YEAR.format("dmy_y")})""",
+        "iso": r"(?P<iso>(?<![\d/.-])\d{4}-\d{2}-\d{2}(?![\d-]))",
+        "num": r"""(?P<num>(?<![\d/.])(?P<num_a>\d{1,2})(?P<sep>[/.])(?P<num_b>\d{1,2})(?P=sep)
+            (?P<num_y>\d{4}|\d{2})(?![\d/]|\.\d))""",
+        "weekday": rf"""(?P<weekday>(?:(?P<wd_mod>(?i:last|next|this))\s+)?(?P<wd_only>{_WEEKDAY})
+            (?:'s)?\b(?!,?\s+(?:{_MONTH}|\d)))""",
+        "relative": rf"(?P<relative>(?i:\b(?:{_RELATIVE_PATTERN})\b))",
+    }
 )
 
-# Cheap test run on every sentence before the full pattern: most sentences have
-# no date at all.
-_PREFILTER = re.compile(
-    rf"{_WORD_START}(?:{_MONTH}|{_WEEKDAY}|\d+[/.-]\d|(?i:{_RELATIVE_PATTERN})\b)"
+
+def _compile_forms(forms: Iterable[str]) -> re.Pattern[str]:
+    """One pattern trying the given forms (names in `_FORMS`) in the order given."""
+    alternatives = "\n|".join(_FORMS[form] for form in forms)
+    return re.compile(f"{_WORD_START}(?:{alternatives})", re.VERBOSE)
+
+
+_DATE_PATTERN = _compile_forms(_FORMS)
+
+
+@functools.cache
+def _date_pattern(
+    *, month: bool, numeric: bool, weekday: bool, relative: bool
+) -> re.Pattern[str] | None:
+    """The pattern of the forms that need only what is given, or None for no form.
+
+    ``month``: a month name and a digit; ``numeric``: digits around a separator;
+    ``weekday``: a weekday name; ``relative``: a key word of a relative phrase.
+    """
+    needs = {
+        "wd_date": weekday and month,
+        "mdy": month,
+        "dmy": month,
+        "iso": numeric,
+        "num": numeric,
+        "weekday": weekday,
+        "relative": relative,
+    }
+    forms = [form for form in _FORMS if needs[form]]
+    return _compile_forms(forms) if forms else None
+
+
+# Most sentences have no date, and running even the pattern's cheap test at every
+# word start costs more than a few substring tests over the whole sentence. So
+# `_pattern_for` first rules out the forms whose key words a sentence lacks (all
+# numeric forms in a sentence without a digit, ...) and the pattern of the
+# remaining forms, if any, finds exactly what the full pattern would.
+_DIGIT = re.compile(r"\d")
+_DIGIT_SEPARATOR = re.compile(r"\d[-/.]\d")
+# Every month name contains one of these (its abbreviation, in English).
+_MONTH_KEYS = tuple(
+    dict.fromkeys(n for n in _MONTH_NAMES if not any(o in n and o != n for o in _MONTH_NAMES))
 )
+
+
+def _common_ending(words: Sequence[str]) -> str:
+    """The longest string that all ``words`` end with."""
+    ending = min(words, key=len)
+    while not all(word.endswith(ending) for word in words):
+        ending = ending[1:]
+    return ending
+
+
+# What all weekday names end with ("day"): one test before the seven.
+_WEEKDAY_END = _common_ending(_WEEKDAY_NAMES)
+# Every relative phrase has one of these words, or "day" as a word of its own.
+_RELATIVE_KEYS = ("night", "yesterday", "today", "morning", "afternoon", "evening", "hours",
+                  "week")
+_DAY_WORD = re.compile(r"(?i:\sday\b)")
+# Letters that re's case-insensitive matching equates with an ASCII letter but
+# str.lower() does not turn into it (dotted and dotless i, long s).
+_RE_CASE_FOLDS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+
+
+def _pattern_for(sentence: str, lower: str) -> re.Pattern[str] | None:
+    """The date pattern cut down to the forms ``sentence`` has the key words of.
+
+    ``lower`` is `_lower` (sentence). A form left out cannot match in the
+    sentence, so the result finds what `_DATE_PATTERN` finds; None when no form
+    is left (most sentences).
+    """
+    digit = _DIGIT.search(sentence) is not None
+    return _date_pattern(
+        month=digit and any(name in sentence for name in _MONTH_KEYS),
+        numeric=digit and _DIGIT_SEPARATOR.search(sentence) is not None,
+        weekday=_WEEKDAY_END in sentence and any(name in sentence for name in _WEEKDAY_NAMES),
+        relative=any(key in lower for key in _RELATIVE_KEYS)
+        or ("day" in lower and _DAY_WORD.search(sentence) is not None),
+    )
+
+
+def _lower(text: str) -> str:
+    """``text`` in lower case, with an ASCII word wherever case-insensitive `re` sees one.
+
+    So a substring test of the result finds every word (of ASCII letters) that
+    a case-insensitive pattern would find in ``text``.
+    """
+    return (text if text.isascii() else text.translate(_RE_CASE_FOLDS)).lower()
+
 
 # Markers of the future tense in the words before a date ("will meet on").
 _FUTURE = re.compile(
@@ -215,7 +304,11 @@ _FUTURE = re.compile(
 _REPORTED = re.compile(
     r"(?i:\b(?:said|says|told|added|reported|announced|confirmed|claimed|according)\b)"
 )
-_CLAUSE_END = re.compile(r"[.;!?\n]")
+# Every marker of the future tense has one of these words (in lower case).
+_FUTURE_KEYS = ("will", "won't", "shall", "upcoming", "held", "expected", "due", "set",
+                "scheduled", "slated", "poised", "going", "plan", "intend", "hope", "'ll")
+_CLAUSE_ENDS = ".;!?\n"
+_CLAUSE_END = re.compile(f"[{_CLAUSE_ENDS}]")
 _LOOKBACK = 80
 _LOOKAHEAD = 60
 
@@ -263,11 +356,14 @@ def find_dates(
         In order of appearance; a weekday written with its date ("Thursday,
         August 12") is one mention.
     """
-    if not _PREFILTER.search(sentence):
+    lower = _lower(sentence)
+    pattern = _pattern_for(sentence, lower)
+    if pattern is None:
         return []
+    tensed = any(key in lower for key in _FUTURE_KEYS)
     mentions = []
-    for match in _DATE_PATTERN.finditer(sentence):
-        future = _is_future(sentence, match.start(), match.end())
+    for match in pattern.finditer(sentence):
+        future = tensed and _is_future(sentence, match.start(), match.end())
         date, kind = _resolve_match(match, published, reference=reference, future=future)
         mentions.append(DateMention(match.start(), match.end(), match.group(0), date, kind))
     return mentions
@@ -288,8 +384,7 @@ def resolve(expression: str, published: dt.date | None) -> dt.date | None:
 def _is_future(text: str, start: int, end: int) -> bool:
     """Whether the clause around text[start:end] is in the future tense."""
     before = text[max(0, start - _LOOKBACK) : start]
-    cut = max((m.end() for m in _CLAUSE_END.finditer(before)), default=0)
-    before = before[cut:]
+    before = before[max(map(before.rfind, _CLAUSE_ENDS)) + 1 :]
     futures = list(_FUTURE.finditer(before))
     if futures:
         return not _REPORTED.search(before, futures[-1].end())
