@@ -38,6 +38,8 @@ _ORDINALS = MappingProxyType({
         ]
     )
 })
+# "more", "other" or the like just before a count: it counts further falls, not all of them.
+_MORE_BEFORE = re.compile(r"\b(?:other|more|another|further|additional)\s+\S*\s*$")
 _TENS = MappingProxyType({"twenty": 20, "thirty": 30, "forty": 40})
 _FRACTIONS = MappingProxyType({
     "a quarter": 0.25, "a third": 1 / 3, "half": 0.5, "two-thirds": 2 / 3,
@@ -78,13 +80,11 @@ def _counts(
     if "capital" not in sentence.text.lower():
         return []
     norm = _normalise(sentence.text)
-    evidence = " ".join(sentence.text.split())
     for pattern in rules.count_patterns:
         match = pattern.search(norm)
         if match is None:
             continue
-        if re.search(r"\b(?:other|more|another|further|additional)\s+\S*\s*$",
-                     norm[: match.start() + len(match.group(0).split()[0]) + 1]):
+        if _MORE_BEFORE.search(norm[: match.start() + len(match.group(0).split()[0]) + 1]):
             continue
         groups = match.groupdict()
         if groups.get("frac") is not None:
@@ -101,5 +101,6 @@ def _counts(
             continue
         own = dates()
         day = own[0].day if own else article.published
+        evidence = " ".join(sentence.text.split())
         return [CapitalCount(article.id, day, count, total, evidence)]
     return []

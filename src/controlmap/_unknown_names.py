@@ -39,9 +39,15 @@ def _unresolved(
     text: str, sentences: Sequence[_Sentence], article: Article, rules: Rules
 ) -> tuple[Unresolved, ...]:
     """Capitalised names in a control position that the gazetteer did not match."""
-    starts = [sentence.start for sentence in sentences]
-    known_starts = {s.start + m.start for s in sentences for m in s.mentions}
-    known_ends = {s.start + m.end for s in sentences for m in s.mentions}
+    starts: list[int] = []
+    known_starts: set[int] = set()  # where the gazetteer's mentions start and end
+    known_ends: set[int] = set()
+    for sentence in sentences:
+        starts.append(sentence.start)
+        if sentence.mentions:
+            for mention in sentence.mentions:
+                known_starts.add(sentence.start + mention.start)
+                known_ends.add(sentence.start + mention.end)
     triggers: list[int] = []  # ends of the words before a name
     falls: list[tuple[int, str]] = []  # starts of the words after a name
     for last, word in _name_cues().iter(text):
