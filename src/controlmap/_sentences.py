@@ -133,6 +133,7 @@ def article_sentences(text: str, mentions: Sequence[Mention], rules: Rules) -> l
     sentences: list[_Sentence] = []
     count = len(mentions)
     cursor = 0
+    upcoming = mentions[0].start if mentions else len(text)  # start of the next mention
     paragraph, paragraph_end, link = 0, -1, False
     for start, end in split_sentences(text, rules=rules):
         if start > paragraph_end:
@@ -140,16 +141,17 @@ def article_sentences(text: str, mentions: Sequence[Mention], rules: Rules) -> l
             paragraph_end = text.find("\n", start)
             paragraph_end = len(text) if paragraph_end < 0 else paragraph_end
             link = rules.link_line.match(text, paragraph) is not None
-        while cursor < count and mentions[cursor].start < start:
-            cursor += 1
         own: tuple[Mention, ...] = ()
-        if cursor < count and mentions[cursor].end <= end:
+        if upcoming < end:  # else no mention starts before the sentence ends
+            while cursor < count and mentions[cursor].start < start:
+                cursor += 1
             found: list[Mention] = []
             while cursor < count and mentions[cursor].end <= end:
                 m = mentions[cursor]
                 found.append(Mention(m.place, m.start - start, m.end - start, m.surface))
                 cursor += 1
             own = tuple(found)
+            upcoming = mentions[cursor].start if cursor < count else len(text)
         if not link:
             fields = (start, end, text[start:end], own, paragraph)
             # What _Sentence(*fields) does, without the call to its Python-level __new__.
