@@ -70,7 +70,7 @@ def split_sentences(text: str, *, rules: Rules | None = None) -> list[tuple[int,
             pieces = _cut_at_line_breaks(text, start, cursor)
         for piece in pieces:
             if spans:
-                # Join to a previous piece of the same line that ends with "Dr." or the like.
+                # Join to the previous piece if it ends with "Dr." or the like, no "\n" between.
                 first, last = spans[-1]
                 if text.find("\n", last, piece[0]) < 0 and _ends_with_abbreviation(
                     text, first, last, abbreviations

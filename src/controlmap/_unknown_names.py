@@ -44,10 +44,9 @@ def _unresolved(
     known_ends: set[int] = set()
     for sentence in sentences:
         starts.append(sentence.start)
-        if sentence.mentions:
-            for mention in sentence.mentions:
-                known_starts.add(sentence.start + mention.start)
-                known_ends.add(sentence.start + mention.end)
+        for mention in sentence.mentions:
+            known_starts.add(sentence.start + mention.start)
+            known_ends.add(sentence.start + mention.end)
     triggers: list[int] = []  # ends of the words before a name
     falls: list[tuple[int, str]] = []  # starts of the words after a name
     for last, word in _name_cues().iter(text):
