@@ -256,6 +256,8 @@ def test_lower_agrees_with_case_insensitive_re_on_ascii_letters() -> None:
     for char in matched:
         lower = dates._lower(char)
         assert len(lower) == 1 and lower.isascii() and re.fullmatch(f"(?i:{lower})", char), char
+    # _event_dates relies on this for its quick tests with str.lower() ("had", " day ").
+    assert {dates._lower(char) for char in matched if not char.isascii()} <= set("iks")
 
 
 @pytest.mark.parametrize(

@@ -153,7 +153,8 @@ class _Calendar:
             day = self.published  # "X is now in Taliban hands": as of publication
         if day is None:
             day = self.earlier(position)
-        if day is None and _PAST_PERFECT.search(text):
+        # A quick test first, as with _DAY_RELATION.
+        if day is None and "had" in text.lower() and _PAST_PERFECT.search(text):
             # Background told before its date ("X had been under attack for weeks.
             # But on Thursday, fighters broke through.") belongs to the day that the
             # next sentence opens with.
@@ -196,14 +197,14 @@ def _usable_dates(
             published - dt.timedelta(days=_MAX_AGE_DAYS) <= day <= published
         ):
             continue
-        if re.search(r"\bsince\s+(?:the\s+)?$", sentence[max(0, found.start - 12) : found.start],
-                     re.IGNORECASE):
+        if _SINCE.search(sentence[max(0, found.start - 12) : found.start]):
             continue
         weak = bool(_ANAPHORIC.match(" ".join(found.text.split())))
         usable.append(_Date(found.start, found.end, day, weak))
     return usable
 
 
+_SINCE = re.compile(r"\bsince\s+(?:the\s+)?$", re.IGNORECASE)
 _FRONTED = re.compile(r"(?:^|[:;]\s*)\W*(?:after|following)\b[^,;]*,", re.IGNORECASE)
 
 
@@ -234,7 +235,8 @@ def _date_for(mention: Mention, sentence: str, dates: Sequence[_Date]) -> _Date 
     if not dates:
         return None
     relation = None
-    for match in re.finditer(r"\b(?:a|one|the) day (?:after|before)\b", sentence, re.IGNORECASE):
+    relations = _DAY_RELATION.finditer(sentence) if " day " in sentence.lower() else ()
+    for match in relations:
         clause_end = re.search(r"[,;]", sentence[match.end() :])
         limit = match.end() + (clause_end.start() if clause_end else len(sentence))
         if match.end() <= mention.start < limit:
@@ -255,6 +257,9 @@ def _date_for(mention: Mention, sentence: str, dates: Sequence[_Date]) -> _Date 
     return min(near, key=lambda d: abs(d.start - mention.start))
 
 
+# "One day after", "the day before". Any text this matches has " day " in its
+# str.lower(): no letter outside ASCII is the same as a, d, h or y to re.IGNORECASE.
+_DAY_RELATION = re.compile(r"\b(?:a|one|the) day (?:after|before)\b", re.IGNORECASE)
 _HARD_BREAK = re.compile(r";")
 _SOFT_BREAK = re.compile(r",\s+(?:and|but|while|whereas)\b|\band,|\bwhile\b")
 
