@@ -156,7 +156,8 @@ class Rules:
 
         The result holds for ``norm`` and for any text cut out of it or masked (place
         names replaced by mask characters), but not for texts joined from pieces of
-        it, where a word may form across the joint: those take `unscreened`.
+        it, where a word may form across the joint: those are gated on their own
+        (``rules.unscreened.gated(joined)``) or read with `unscreened`.
         """
         if self.gates is None:
             return self
