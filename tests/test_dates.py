@@ -392,3 +392,21 @@ def test_old_background_date_does_not_outweigh_the_reported_events() -> None:
     )
     # Two single-date groups far apart: the later one is the news.
     assert infer_published(text)[0] == D(2021, 8, 11)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Fighters entered the city tonıght.", dt.date(2021, 8, 13)),  # dotless i
+        ("The base was overrun laſt night.", dt.date(2021, 8, 12)),  # long s
+        ("The governor fled LAST NİGHT.", dt.date(2021, 8, 12)),  # dotted capital I
+    ],
+)
+def test_relative_phrases_with_letters_re_folds_resolve(
+    sentence: str, expected: dt.date
+) -> None:
+    # re's case-insensitive matching accepts these letters; the lookup of the
+    # phrase must too, rather than fail on an article that uses them.
+    (found,) = find_dates(sentence, dt.date(2021, 8, 13))
+    assert found.date == expected
+    assert dates.collect_clues(sentence).relative

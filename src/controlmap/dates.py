@@ -297,6 +297,15 @@ def _lower(text: str) -> str:
     return (text if text.isascii() else text.translate(_RE_CASE_FOLDS)).lower()
 
 
+def _phrase_key(text: str) -> str:
+    """The `_RELATIVE` key of a matched relative phrase: "Last  Night" -> "last night".
+
+    `_lower` (not ``str.lower``) so that a phrase the case-insensitive pattern
+    matched with "ı", "İ" or "ſ" ("tonıght") finds its key too.
+    """
+    return " ".join(_lower(text).split())
+
+
 # Markers of the future tense in the words before a date ("will meet on").
 _FUTURE = re.compile(
     r"(?i:\b(?:will|won't|shall|upcoming|to\s+be\s+held"
@@ -431,7 +440,7 @@ def _resolve_match(
         weekday = _weekday_of(match.group("wd_only"))
         modifier = (match.group("wd_mod") or "").lower()
         return _resolve_weekday(weekday, published, modifier=modifier, future=future), "weekday"
-    phrase = " ".join(match.group(0).lower().split())
+    phrase = _phrase_key(match.group(0))
     return _resolve_relative(phrase, published, reference=reference), "relative"
 
 
@@ -612,7 +621,7 @@ def collect_clues(text: str, *, page_dates: Iterable[dt.date] = ()) -> DateClues
     for match in _DATE_PATTERN.finditer(text, 0, _CLUE_CHARS):
         group = match.lastgroup
         if group == "relative":
-            relative = relative or _RELATIVE[" ".join(match.group(0).lower().split())][1] is None
+            relative = relative or _RELATIVE[_phrase_key(match.group(0))][1] is None
             continue
         if _is_future(text, match.start(), match.end()):
             continue
