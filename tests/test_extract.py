@@ -295,6 +295,22 @@ CASES: list[tuple[str, set[tuple[str, str]]]] = [
      {("Sharana", F)}),
     ("The council chief in Ghor province said the Taliban had entered Feroz Koh and there "
      "was fighting inside the city.", {("Feroz Koh", CO)}),
+    # --- a list of places that closes an appositive takes the predicate after it
+    ("Two more provincial capitals, Farah and Zaranj, fell to the insurgents on Tuesday.",
+     {("Farah", F), ("Zaranj", F)}),
+    ("Three northern cities, Kunduz, Taloqan and Sar-e Pul, were overrun within 48 hours.",
+     {("Kunduz", F), ("Taloqan", F), ("Sar-e Pul", F)}),
+    ("Several provincial capitals, including Ghazni and Qalat, are under siege, officials say.",
+     {("Ghazni", CO), ("Qalat", CO)}),
+    ("Reporters in several cities, including Mazar-i-Sharif and Maymana, said the roads "
+     "were quiet.", set()),
+    # --- a city's main square: its centre when taken, a part of it when retaken
+    ("Army commandos regained control of Ghazni's main square late on Friday.", {("Ghazni", CO)}),
+    ("Police retook the central square of Pul-e Khumri after a night of clashes.",
+     {("Pul-e Khumri", CO)}),
+    ("Insurgents raised their white flag over the central square of Aybak, residents said.",
+     {("Aybak", F)}),
+    ("The militants took over a busy market square in Farah on Monday.", {("Farah", CO)}),
 ]
 
 

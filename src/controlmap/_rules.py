@@ -353,9 +353,10 @@ def _compile(table: dict[str, Any]) -> Rules:
         r"(?:(?:\s*,[^,;:\x01]{1,110}?){1,2},|\s*[–—][^–—;\x01]{1,110}?[–—]|\s+\([^()]{1,60}\))?"
     )
     subject = rf"^\x01+(?:\s+(?:province|city|town))?{listing}{appositive}(?:\s+{aux}){{0,4}}\s+"
-    # "Helmand's capital, Lashkar Gah, fell": the name closes an appositive itself
-    # (only tried when a comma stands before the name, see `_predicate`).
-    closing = rf"^\x01+(?:\s+(?:province|city|town))?,(?:\s+{aux}){{0,4}}\s+"
+    # "Helmand's capital, Lashkar Gah, fell" and "two more capitals, X and Y, fell": the
+    # name, or a list of names, closes an appositive itself (only tried when a comma
+    # opens the appositive before it, see `extract._predicate_after`).
+    closing = rf"^\x01+(?:\s+(?:province|city|town))?{listing},(?:\s+{aux}){{0,4}}\s+"
     predicates = [
         ("government", _alt(verbs["government_subject"])),
         ("contested", _alt(verbs["contested_subject"])),

@@ -33,7 +33,8 @@ How a mention becomes an event
    surrendered to the Taliban in X", "Taliban fighters patrolled the streets of X")
    is the object of its verb. Lists share their predicate ("the capture of X and Y",
    "X in the south and Y in the northwest", "captured three more capitals, including
-   X and Y"). A name that opens its sentence as a frame ("In X, ...") or is the
+   X and Y", "two more capitals, X and Y, fell", "several cities, including X and Y,
+   are under siege"). A name that opens its sentence as a frame ("In X, ...") or is the
    location of a source takes the predicate of its sentence when that sentence names
    no other place, or when the predicate names it again ("the city") and no other
    place stands before it.
@@ -56,8 +57,10 @@ How a mention becomes an event
 4. **Hedges.** Partial control ("much of X", "seized the prison in X", "now control
    X airport and the roads into the city", "the airport in X fell", "only the
    airport in X remains in government hands", "government forces still control the
-   centre of X", "the Taliban hold all but the airport in X"; but in "took all but
-   X" the place is the exception and gets no event), a condition ("if X falls"), a
+   centre of X", "regained control of X's main square", "the Taliban hold all but the
+   airport in X"; but in "took all but X" the place is the exception and gets no
+   event; the seat of power or the main square taken is the place: "raised their flag
+   over the main square of X" is a fall), a condition ("if X falls"), a
    near-term forecast ("X could fall", "on the verge of falling"), an aim ("trying
    to capture X"; but "were forced to withdraw from X" happened), or fighting give
    ``contested``, unless the clause goes on to take the seat of power ("entered X
@@ -557,12 +560,21 @@ def _predicate_after(
     if _DEFENDERS_GAVE_UP.match(right):
         return "fallen", 0.7, -1  # "X's governor and officials surrendered"
     predicate = rules.subject_predicate.match(right)
-    if predicate is None and masked.endswith(", ", 0, start):
+    if predicate is None and _OPENS_APPOSITIVE.search(masked, max(0, start - 160), start):
         predicate = rules.closing_predicate.match(right)
     if predicate is not None:
         status_name = str(predicate.lastgroup)
         return status_name, 0.85, -1  # type: ignore[return-value]
     return None
+
+
+# An appositive opened by a comma before the place, maybe with a list of places before
+# it: "Helmand's capital, X", "two more capitals, Y and X", "several cities,
+# including Y and X".
+_OPENS_APPOSITIVE = re.compile(
+    r", (?:(?:including|such as|among them|notably|namely) )?"
+    r"(?:\x02+(?:\s*\([^()]{0,40}\))?(?:\s*,\s*(?:and\s+)?|\s+and\s+))*$"
+)
 
 
 def _facility_subject(
