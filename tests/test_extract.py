@@ -732,6 +732,12 @@ def test_several_reports_of_one_place_are_all_kept(gazetteer: Gazetteer) -> None
         ("The insurgents captured nine provincial capitals in a week.", 9, 34),
         ("They now hold a quarter of the country's 34 provincial capitals.", 8, 34),
         ("Militants control fifteen of the thirty-four provincial capitals.", 15, 34),
+        # A qualifier moves a share to the whole count it implies: 34 / 3 = 11.3.
+        ("Insurgents now hold over a third of the 34 provincial capitals.", 12, 34),
+        ("Insurgents now hold about a third of the 34 provincial capitals.", 11, 34),
+        ("Nearly half of the country's 34 provincial capitals have fallen.", 16, 34),
+        ("At least a third of the 34 provincial capitals are in Taliban hands.", 12, 34),
+        ("More than 20 of the 34 provincial capitals have fallen to the militants.", 21, 34),
     ],
 )
 def test_capital_counts(gazetteer: Gazetteer, sentence: str, count: int, total: int) -> None:

@@ -8,6 +8,7 @@ checking the counts against the reconciled map (`reconcile`).
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Sequence
 from types import MappingProxyType
@@ -67,6 +68,23 @@ def _number(word: str) -> int | None:
     return _TENS.get(word)
 
 
+def _qualified(value: float, qualifier: str) -> int:
+    """The whole count a qualified amount names: "over a third of 34" is at least 12.
+
+    "over"/"more than" give the next whole number above ``value``, "at least" the
+    smallest whole number not below it, "almost"/"nearly" the largest below it; a
+    bare or approximate amount ("about a third") is rounded down.
+    """
+    qualifier = qualifier.strip()
+    if qualifier in ("over", "more than"):
+        return math.floor(value) + 1
+    if qualifier == "at least":
+        return math.ceil(value)
+    if qualifier in ("almost", "nearly"):
+        return math.ceil(value) - 1
+    return math.floor(value)
+
+
 def _counts(
     sentence: _Sentence,
     article: Article,
@@ -84,15 +102,18 @@ def _counts(
         match = pattern.search(norm)
         if match is None:
             continue
-        if _MORE_BEFORE.search(norm[: match.start() + len(match.group(0).split()[0]) + 1]):
-            continue
         groups = match.groupdict()
+        if not groups.get("q") and _MORE_BEFORE.search(
+            norm[: match.start() + len(match.group(0).split()[0]) + 1]
+        ):
+            continue  # "three more capitals" ("more than 20 of ..." is a qualifier)
         if groups.get("frac") is not None:
             total = _number(groups["total"])
             if total is None:
                 continue
             frac = groups["frac"]
-            count = int(total * _FRACTIONS[frac]) if frac in _FRACTIONS else _number(frac)
+            share = total * _FRACTIONS[frac] if frac in _FRACTIONS else _number(frac)
+            count = None if share is None else _qualified(share, groups.get("q") or "")
         elif groups.get("ord") is not None:
             count, total = _number(groups["ord"]), rules.default_total
         else:
