@@ -295,6 +295,19 @@ CASES: list[tuple[str, set[tuple[str, str]]]] = [
      {("Sharana", F)}),
     ("The council chief in Ghor province said the Taliban had entered Feroz Koh and there "
      "was fighting inside the city.", {("Feroz Koh", CO)}),
+    # --- a Taliban source counts in the clause of the fall, not in the next one
+    ("Sar-e Pul fell on Monday evening, and a Taliban commander said his men were "
+     "closing in on Sheberghan.", {("Sar-e Pul", F), ("Sheberghan", CO)}),
+    ("Soldiers abandoned Qala-e-Naw overnight, while the insurgents claimed to have taken "
+     "Farah.", {("Qala-e-Naw", F), ("Farah", CL)}),
+    ("Local officials said Gardez fell before dawn; the Taliban claimed they had also taken "
+     "Khost.", {("Gardez", F), ("Khost", CL)}),
+    ("Taloqan fell on Sunday, police said, although the militants claimed it a day earlier.",
+     {("Taloqan", F)}),
+    ("Zaranj has fallen, a Taliban spokesman wrote on Twitter, and Farah is expected to follow.",
+     {("Zaranj", CL)}),
+    ("A spokesman for the insurgents said they had seized Farah, Zaranj, and Lashkar Gah.",
+     {("Farah", CL), ("Zaranj", CL), ("Lashkar Gah", CL)}),
     # --- a list of places that closes an appositive takes the predicate after it
     ("Two more provincial capitals, Farah and Zaranj, fell to the insurgents on Tuesday.",
      {("Farah", F), ("Zaranj", F)}),

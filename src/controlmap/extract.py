@@ -76,7 +76,9 @@ How a mention becomes an event
    from X in 2001") makes it history even then.
 5. **Source.** A fall whose only source is the Taliban ("the Taliban claimed", "a
    Taliban spokesman tweeted", "Taliban fighters posted photos from inside the
-   governor's office in X": pictures are the poster's own evidence), or that the
+   governor's office in X": pictures are the poster's own evidence; the source counts
+   in the clause of the fall, so in "X fell on Friday, and a Taliban spokesman said
+   fighters were nearing Y" X is a fall), or that the
    article flags as unverified in the same or the next sentence ("There was no
    official confirmation.", "a video circulated on social media showed Taliban
    fighters in X"), is ``claimed``; "liberated" is the Taliban's word for a capture:
@@ -350,7 +352,7 @@ def _classify(
         source = ""
         if status == "fallen":
             vouching = vouching or _vouching(base, following(), rules)
-            source = _source(plain[index], mention, vouching, cues, rules)
+            source = _source(plain[index], mention, vouching, rules)
         if source == "taliban" and status == "fallen":
             status, confidence = "claimed", min(confidence, 0.6)
         actor = "government" if status == "government" else "Taliban"
@@ -872,17 +874,21 @@ def _vouching(masked: str, next_sentence: str, rules: Rules) -> _Vouching:
     )
 
 
-def _source(
-    masked: str, mention: Mention, vouching: _Vouching, cues: _Cues, rules: Rules
-) -> str:
+def _source(masked: str, mention: Mention, vouching: _Vouching, rules: Rules) -> str:
     """Who vouches for a fall: "taliban" (a claim), "confirmed" or "".
 
-    A claim marker counts when it stands in the clause before the place or in the
-    rest of the sentence up to the next place ("X fell, a Taliban spokesman said");
-    a confirmation anywhere in the sentence or in the next one.
+    A claim marker counts when it stands in the clause of the place: from the last
+    clause break before it (`_SOURCE_BREAK`) to the next one or the next place after
+    it ("X fell, a Taliban spokesman said"; not "X fell on Friday, and a Taliban
+    spokesman said fighters were advancing on Y"). A confirmation counts anywhere in
+    the sentence or in the next one.
     """
-    clause_start = _clause_start(cues, mention.start)
-    own = masked[clause_start : mention.start] + masked[mention.end :].split(_OTHER, 1)[0]
+    # (read up to the end of the place: a break's lookahead must see the place after it)
+    breaks = _SOURCE_BREAK.finditer(masked, 0, mention.end)
+    start = max((m.end() for m in breaks if m.end() <= mention.start), default=0)
+    rest = masked[mention.end :].split(_OTHER, 1)[0]
+    end = _SOURCE_BREAK.search(rest)
+    own = masked[start : mention.start] + (rest[: end.start()] if end else rest)
     # gated for ``own`` itself: a word may form where its two pieces join
     rules = rules.unscreened.gated(own)
     claimed = (
@@ -950,6 +956,12 @@ _INTENT = re.compile(r"\bto\s+$")
 _MODAL_AFTER = re.compile(r"\x01*\s+(?:could|may|might|would|will|is expected to|is likely to)\b")
 _ACHIEVED = re.compile(
     r"\b(?:managed|went on|able|succeeded|began|started|moved|forced|compelled|obliged)\s+to\s+$"
+)
+# Where the clause of a fall ends for its source: a clause break, or a clause joined
+# by ", and" or ", although" (but not ", and" before a place of a list).
+_SOURCE_BREAK = re.compile(
+    r"[;:]|b(?<!\wb)ut\b|w(?<!\ww)hile\b"
+    r"|,\s+(?:and|although|though|whereas)\b(?!\s+(?:the\s+(?:city|town)\s+of\s+)?[\x01\x02])"
 )
 # A clause break: "[;:]|\bbut\b|\bwhile\b". The word boundary before a word is checked
 # after its first letter ("b(?<!\wb)ut"): a pattern that starts with a character
