@@ -295,6 +295,12 @@ CASES: list[tuple[str, set[tuple[str, str]]]] = [
      {("Sharana", F)}),
     ("The council chief in Ghor province said the Taliban had entered Feroz Koh and there "
      "was fighting inside the city.", {("Feroz Koh", CO)}),
+    # --- pictures the Taliban put out of fighters inside a place are their claim
+    ("Photos posted online by the Taliban showed fighters inside the police headquarters "
+     "in Pul-e Alam.", {("Pul-i-Alam", CL)}),
+    ("A clip shared on Telegram by a Taliban commander showed his fighters in the streets "
+     "of Gardez.", {("Gardez", CL)}),
+    ("An audit report showed fighters in Maymana had not been paid since June.", set()),
     # --- a Taliban source counts in the clause of the fall, not in the next one
     ("Sar-e Pul fell on Monday evening, and a Taliban commander said his men were "
      "closing in on Sheberghan.", {("Sar-e Pul", F), ("Sheberghan", CO)}),
