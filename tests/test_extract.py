@@ -295,6 +295,18 @@ CASES: list[tuple[str, set[tuple[str, str]]]] = [
      {("Sharana", F)}),
     ("The council chief in Ghor province said the Taliban had entered Feroz Koh and there "
      "was fighting inside the city.", {("Feroz Koh", CO)}),
+    # --- "the city" after the only place a sentence names is that place
+    ("Insurgents reached Maymana at dawn and overran the city by nightfall.",
+     {("Maymana", F)}),
+    ("Taliban columns reached Pul-e Khumri on Saturday, but the town remains in government "
+     "hands.", {("Pul-e Khumri", G)}),
+    ("Taliban fighters entered Faizabad on Monday and took control of the city within hours.",
+     {("Faizabad", F)}),
+    ("Taliban fighters entered Faizabad on Monday and took control of a village nearby.",
+     {("Faizabad", CO)}),
+    ("Families fled Taloqan for Kabul as fighting engulfed the city.", set()),
+    ("Asadabad sits in a narrow valley, and the town has long been a trading post.", set()),
+    ("The minister travelled to Charikar to inspect the city's defences.", set()),
     # --- pictures the Taliban put out of fighters inside a place are their claim
     ("Photos posted online by the Taliban showed fighters inside the police headquarters "
      "in Pul-e Alam.", {("Pul-i-Alam", CL)}),

@@ -37,7 +37,10 @@ How a mention becomes an event
    are under siege"). A name that opens its sentence as a frame ("In X, ...") or is the
    location of a source takes the predicate of its sentence when that sentence names
    no other place, or when the predicate names it again ("the city") and no other
-   place stands before it.
+   place stands before it. A city or town that is the only place its sentence names
+   and that no predicate reaches is "the city" ("the town") that the sentence goes on
+   to take or hold ("reached X at dawn and overran the city"; not "the city's
+   defences").
 3. **Direction.** Capture verbs give the place to their subject: the Taliban
    (``fallen``) unless the subject is the government side (``government``); loss
    verbs ("lost", "abandoned") take it from their subject. Withdrawal and flight
@@ -63,8 +66,9 @@ How a mention becomes an event
    over the main square of X" is a fall), a condition ("if X falls"), a
    near-term forecast ("X could fall", "on the verge of falling"), an aim ("trying
    to capture X"; but "were forced to withdraw from X" happened), or fighting give
-   ``contested``, unless the clause goes on to take the seat of power ("entered X
-   and seized the governor's office" is a fall); a forecast weeks or months ahead
+   ``contested``, unless the clause goes on to take the seat of power or the city
+   ("entered X and seized the governor's office", "... and took control of the
+   city" are falls); a forecast weeks or months ahead
    ("could take X within 90 days") describes no day's control and gives no event. A
    negation ("has not fallen", "denied that X fell", "rumours that X had fallen"; a
    negation counts in the predicate's own clause, not in "asked not to be named,
@@ -474,17 +478,64 @@ def _classify_mention(
         before = masked[: end + clause.start()]
         hedged = _hedge(framed_status, 0.6, masked, start, end, before, cues, rules)
         return None if hedged is None else (hedged[0], hedged[1], not anaphor)
-    return None  # no predicate reaches the name: geography, people, talks, metonymy
+    # No predicate reaches the name (geography, people, talks, metonymy), unless the
+    # sentence goes on to say what happened to "the city".
+    return _the_city_after(masked, mention, rules)
+
+
+def _the_city_after(
+    masked: str, mention: Mention, rules: Rules
+) -> tuple[Status, float, bool] | None:
+    """What the sentence says of "the city" after the place, when that means the place.
+
+    "The Taliban reached X on Thursday and seized the city" and "X's governor was
+    arrested after he handed the city to the Taliban": in a sentence that names no
+    other place, "the city" ("the town", "the provincial capital") after a city or
+    town is that place, and the statement about it is read as if it named the place.
+    """
+    if mention.place.kind not in _CITY_KINDS or _OTHER in masked:
+        return None
+    city = _THE_CITY.search(masked, mention.end)
+    if city is None or masked.startswith((" of ", "'s"), city.end()):
+        return None  # "the city of Y" names a place; "the city's defences" are not it
+    start, end = city.span()
+    stand_in = (
+        masked[: mention.start] + _OTHER * (mention.end - mention.start)
+        + masked[mention.end : start] + _TARGET * (end - start) + masked[end:]
+    )
+    target = Mention(mention.place, start, end, city.group(0))
+    cues = _Cues(
+        verbs=_scan(rules.object_verb, None, stand_in, start),
+        nouns=_scan(rules.noun_head, None, stand_in, start),
+        breaks=tuple(m.end() for m in _CLAUSE_BREAK.finditer(stand_in, 0, start)),
+    )
+    found = _predicate(stand_in, target, cues, rules)
+    if found is None:
+        return None
+    status, confidence, trigger_at = found
+    before = stand_in[:trigger_at] if trigger_at >= 0 else ""
+    hedged = _hedge(status, min(confidence, 0.6), stand_in, start, end, before, cues, rules)
+    return None if hedged is None else (hedged[0], hedged[1], False)
+
+
+_CITY_KINDS = frozenset({"capital", "city", "town"})  # what "the city" can stand for
 
 
 def _took_seat_of_power(rest: str, rules: Rules) -> bool:
-    """Whether the clause after the place goes on to take its seat of power.
+    """Whether the clause after the place goes on to take its seat of power, or it.
 
-    "The Taliban entered X and seized the governor's office": the entry was a fall.
-    The clause ends at the next place named or at a clause break.
+    "The Taliban entered X and seized the governor's office", "... entered X and took
+    control of the city": the entry was a fall. The clause ends at the next place
+    named or at a clause break.
     """
     taken = _AND_TOOK.match(rest)
-    return taken is not None and bool(rules.seat_of_power.match(rest, taken.end()))
+    if taken is None:
+        return False
+    the_city = rest.endswith("the ", 0, taken.end()) and _CITY_NOUN.match(rest, taken.end())
+    return bool(the_city or rules.seat_of_power.match(rest, taken.end()))
+
+
+_CITY_NOUN = re.compile(r"(?:city|town|provincial capital)\b")
 
 
 _AND_TOOK = re.compile(
