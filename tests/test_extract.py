@@ -295,6 +295,14 @@ CASES: list[tuple[str, set[tuple[str, str]]]] = [
      {("Sharana", F)}),
     ("The council chief in Ghor province said the Taliban had entered Feroz Koh and there "
      "was fighting inside the city.", {("Feroz Koh", CO)}),
+    # --- officials at the seat of government speak for the country, not for it
+    ("In Kabul, officials said the Taliban had captured the provincial capital overnight.",
+     set()),
+    ("A defence ministry spokesman in Kabul said fighting was continuing.", set()),
+    ("Officials in Kabul told reporters that the insurgents had seized the city.", set()),
+    ("In Kabul, Taliban fighters seized the presidential palace late on Sunday.",
+     {("Kabul", F)}),
+    ("A police officer in Kunduz said the insurgents had seized the city.", {("Kunduz", F)}),
     # --- "the city" after the only place a sentence names is that place
     ("Insurgents reached Maymana at dawn and overran the city by nightfall.",
      {("Maymana", F)}),

@@ -125,6 +125,7 @@ class Rules:
     after_screen: _Screen | None  # words every predicate after the place contains
     function_words: frozenset[str]
     not_places: frozenset[str]
+    seats_of_government: frozenset[str]  # gazetteer names whose officials speak for all
     count_patterns: tuple[re.Pattern[str], ...]
     default_total: int
     gates: _Gates | None = None  # the rarely matching patterns, by the words they need
@@ -508,6 +509,7 @@ def _compile(table: dict[str, Any]) -> Rules:
         ]),
         function_words=frozenset(table["names"]["function_words"]),
         not_places=frozenset(table["names"]["not_places"]),
+        seats_of_government=frozenset(table["names"].get("seats_of_government", ())),
         count_patterns=count_patterns,
         default_total=int(table["counts"]["default_total"]),
     )

@@ -37,10 +37,13 @@ How a mention becomes an event
    are under siege"). A name that opens its sentence as a frame ("In X, ...") or is the
    location of a source takes the predicate of its sentence when that sentence names
    no other place, or when the predicate names it again ("the city") and no other
-   place stands before it. A city or town that is the only place its sentence names
-   and that no predicate reaches is "the city" ("the town") that the sentence goes on
-   to take or hold ("reached X at dawn and overran the city"; not "the city's
-   defences").
+   place stands before it; not when the place is the seat of the national government
+   (``seats_of_government`` in the rules file) and the predicate is reported speech
+   ("In Kabul, officials said the Taliban had captured the provincial capital": its
+   officials speak for the country). A city or town that is the only place its
+   sentence names and that no predicate reaches is "the city" ("the town") that the
+   sentence goes on to take or hold ("reached X at dawn and overran the city"; not
+   "the city's defences").
 3. **Direction.** Capture verbs give the place to their subject: the Taliban
    (``fallen``) unless the subject is the government side (``government``); loss
    verbs ("lost", "abandoned") take it from their subject. Withdrawal and flight
@@ -468,6 +471,10 @@ def _classify_mention(
         clause = rules.clause_verbs.search(rest)
         if clause is None or rules.simile.search(rest[: clause.start()]):
             return None
+        if mention.place.name in rules.seats_of_government and _SPEECH.search(
+            head + rest[: clause.start()]
+        ):
+            return None  # "In Kabul, officials said ...": they speak for the country
         framed_status, anaphor = _clause_status(
             clause, rest, rules, mention.place.kind, head + rest[: clause.start()]
         )
@@ -519,6 +526,11 @@ def _the_city_after(
 
 
 _CITY_KINDS = frozenset({"capital", "city", "town"})  # what "the city" can stand for
+# A verb of reporting between a frame and its predicate: the predicate is what was said.
+_SPEECH = re.compile(
+    r"\b(?:said|says|say|told|tells|tweeted|wrote|announced|added|confirmed|claimed"
+    r"|reported|according to)\b"
+)
 
 
 def _took_seat_of_power(rest: str, rules: Rules) -> bool:
