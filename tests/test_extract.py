@@ -295,6 +295,13 @@ CASES: list[tuple[str, set[tuple[str, str]]]] = [
      {("Sharana", F)}),
     ("The council chief in Ghor province said the Taliban had entered Feroz Koh and there "
      "was fighting inside the city.", {("Feroz Koh", CO)}),
+    # --- a fall that is expected is not a fall
+    ("Analysts say the fall of Mazar-i-Sharif is now only a matter of time.",
+     {("Mazar-i-Sharif", CO)}),
+    ("Diplomats privately fear that the fall of Kandahar is imminent.", {("Kandahar", CO)}),
+    ("A US official said the fall of Kabul was a matter of months, not weeks.", set()),
+    ("The fall of Faizabad is certain to embolden the insurgents in the north.",
+     {("Faizabad", F)}),
     # --- officials at the seat of government speak for the country, not for it
     ("In Kabul, officials said the Taliban had captured the provincial capital overnight.",
      set()),

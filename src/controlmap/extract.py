@@ -26,24 +26,24 @@ How a mention becomes an event
    clause breaks end the object of a control verb.
 2. **Predicate.** The name is the object of a control verb ("the Taliban seized X",
    "took control of the cities of X and Y"), the subject of a control predicate ("X
-   fell", "X, the capital of Y, was captured", "X remains in government hands", "X
-   is the second-largest city to fall", "the 10th provincial capital taken by the
+   fell", "X, the capital of Y, was captured", "X remains in government hands", "X is
+   the second-largest city to fall", "the 10th provincial capital taken by the
    Taliban"), or the complement of a control noun ("the fall of X", "fighting in X",
    "X's capture"). A place that locates a handover or a presence ("the governor
-   surrendered to the Taliban in X", "Taliban fighters patrolled the streets of X")
-   is the object of its verb. Lists share their predicate ("the capture of X and Y",
-   "X in the south and Y in the northwest", "captured three more capitals, including
-   X and Y", "two more capitals, X and Y, fell", "several cities, including X and Y,
-   are under siege"). A name that opens its sentence as a frame ("In X, ...") or is the
-   location of a source takes the predicate of its sentence when that sentence names
-   no other place, or when the predicate names it again ("the city") and no other
-   place stands before it; not when the place is the seat of the national government
+   surrendered to the Taliban in X", "Taliban fighters patrolled the streets of X") is
+   the object of its verb. Lists share their predicate ("the capture of X and Y", "X in
+   the south and Y in the northwest", "captured three more capitals, including X and
+   Y", "two more capitals, X and Y, fell", "several cities, including X and Y, are
+   under siege"). A name that opens its sentence as a frame ("In X, ...") or is the
+   location of a source takes the predicate of its sentence when that sentence names no
+   other place, or when the predicate names it again ("the city") and no other place
+   stands before it; not when the place is the seat of the national government
    (``seats_of_government`` in the rules file) and the predicate is reported speech
    ("In Kabul, officials said the Taliban had captured the provincial capital": its
-   officials speak for the country). A city or town that is the only place its
-   sentence names and that no predicate reaches is "the city" ("the town") that the
-   sentence goes on to take or hold ("reached X at dawn and overran the city"; not
-   "the city's defences").
+   officials speak for the country). A city or town that is the only place its sentence
+   names and that no predicate reaches is "the city" ("the town") that the sentence
+   goes on to take or hold ("reached X at dawn and overran the city"; not "the city's
+   defences").
 3. **Direction.** Capture verbs give the place to their subject: the Taliban
    (``fallen``) unless the subject is the government side (``government``); loss
    verbs ("lost", "abandoned") take it from their subject. Withdrawal and flight
@@ -60,44 +60,44 @@ How a mention becomes an event
    Taliban retook X" is ``fallen``. A pronoun subject after "said" is the speaker
    ("the Taliban said they had retaken X"). Driving the government side out ("the
    Taliban pushed government forces out of X") is a fall.
-4. **Hedges.** Partial control ("much of X", "seized the prison in X", "now control
-   X airport and the roads into the city", "the airport in X fell", "only the
-   airport in X remains in government hands", "government forces still control the
-   centre of X", "regained control of X's main square", "the Taliban hold all but the
-   airport in X"; but in "took all but X" the place is the exception and gets no
-   event; the seat of power or the main square taken is the place: "raised their flag
-   over the main square of X" is a fall), a condition ("if X falls"), a
-   near-term forecast ("X could fall", "on the verge of falling"), an aim ("trying
-   to capture X"; but "were forced to withdraw from X" happened), or fighting give
-   ``contested``, unless the clause goes on to take the seat of power or the city
-   ("entered X and seized the governor's office", "... and took control of the
-   city" are falls); a forecast weeks or months ahead
-   ("could take X within 90 days") describes no day's control and gives no event. A
+4. **Hedges.** Partial control ("much of X", "seized the prison in X", "now control X
+   airport and the roads into the city", "the airport in X fell", "only the airport in
+   X remains in government hands", "government forces still control the centre of X",
+   "regained control of X's main square", "the Taliban hold all but the airport in X";
+   but in "took all but X" the place is the exception and gets no event; the seat of
+   power or the main square taken is the place: "raised their flag over the main square
+   of X" is a fall), a condition ("if X falls"), a near-term forecast ("X could fall",
+   "on the verge of falling", "the fall of X is only a matter of time"), an aim
+   ("trying to capture X"; but "were forced to withdraw from X" happened), or fighting
+   give ``contested``, unless the clause goes on to take the seat of power or the city
+   ("entered X and seized the governor's office", "... and took control of the city"
+   are falls); a forecast weeks or months ahead ("could take X within 90 days", "the
+   fall of X is a matter of months") describes no day's control and gives no event. A
    negation ("has not fallen", "denied that X fell", "rumours that X had fallen"; a
-   negation counts in the predicate's own clause, not in "asked not to be named,
-   said ..."), a simile ("looks like a front line") or a year before publication
-   near the name cancels the statement (history: "in 1996", "in August 1998", "on 12
-   August 1921"), unless the sentence also names a recent day: a weekday or
-   "today"-like word, or a day of a month in the publication year or with no year
-   ("who ruled until 2001, took X on Sunday"); a year right after the name ("ousted
-   from X in 2001") makes it history even then.
+   negation counts in the predicate's own clause, not in "asked not to be named, said
+   ..."), a simile ("looks like a front line") or a year before publication near the
+   name cancels the statement (history: "in 1996", "in August 1998", "on 12 August
+   1921"), unless the sentence also names a recent day: a weekday or "today"-like word,
+   or a day of a month in the publication year or with no year ("who ruled until 2001,
+   took X on Sunday"); a year right after the name ("ousted from X in 2001") makes it
+   history even then.
 5. **Source.** A fall whose only source is the Taliban ("the Taliban claimed", "a
    Taliban spokesman tweeted", "Taliban fighters posted photos from inside the
    governor's office in X": pictures are the poster's own evidence; the source counts
    in the clause of the fall, so in "X fell on Friday, and a Taliban spokesman said
-   fighters were nearing Y" X is a fall), or that the
-   article flags as unverified in the same or the next sentence ("There was no
-   official confirmation.", "a video circulated on social media showed Taliban
-   fighters in X"), is ``claimed``; "liberated" is the Taliban's word for a capture:
-   in a sentence whose source is the Taliban and that names no government side ('a
-   Taliban spokesman said X had been liberated'), and in scare quotes ('X had been
-   "liberated"'), it is a fall; an independent confirmation in the same article (a
-   resident, an official, or a fall of the same place reported on non-Taliban
-   authority) makes it ``fallen``. A fall that the rest of its sentence disputes
-   ("..., a claim the government denied", "..., but officials say fighting
-   continues", "but government forces are still in control") is ``contested``: the
-   accounts conflict. So is a denied fall that the sentence goes on to say is still
-   being fought over ("denied that X had fallen, saying fighting was continuing").
+   fighters were nearing Y" X is a fall), or that the article flags as unverified in
+   the same or the next sentence ("There was no official confirmation.", "a video
+   circulated on social media showed Taliban fighters in X"), is ``claimed``;
+   "liberated" is the Taliban's word for a capture: in a sentence whose source is the
+   Taliban and that names no government side ('a Taliban spokesman said X had been
+   liberated'), and in scare quotes ('X had been "liberated"'), it is a fall; an
+   independent confirmation in the same article (a resident, an official, or a fall of
+   the same place reported on non-Taliban authority) makes it ``fallen``. A fall that
+   the rest of its sentence disputes ("..., a claim the government denied", "..., but
+   officials say fighting continues", "but government forces are still in control") is
+   ``contested``: the accounts conflict. So is a denied fall that the sentence goes on
+   to say is still being fought over ("denied that X had fallen, saying fighting was
+   continuing").
 
 Dates
 -----
@@ -904,6 +904,11 @@ def _hedge(
         status, confidence = "contested", min(confidence, 0.6)
     if rules.conditional.search(head[-60:]):
         status = "contested"
+    expected = _EXPECTED_AFTER.match(masked, start)
+    if expected is not None and status != "government":
+        if expected.group("far"):
+            return None  # "the fall of X is a matter of months": no day's control
+        return "contested", min(confidence, 0.5), False  # "... is only a matter of time"
     modal = rules.forecast.search(local) or _MODAL_AFTER.match(masked, start)
     if modal and status != "government":
         if rules.long_horizon.search(
@@ -1015,6 +1020,15 @@ _DISPUTED = re.compile(
 _DENIED_BUT_FIGHTING = re.compile(rf"[^\x02.;]{{0,80}}?(?:{_STILL_FIGHTING})")
 _NO_LONGER = re.compile(r"\bno longer\s+(?:\w+\s+)?$")
 _INTENT = re.compile(r"\bto\s+$")
+# "the fall of X is only a matter of time", "X's fall seems imminent": the fall is
+# expected, not reported (``far`` when it is weeks or months away).
+_EXPECTED_AFTER = re.compile(
+    r"\x01*(?:'s)?\s+(?:is|was|seems|seemed|appears|appeared|looks|looked|looms|loomed)"
+    r"(?:\s+(?:now|only|just|increasingly|all but|to be))*\s+(?:"
+    r"(?P<far>a matter of (?:weeks|months|years)|(?:weeks|months|years) away)"
+    r"|a matter of (?:time|days|hours)|(?:only )?(?:days|hours) away|imminent|inevitable"
+    r"|expected|likely|feared|near|close|certain)\b(?!\s+to\b)"  # not "... is certain to embolden"
+)
 # "X could fall": a modal right after the place.
 _MODAL_AFTER = re.compile(r"\x01*\s+(?:could|may|might|would|will|is expected to|is likely to)\b")
 _ACHIEVED = re.compile(
