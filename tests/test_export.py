@@ -36,8 +36,17 @@ def _grid(n: int = 3) -> gpd.GeoDataFrame:
     )
 
 
-def _timeline(regions: gpd.GeoDataFrame, plan: list[dict[str, State]]) -> Timeline:
-    """A timeline with one day per entry of ``plan``; regions not named are government."""
+def _timeline(
+    regions: gpd.GeoDataFrame,
+    plan: list[dict[str, State]],
+    *,
+    reported: dict[str, dt.date] | None = None,
+) -> Timeline:
+    """A timeline with one day per entry of ``plan``; regions not named are government.
+
+    Each region has one event, on the first day unless ``reported`` gives another
+    day (or None: never reported, so its state is only assumed).
+    """
     days = tuple(FIRST + dt.timedelta(days=i) for i in range(len(plan)))
     rows = [
         {
@@ -51,7 +60,15 @@ def _timeline(regions: gpd.GeoDataFrame, plan: list[dict[str, State]]) -> Timeli
         for day, states in zip(days, plan, strict=True)
         for rid, name in zip(regions["region_id"], regions["region"], strict=True)
     ]
-    events = pd.DataFrame({col: [] for col in EVENT_COLUMNS})
+    first = {rid: FIRST for rid in regions["region_id"]} | (reported or {})
+    events = pd.DataFrame(
+        [
+            {**dict.fromkeys(EVENT_COLUMNS, ""), "date": day, "region_id": rid, "region": rid}
+            for rid, day in first.items()
+            if day is not None
+        ],
+        columns=[*EVENT_COLUMNS, "region_id", "region"],
+    )
     counts = pd.DataFrame({"article": [], "date": [], "count": [], "total": [], "evidence": []})
     return Timeline(
         regions=regions,
@@ -356,3 +373,43 @@ def test_seeds_map_png_and_gif(tmp_path: Path) -> None:
     assert len(frames) == len(timeline.days)
     taliban = STATE_COLORS["taliban"]
     assert _count(frames[-1], taliban) > _count(frames[0], taliban)
+
+
+def test_a_region_not_reported_yet_is_drawn_paler_until_its_first_report(
+    tmp_path: Path,
+) -> None:
+    regions = _grid()
+    ids = list(regions["region_id"])
+    plan: list[dict[str, State]] = [{ids[0]: "taliban"}] * 3
+    # R0 is first reported on the third day; R1..R8 (government) from the first.
+    timeline = _timeline(regions, plan, reported={ids[0]: FIRST + dt.timedelta(days=2)})
+    before = export.export_png(timeline, timeline.days[0], tmp_path / "before.png", dpi=60)
+    after = export.export_png(timeline, timeline.days[2], tmp_path / "after.png", dpi=60)
+    with Image.open(before) as b, Image.open(after) as a:
+        before_pixels, after_pixels = _rgb(b), _rgb(a)
+    taliban = STATE_COLORS["taliban"]
+    pale = "#{:02X}{:02X}{:02X}".format(
+        *(round(255 - 0.45 * (255 - int(taliban[i : i + 2], 16))) for i in (1, 3, 5))
+    )
+    # Before its first report R0 shows the paler shade, after it the full colour.
+    assert _count(before_pixels, taliban) < 200 < _count(before_pixels, pale)
+    assert _count(after_pixels, pale) < 200 < _count(after_pixels, taliban)
+    # The reported government regions keep their full colour on both days.
+    government = STATE_COLORS["government"]
+    assert _count(before_pixels, government) == pytest.approx(
+        _count(after_pixels, government), rel=0.05
+    )
+
+
+def test_a_region_never_reported_stays_paler(tmp_path: Path) -> None:
+    regions = _grid()
+    ids = list(regions["region_id"])
+    timeline = _timeline(regions, [{}], reported={ids[4]: None})
+    png = export.export_png(timeline, timeline.days[0], tmp_path / "day.png", dpi=60)
+    with Image.open(png) as image:
+        pixels = _rgb(image)
+    government = STATE_COLORS["government"]
+    pale = "#{:02X}{:02X}{:02X}".format(
+        *(round(255 - 0.45 * (255 - int(government[i : i + 2], 16))) for i in (1, 3, 5))
+    )
+    assert _count(pixels, pale) > 200

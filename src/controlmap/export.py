@@ -2,10 +2,12 @@
 
 The maps use the palette and hatching of the HTML map (`controlmap.palette`), a
 title, the date shown large, a legend with the count of regions in each state that
-day, and a source line. Drawing goes through matplotlib's object API (a `Figure`
-on an Agg canvas, never pyplot), so no global state is touched and the same input
-gives the same PNG bytes. This module only draws: it does not decide states
-(that is `reconcile`) nor build the interactive map (that is `render`).
+day, and a source line. As on the HTML map, a region that no event has reported on
+yet is drawn paler: its state is the assumed one (the baseline), not a report.
+Drawing goes through matplotlib's object API (a `Figure` on an Agg canvas, never
+pyplot), so no global state is touched and the same input gives the same PNG bytes.
+This module only draws: it does not decide states (that is `reconcile`) nor build
+the interactive map (that is `render`).
 """
 
 from __future__ import annotations
@@ -46,6 +48,8 @@ _NO_DATA_COLOR = "#D9D9D9"
 _TEXT_COLOR = "#1F1F1F"
 _MUTED_COLOR = "#5F5F5F"
 _NO_DATA_LABEL = "No state recorded"
+_ASSUMED_ALPHA = 0.45  # a region not reported on yet: its colour this much over white
+_ASSUMED_LABEL = "Paler: no report yet (assumed)"
 
 # Layout in inches; the map's height follows the layer's shape so the map fills its box.
 _FIG_WIDTH = 10.0
@@ -241,6 +245,7 @@ class _MapDrawing:
         self._timeline = timeline
         self._layer = _prepare_layer(timeline.regions)
         self._states = _states_by_day(timeline.states)
+        self._first_report = _first_reports(timeline)
         self._counts = timeline.counts
         self._figure, self._map_ax, self._panel_ax = _make_figure(self._layer)
         self._canvas = FigureCanvasAgg(self._figure)
@@ -278,11 +283,18 @@ class _MapDrawing:
     def show(self, day: dt.date) -> None:
         """Restyle the figure for ``day``: fills, hatching, date, legend and note."""
         states = [self._states.get((day, rid)) for rid in self._layer.region_ids]
-        self._fill.set_facecolor(
-            [STATE_COLORS[s] if s is not None else _NO_DATA_COLOR for s in states]
-        )
+        reported = [self._first_report.get(rid, dt.date.max) <= day
+                    for rid in self._layer.region_ids]
+        self._fill.set_facecolor([
+            _NO_DATA_COLOR if s is None
+            else STATE_COLORS[s] if seen else _paler(STATE_COLORS[s])
+            for s, seen in zip(states, reported, strict=True)
+        ])
         self._show_hatching(states)
-        self._show_panel(day, states)
+        assumed = [
+            s for s, seen in zip(states, reported, strict=True) if s is not None and not seen
+        ]
+        self._show_panel(day, states, assumed)
 
     def save_png(self, out: Path, *, dpi: int) -> None:
         """Write the current figure as a PNG without a version string in its metadata."""
@@ -331,7 +343,10 @@ class _MapDrawing:
         self._hatch.set_hatch(_HATCH)
         self._map_ax.add_collection(self._hatch, autolim=False)
 
-    def _show_panel(self, day: dt.date, states: list[State | None]) -> None:
+    def _show_panel(
+        self, day: dt.date, states: list[State | None], assumed: list[State]
+    ) -> None:
+        """Date, legend (``assumed``: the states of regions not reported on yet) and note."""
         days = self._timeline.days
         self._date_text.set_text(day.isoformat())
         position = days.index(day) + 1
@@ -356,6 +371,13 @@ class _MapDrawing:
             handles.append(
                 Patch(facecolor=_NO_DATA_COLOR, linewidth=0, label=f"{_NO_DATA_LABEL}  {missing}")
             )
+        if assumed:
+            # the swatch in the paler shade of the state most of them are assumed in
+            usual = max(ORDER, key=assumed.count)
+            handles.append(Patch(
+                facecolor=_paler(STATE_COLORS[usual]), linewidth=0,
+                label=f"{_wrap_label(_ASSUMED_LABEL)}  {len(assumed)}",
+            ))
         self._legend = self._panel_ax.legend(
             handles=handles, loc="upper left", bbox_to_anchor=(0, 1 - 0.95 / self._panel_height()),
             frameon=False, fontsize=10.5, handlelength=2.2, handleheight=1.4,
@@ -475,6 +497,31 @@ def _states_by_day(states: pd.DataFrame) -> dict[tuple[dt.date, str], State]:
     return dict(
         zip(zip(days, states["region_id"].astype(str), strict=True), states["state"], strict=True)
     )
+
+
+def _first_reports(timeline: Timeline) -> dict[str, dt.date]:
+    """The first day on the timeline each region is reported on (by a dated event).
+
+    An event before the first day counts from the first day, as on the HTML map.
+    """
+    events = timeline.events
+    if events.empty or "region_id" not in events.columns or not timeline.days:
+        return {}
+    dated = events.loc[events["date"].notna() & events["region_id"].notna(), ["region_id", "date"]]
+    first: dict[str, dt.date] = {}
+    for region_id, day in zip(dated["region_id"], dated["date"], strict=True):
+        day = pd.Timestamp(day).date()
+        first[str(region_id)] = min(day, first.get(str(region_id), day))
+    start = timeline.days[0]
+    return {region_id: max(day, start) for region_id, day in first.items()}
+
+
+def _paler(colour: str) -> tuple[float, float, float]:
+    """``colour`` at `_ASSUMED_ALPHA` over white, as the HTML map shows an assumed state."""
+    red, green, blue = (
+        1 - _ASSUMED_ALPHA * (1 - int(colour[i : i + 2], 16) / 255) for i in (1, 3, 5)
+    )
+    return red, green, blue
 
 
 def _default_source(timeline: Timeline) -> str:
