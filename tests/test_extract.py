@@ -310,6 +310,11 @@ CASES: list[tuple[str, set[tuple[str, str]]]] = [
     ("In Kabul, Taliban fighters seized the presidential palace late on Sunday.",
      {("Kabul", F)}),
     ("A police officer in Kunduz said the insurgents had seized the city.", {("Kunduz", F)}),
+    # --- a place handed to the Taliban fell, also when the sentence calls it "the city"
+    ("The acting governor handed Qalat over to the Taliban without a fight.", {("Qalat", F)}),
+    ("Sheberghan's police chief was detained after he handed the city to the insurgents.",
+     {("Sheberghan", F)}),
+    ("The envoy handed Kabul's proposal to the Taliban negotiators.", set()),
     # --- "the city" after the only place a sentence names is that place
     ("Insurgents reached Maymana at dawn and overran the city by nightfall.",
      {("Maymana", F)}),
