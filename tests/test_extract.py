@@ -315,6 +315,8 @@ CASES: list[tuple[str, set[tuple[str, str]]]] = [
     ("Sheberghan's police chief was detained after he handed the city to the insurgents.",
      {("Sheberghan", F)}),
     ("The envoy handed Kabul's proposal to the Taliban negotiators.", set()),
+    ("Tribal elders gave Tarinkot to the militants to spare it a battle.", {("Tarinkot", F)}),
+    ("The governor gave Tarinkot residents a week to leave.", set()),
     # --- "the city" after the only place a sentence names is that place
     ("Insurgents reached Maymana at dawn and overran the city by nightfall.",
      {("Maymana", F)}),

@@ -325,6 +325,7 @@ def _compile(table: dict[str, Any]) -> Rules:
         ("retreat_from", _retreat_verbs(table), r"(?:\s+from|\s+out of|(?<=out)\s+of)" + word_end),
         ("flight", list(roles["flight"]), word_end),  # "fled X"
         ("fallen", list(verbs["fallen_active"]), word_end),
+        ("handover", list(verbs.get("handover", [])), word_end),  # "handed X to the Taliban"
         ("contested", list(verbs["contested_active"]), word_end),
     ]
     object_verb = re.compile(

@@ -317,13 +317,11 @@ def _classify(
     findings: list[Finding] = []
     seen: set[tuple[str, str]] = set()
     base = _masked(norm, mentions, -1)
-    # A cue counts only before a place (`_predicate`), so the text after the last one
-    # is read only as far as a cue may look ahead ("handed X to the Taliban").
+    # A cue counts only before a place (`_predicate`), so none after the last is read.
     last = mentions[-1].start
-    reach = mentions[-1].end + _CUE_LOOKAHEAD
     cues = _Cues(
-        verbs=_scan(rules.object_verb, rules.verb_screen, base, reach),
-        nouns=_scan(rules.noun_head, rules.noun_screen, base, reach),
+        verbs=_scan(rules.object_verb, rules.verb_screen, base, last),
+        nouns=_scan(rules.noun_head, rules.noun_screen, base, last),
         breaks=tuple(m.end() for m in _CLAUSE_BREAK.finditer(base, 0, last)),
     )
     plain = [
@@ -420,15 +418,19 @@ def _scan(
 ) -> tuple[re.Match[str], ...]:
     """Every match of ``pattern`` in ``text[:end]``; none, without scanning, if ``screen`` fails.
 
-    Cues end before the place they govern, and their lookaheads reach at most
-    `_CUE_LOOKAHEAD` characters past it, so the rest of the sentence is not read.
+    The text after ``end`` holds only mask characters and what follows the last
+    place, which no cue needs (a lookahead past ``end`` sees a mask character in
+    ``text``, and no pattern accepts one there or at the end of a text alike).
     """
     if screen is not None and not screen.passes(text):
         return ()
     return tuple(pattern.finditer(text, 0, end))
 
 
-_CUE_LOOKAHEAD = 60
+# What follows a place given away ("handed X over to the Taliban").
+_TO_THE_TALIBAN = re.compile(
+    r"\s+(?:back\s+)?(?:over\s+)?to\s+(?:the\s+)?(?:taliban|insurgents|militants)\b"
+)
 
 
 def _clause_start(cues: _Cues, offset: int) -> int:
@@ -516,8 +518,8 @@ def _the_city_after(
     )
     target = Mention(mention.place, start, end, city.group(0))
     cues = _Cues(
-        verbs=_scan(rules.object_verb, None, stand_in, end + _CUE_LOOKAHEAD),
-        nouns=_scan(rules.noun_head, None, stand_in, end + _CUE_LOOKAHEAD),
+        verbs=_scan(rules.object_verb, None, stand_in, start),
+        nouns=_scan(rules.noun_head, None, stand_in, start),
         breaks=tuple(m.end() for m in _CLAUSE_BREAK.finditer(stand_in, 0, start)),
     )
     found = _predicate(stand_in, target, cues, rules)
@@ -584,6 +586,10 @@ def _predicate(
         if _is_location_of_object(masked[verb.end() : end], mention.place.kind, rules):
             return None
         kind = rules.object_kinds[int(str(verb.lastgroup)[1:].split("_")[0])]
+        if kind == "handover":
+            if not _TO_THE_TALIBAN.match(masked, end):
+                continue  # "handed X officials a list": only a place given to them fell
+            kind = "fallen"
         status = _object_status(kind, masked[max(0, verb.start() - 70) : verb.start()],
                                 object_text, rules, mention.place.kind)
         if status is not None:
