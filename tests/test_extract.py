@@ -1110,6 +1110,7 @@ def test_offensive_reporting(
          r"[;:]|\bwhile\b|\bbut\b|\bthat\b|\bsaid\b|\bsays\b|\btold\b|\baccording to\b"),
         ("_PREVIOUS_CAPITALISED", r"(?:^|[^\w.,;:])([A-Z][a-z]+) $"),
         ("_YEAR", r"\b(1[89]\d\d|20\d\d)\b"),
+        ("_THE_CITY", r"\b(?:the|this|that) (?:city|town|provincial capital)\b"),
     ],
 )
 def test_a_pattern_written_for_speed_matches_like_its_plain_form(name: str, plain: str) -> None:
@@ -1125,6 +1126,7 @@ def test_a_pattern_written_for_speed_matches_like_its_plain_form(name: str, plai
         "Residents said that the army withdrew, but fighting went on while talks",
         "according to officials; Kabul told reporters: 'no'", "a, said that ", "abut awhile",
         "Ghazni ", "xGhazni ", ".Ghazni ", "in 1996 and 2021, not 21996 or 1996x",
+        "the city, this town, that provincial capital; bathe city, the cityscape, tthat town",
     ]
     for text in texts:
         if name == "_PREVIOUS_CAPITALISED":

@@ -874,7 +874,8 @@ def _clause_status(
 
 
 _OTHER_CITY = re.compile(r"\x02+(?!\x02|\s+province)")  # "the city" cannot mean a province
-_THE_CITY = re.compile(r"\b(?:the|this|that) (?:city|town|provincial capital)\b")
+# "\b(?:the|this|that) (?:city|town|provincial capital)\b", written as `_CLAUSE_BREAK` is.
+_THE_CITY = re.compile(r"t(?<!\wt)h(?:e|is|at) (?:city|town|provincial capital)\b")
 _PARTIAL_FACILITY = re.compile(
     r"\b(?:the|a|an)\s+(?:[\w-]+\s+){0,3}?"
     r"(?:prison|jail|airport|base|barracks|checkpoints?|outposts?|district)"
