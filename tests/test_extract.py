@@ -310,6 +310,14 @@ CASES: list[tuple[str, set[tuple[str, str]]]] = [
     ("In Kabul, Taliban fighters seized the presidential palace late on Sunday.",
      {("Kabul", F)}),
     ("A police officer in Kunduz said the insurgents had seized the city.", {("Kunduz", F)}),
+    # --- a gapped conjunct shares the statement before it
+    ("Maymana fell on Saturday, and Sheberghan on Sunday.", {("Maymana", F), ("Sheberghan", F)}),
+    ("The militants overran Aybak on Monday, and Pul-e Khumri and Faizabad the next day.",
+     {("Aybak", F), ("Pul-e Khumri", F), ("Faizabad", F)}),
+    ("Commandos retook Gardez on Friday and Khost two days later, the ministry said.",
+     {("Gardez", G), ("Khost", G)}),
+    ("Maymana fell on Saturday, and Sheberghan residents fled south.", {("Maymana", F)}),
+    ("Maymana fell on Saturday and Sheberghan is expected to be next.", {("Maymana", F)}),
     # --- a place handed to the Taliban fell, also when the sentence calls it "the city"
     ("The acting governor handed Qalat over to the Taliban without a fight.", {("Qalat", F)}),
     ("Sheberghan's police chief was detained after he handed the city to the insurgents.",
@@ -1136,3 +1144,23 @@ def test_a_pattern_written_for_speed_matches_like_its_plain_form(name: str, plai
             assert [m.span() for m in fast.finditer(text)] == [
                 m.span() for m in slow.finditer(text)
             ], text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "the next day", "a day later" count from the sentence's own date
+        ("The militants overran Maymana on Saturday, and Sheberghan and Aybak the next day.\n",
+         {"Maymana": dt.date(2021, 8, 7), "Sheberghan": dt.date(2021, 8, 8),
+          "Aybak": dt.date(2021, 8, 8)}),
+        ("Fighters took Qalat on Monday and Tarinkot a day later.\n",
+         {"Qalat": dt.date(2021, 8, 9), "Tarinkot": dt.date(2021, 8, 10)}),
+        ("Tarinkot fell on Thursday; the previous day the Taliban had taken Qalat.\n",
+         {"Tarinkot": dt.date(2021, 8, 12), "Qalat": dt.date(2021, 8, 11)}),
+    ],
+)
+def test_a_day_counted_from_the_sentence_dates_its_conjunct(
+    gazetteer: Gazetteer, text: str, expected: dict[str, dt.date]
+) -> None:
+    events = extract_article(_article(text), gazetteer).events
+    assert {e.place: e.date for e in events} == expected

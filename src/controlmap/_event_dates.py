@@ -16,8 +16,10 @@ Dates
    does not reach across a semicolon, and one in the same part of the sentence
    (between ", and", ", but") is preferred ("X fell on Aug. 7, and Y on Aug. 8"). A
    place inside "a day after ..." is dated one day before the sentence's own date.
-   Anaphoric phrases ("hours later", "earlier in the day") count from the
-   sentence's first firm date, else from the last date the article has given.
+   Anaphoric phrases ("hours later", "earlier in the day", "the next day", "a day
+   later") count from the sentence's first firm date, else from the last date the
+   article has given. Nearest means the shortest gap between the date and the name
+   ("X on Tuesday and Y a day later": Y takes "a day later").
 2. A fall (or claim) with no date of its own, or only an anaphoric one, takes the
    earliest date the article gives a fall of the same place elsewhere: news repeats
    an event and dates it once (applied by `extract`, which sees all the findings).
@@ -165,7 +167,8 @@ class _Calendar:
 
 
 _ANAPHORIC = re.compile(
-    r"^(?:earlier|later) in the day$|^hours (?:earlier|later)$|^(?:earlier|later) today$",
+    r"^(?:earlier|later) in the day$|^hours (?:earlier|later)$|^(?:earlier|later) today$"
+    r"|^a day (?:later|earlier)$|^the (?:next|following|previous) day$",
     re.IGNORECASE,
 )
 
@@ -254,7 +257,11 @@ def _date_for(mention: Mention, sentence: str, dates: Sequence[_Date]) -> _Date 
     near = [d for d in dates if soft_start <= d.start < soft_end] or dates
     if not near:
         return None
-    return min(near, key=lambda d: abs(d.start - mention.start))
+    # nearest by the gap between the two spans: "X on Tuesday and Y a day later"
+    return min(
+        near,
+        key=lambda d: d.start - mention.end if d.start >= mention.end else mention.start - d.end,
+    )
 
 
 # "One day after", "the day before". Any text this matches has " day " in its

@@ -34,16 +34,17 @@ How a mention becomes an event
    the object of its verb. Lists share their predicate ("the capture of X and Y", "X in
    the south and Y in the northwest", "captured three more capitals, including X and
    Y", "two more capitals, X and Y, fell", "several cities, including X and Y, are
-   under siege"). A name that opens its sentence as a frame ("In X, ...") or is the
-   location of a source takes the predicate of its sentence when that sentence names no
-   other place, or when the predicate names it again ("the city") and no other place
-   stands before it; not when the place is the seat of the national government
-   (``seats_of_government`` in the rules file) and the predicate is reported speech
-   ("In Kabul, officials said the Taliban had captured the provincial capital": its
-   officials speak for the country). A city or town that is the only place its sentence
-   names and that no predicate reaches is "the city" ("the town") that the sentence
-   goes on to take or hold ("reached X at dawn and overran the city"; not "the city's
-   defences").
+   under siege"), and so does a gapped conjunct that holds only places and a time ("X
+   fell on Friday, and Y on Saturday", "took X on Monday and Y a day later"). A name
+   that opens its sentence as a frame ("In X, ...") or is the location of a source
+   takes the predicate of its sentence when that sentence names no other place, or when
+   the predicate names it again ("the city") and no other place stands before it; not
+   when the place is the seat of the national government (``seats_of_government`` in
+   the rules file) and the predicate is reported speech ("In Kabul, officials said the
+   Taliban had captured the provincial capital": its officials speak for the country).
+   A city or town that is the only place its sentence names and that no predicate
+   reaches is "the city" ("the town") that the sentence goes on to take or hold
+   ("reached X at dawn and overran the city"; not "the city's defences").
 3. **Direction.** Capture verbs give the place to their subject: the Taliban
    (``fallen``) unless the subject is the government side (``government``); loss
    verbs ("lost", "abandoned") take it from their subject. Withdrawal and flight
@@ -327,13 +328,20 @@ def _classify(
     plain = [
         base[: m.start] + _TARGET * (m.end - m.start) + base[m.end :] for m in mentions
     ]
-    results = [
-        None
-        if any(abs(offset - mention.start) < _HISTORY_REACH for offset in history)
+    historic = [
+        any(abs(offset - mention.start) < _HISTORY_REACH for offset in history)
         or (dated and _dated_before(norm, mention.end, published))
-        else _classify_mention(sentence, plain[index], mention, cues, rules)
-        for index, mention in enumerate(mentions)
+        for mention in mentions
     ]
+    results = _gapped(
+        [
+            None if historic[index] else _classify_mention(
+                sentence, plain[index], mention, cues, rules
+            )
+            for index, mention in enumerate(mentions)
+        ],
+        historic, mentions, base,
+    )
     vouching: _Vouching | None = None
     for index, mention in enumerate(mentions):
         found = results[index]
@@ -369,6 +377,49 @@ def _classify(
         seen.add(key)
         findings.append(Finding(mention, status, actor, confidence, source))
     return findings
+
+
+def _gapped(
+    results: list[tuple[Status, float, bool] | None],
+    historic: Sequence[bool],
+    mentions: Sequence[Mention],
+    base: str,
+) -> list[tuple[Status, float, bool] | None]:
+    """Give a place in a gapped conjunct the predicate of the place before it.
+
+    "X fell on Friday, and Y on Saturday", "captured X on Sunday, and Y and Z the
+    next day": the second conjunct repeats the first without its verb, so a place
+    there that no predicate reaches shares the statement about the place before it.
+    The conjunct must hold nothing but places and a time ("..., and Y residents
+    fled" is not one).
+    """
+    for index in range(1, len(mentions)):
+        before = results[index - 1]
+        if results[index] is not None or historic[index] or before is None or before[2]:
+            continue
+        mention, previous = mentions[index], mentions[index - 1]
+        if _GAP_BEFORE.fullmatch(base, previous.end, mention.start) and _GAP_AFTER.match(
+            base, mention.end
+        ):
+            results[index] = (before[0], min(before[1], 0.7), False)
+    return results
+
+
+# A time adjunct of a gapped conjunct: "on Saturday", "a day later", "the next day".
+_GAP_TIME = (
+    r"(?:\s+(?:on|by|early|late|later|overnight|hours|days|a day|two days|the next|"
+    r"the following|the same|shortly|soon)\b[^,;:.\x01\x02]{0,30}?)?"
+)
+# Between the place before and the place of the conjunct: the rest of the first
+# conjunct ("... on Friday", "fell on Friday"), then "and".
+_GAP_BEFORE = re.compile(
+    r"[^;:\x01\x02]{0,60}?(?:\s*,\s*|\s+)(?:and|and then|then)\s+(?:the (?:city|town) of\s+)?"
+)
+# After the place of the conjunct: more places, a time, then the end of the clause.
+_GAP_AFTER = re.compile(
+    rf"(?:\s+(?:city|town))?(?:(?:\s*,\s*|\s+)(?:and\s+)?\x02+(?:\s+(?:city|town))?)*"
+    rf"{_GAP_TIME}\s*(?:[.;!?,]|$)"
+)
 
 
 def _history_years(norm: str, published: dt.date | None) -> list[int]:
