@@ -310,6 +310,12 @@ CASES: list[tuple[str, set[tuple[str, str]]]] = [
     ("In Kabul, Taliban fighters seized the presidential palace late on Sunday.",
      {("Kabul", F)}),
     ("A police officer in Kunduz said the insurgents had seized the city.", {("Kunduz", F)}),
+    # --- one of a set of places taken
+    ("Sheberghan was among the provincial capitals seized by the militants last week.",
+     {("Sheberghan", F)}),
+    ("Farah and Qalat were among the cities to fall on Friday, officials said.",
+     {("Farah", F), ("Qalat", F)}),
+    ("Herat is among the cities hardest hit by the drought.", set()),
     # --- a gapped conjunct shares the statement before it
     ("Maymana fell on Saturday, and Sheberghan on Sunday.", {("Maymana", F), ("Sheberghan", F)}),
     ("The militants overran Aybak on Monday, and Pul-e Khumri and Faizabad the next day.",
