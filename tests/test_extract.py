@@ -310,6 +310,10 @@ CASES: list[tuple[str, set[tuple[str, str]]]] = [
     ("In Kabul, Taliban fighters seized the presidential palace late on Sunday.",
      {("Kabul", F)}),
     ("A police officer in Kunduz said the insurgents had seized the city.", {("Kunduz", F)}),
+    # --- a bombing is no fight for the place
+    ("Police in Mehtarlam detained three men after a bomb attack near the market.", set()),
+    ("A suicide attack in Khost killed five worshippers on Friday.", set()),
+    ("The insurgents launched an attack on Maymana before dawn.", {("Maymana", CO)}),
     # --- one of a set of places taken
     ("Sheberghan was among the provincial capitals seized by the militants last week.",
      {("Sheberghan", F)}),
