@@ -310,6 +310,10 @@ CASES: list[tuple[str, set[tuple[str, str]]]] = [
     ("In Kabul, Taliban fighters seized the presidential palace late on Sunday.",
      {("Kabul", F)}),
     ("A police officer in Kunduz said the insurgents had seized the city.", {("Kunduz", F)}),
+    # --- "liberated" in quotes from a Taliban source is their claim; by the army, a retaking
+    ('A Taliban commander told a news agency that Qalat was "fully liberated".',
+     {("Qalat", CL)}),
+    ("Zaranj was swiftly liberated by Afghan commandos, the army said.", {("Zaranj", G)}),
     # --- a bombing is no fight for the place
     ("Police in Mehtarlam detained three men after a bomb attack near the market.", set()),
     ("A suicide attack in Khost killed five worshippers on Friday.", set()),
