@@ -1178,3 +1178,24 @@ def test_a_day_counted_from_the_sentence_dates_its_conjunct(
 ) -> None:
     events = extract_article(_article(text), gazetteer).events
     assert {e.place: e.date for e in events} == expected
+
+
+def test_fragment_starts_for_the_first_character_index() -> None:
+    from controlmap._rules import _starts
+
+    assert _starts(r"seiz(?:e|ed)") == {"se"}
+    assert _starts(r"(?:a |the )?(?:photos|videos?)(?: [\w']+){0,8}? show") == {
+        "a ", "th", "ph", "vi"
+    }
+    # What follows two known characters does not matter, however open it is.
+    assert _starts(r"ab[\w']+") == {"ab"}
+    # A fragment that can start with anything cannot be indexed.
+    assert _starts(r"[\w']+ly captured") is None
+
+
+def test_every_control_verb_is_indexed_by_its_first_characters() -> None:
+    from controlmap._rules import _default_rules
+
+    # A fragment that cannot be indexed is tried at every word of every sentence.
+    assert "_any" not in _default_rules().object_verb.pattern
+    assert "_any" not in _default_rules().noun_head.pattern

@@ -590,6 +590,8 @@ def _sequence_starts(sequence: Any) -> set[tuple[str, bool]] | None:
     """(prefix, may continue) pairs of a parsed regex sequence; None when unbounded."""
     results = {("", True)}
     for op, argument in sequence:
+        if not any(open_ for _, open_ in results):
+            break  # every prefix is complete: what follows cannot change it
         item = _item_starts(op, argument)
         if item is None:
             return None
