@@ -349,6 +349,9 @@ CASES: list[tuple[str, set[tuple[str, str]]]] = [
     ("Taliban fighters entered Faizabad on Monday and took control of a village nearby.",
      {("Faizabad", CO)}),
     ("Families fled Taloqan for Kabul as fighting engulfed the city.", set()),
+    ("After a month of fighting around Qalat, the city fell on Thursday.", {("Qalat", F)}),
+    ("Insurgents besieged Tarinkot, but the city did not fall.", {("Tarinkot", CO)}),
+    ("Clashes raged in Farah, and residents feared the city could fall.", {("Farah", CO)}),
     ("Asadabad sits in a narrow valley, and the town has long been a trading post.", set()),
     ("The minister travelled to Charikar to inspect the city's defences.", set()),
     # --- pictures the Taliban put out of fighters inside a place are their claim

@@ -44,7 +44,8 @@ How a mention becomes an event
    Taliban had captured the provincial capital": its officials speak for the country).
    A city or town that is the only place its sentence names and that no predicate
    reaches is "the city" ("the town") that the sentence goes on to take or hold
-   ("reached X at dawn and overran the city"; not "the city's defences").
+   ("reached X at dawn and overran the city"; not "the city's defences"), and a fight
+   for it ends when the city falls ("after weeks of fighting around X, the city fell").
 3. **Direction.** Capture verbs give the place to their subject: the Taliban
    (``fallen``) unless the subject is the government side (``government``); loss
    verbs ("lost", "abandoned") take it from their subject. Withdrawal and flight
@@ -519,7 +520,13 @@ def _classify_mention(
         if status == "contested" and _took_seat_of_power(masked[end:], rules):
             status = "fallen"  # "entered X and seized the governor's office": X fell
         before_trigger = masked[:trigger_at] if trigger_at >= 0 else ""
-        return _hedge(status, confidence, masked, start, end, before_trigger, cues, rules)
+        hedged = _hedge(status, confidence, masked, start, end, before_trigger, cues, rules)
+        if hedged is not None and hedged[0] == "contested":
+            # "After weeks of fighting around X, the city fell": the fall ends the fight
+            fell = _the_city_after(masked, mention, rules)
+            if fell is not None and fell[0] == "fallen":
+                return fell
+        return hedged
     head = masked[max(0, start - 80) : start]
     if _PREPOSITION_END.search(head, max(0, len(head) - 24)) and (
         rules.frame_before.search(head) or rules.source_before.search(head)
@@ -568,9 +575,10 @@ def _the_city_after(
         + masked[mention.end : start] + _TARGET * (end - start) + masked[end:]
     )
     target = Mention(mention.place, start, end, city.group(0))
+    # only what the sentence says after the place can be about "the city"
     cues = _Cues(
-        verbs=_scan(rules.object_verb, None, stand_in, start),
-        nouns=_scan(rules.noun_head, None, stand_in, start),
+        verbs=tuple(rules.object_verb.finditer(stand_in, mention.end, start)),
+        nouns=tuple(rules.noun_head.finditer(stand_in, mention.end, start)),
         breaks=tuple(m.end() for m in _CLAUSE_BREAK.finditer(stand_in, 0, start)),
     )
     found = _predicate(stand_in, target, cues, rules)
