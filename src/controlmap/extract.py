@@ -3,8 +3,9 @@
 For every article the extractor finds the gazetteer's place names, splits the
 text into sentences, and decides for each name whether its sentence states
 control of that place and which `Status` it states. The rules are
-rules of English news prose, kept readable in this module; their word lists live
-in the package resource ``rules/triggers.toml``, compiled by `_rules.load_rules`.
+rules of English news prose, described below and applied here, the direction of a
+verb in `_direction` and hedges and sources in `_hedges`; their word lists live in
+the package resource ``rules/triggers.toml``, compiled by `_rules.load_rules`.
 The extractor also reads counts of fallen provincial capitals ("12 of the 34
 provincial capitals", `_capital_counts`) and reports control-like sentences about
 names the gazetteer does not know (`_unknown_names`).
@@ -147,7 +148,9 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from ._capital_counts import _counts
+from ._direction import _FACILITY_KINDS, _THE_CITY, _clause_status, _facility_status, _object_status
 from ._event_dates import _Calendar, _Date, _date_for
+from ._hedges import _CLAUSE_BREAK, _DISPUTED, _hedge, _source, _Vouching, _vouching
 from ._rules import (
     _DEFENDERS_GAVE_UP,
     _OTHER,
@@ -485,13 +488,6 @@ _TO_THE_TALIBAN = re.compile(
 )
 
 
-def _clause_start(cues: _Cues, offset: int) -> int:
-    """Where the clause holding ``offset`` starts: after the last clause break before it."""
-    if not cues.breaks:
-        return 0
-    return max((at for at in cues.breaks if at <= offset), default=0)
-
-
 @dataclass(frozen=True)
 class _Cues:
     """Control verbs and nouns of one sentence, found once for all its mentions."""
@@ -520,7 +516,7 @@ def _classify_mention(
         if status == "contested" and _took_seat_of_power(masked[end:], rules):
             status = "fallen"  # "entered X and seized the governor's office": X fell
         before_trigger = masked[:trigger_at] if trigger_at >= 0 else ""
-        hedged = _hedge(status, confidence, masked, start, end, before_trigger, cues, rules)
+        hedged = _hedge(status, confidence, masked, start, end, before_trigger, cues.breaks, rules)
         if hedged is not None and hedged[0] == "contested":
             # "After weeks of fighting around X, the city fell": the fall ends the fight
             fell = _the_city_after(masked, mention, rules)
@@ -547,7 +543,7 @@ def _classify_mention(
         if anaphor and _OTHER in masked[:start]:
             anaphor = False  # "the city" may mean a place named earlier in the sentence
         before = masked[: end + clause.start()]
-        hedged = _hedge(framed_status, 0.6, masked, start, end, before, cues, rules)
+        hedged = _hedge(framed_status, 0.6, masked, start, end, before, cues.breaks, rules)
         return None if hedged is None else (hedged[0], hedged[1], not anaphor)
     # No predicate reaches the name (geography, people, talks, metonymy), unless the
     # sentence goes on to say what happened to "the city".
@@ -586,7 +582,9 @@ def _the_city_after(
         return None
     status, confidence, trigger_at = found
     before = stand_in[:trigger_at] if trigger_at >= 0 else ""
-    hedged = _hedge(status, min(confidence, 0.6), stand_in, start, end, before, cues, rules)
+    hedged = _hedge(
+        status, min(confidence, 0.6), stand_in, start, end, before, cues.breaks, rules
+    )
     return None if hedged is None else (hedged[0], hedged[1], False)
 
 
@@ -792,335 +790,8 @@ def _is_location_of_object(object_text: str, place_kind: str, rules: Rules) -> b
     return bool(_CAPITAL_OF.search(head)) and place_kind == "province"
 
 
-def _object_status(
-    kind: str, before: str, object_text: str, rules: Rules, place_kind: str
-) -> Status | None:
-    """Status given by a verb whose object is the target, after direction and facility."""
-    parts = _SUBJECT_BREAK.split(before[-70:])
-    subject = parts[-1]
-    if len(parts) > 1 and _PRONOUN_SUBJECT.match(subject):
-        subject = parts[-2] + subject  # "the Taliban said they had retaken X": the speaker
-        rules = rules.unscreened  # a word may form where the two parts join
-    government_subject = bool(rules.government_actor.search(subject)) and not bool(
-        rules.taliban_actor.search(subject)
-    )
-    if _LEAVING.match(object_text) and _bystander(subject, government_subject, rules):
-        return None  # civilians or foreigners leaving a place say nothing of its control
-    if _ALL_BUT.search(object_text):
-        return None  # "took all but X": X is the exception, held by no one named here
-    if kind == "government":
-        head = object_text.rstrip(_TARGET)
-        if _APPROACHES.search(object_text) and _PUSHED_BACK.match(object_text):
-            return "government"  # "pushed the Taliban back from the outskirts of X"
-        if rules.facility.search(head) and place_kind not in _FACILITY_KINDS:
-            return "contested"  # "still hold the airport in X": part of the place
-        if rules.partial.search(object_text):
-            return "contested"  # "still control the centre of X": part of the place
-        verb = object_text.split()[0]
-        if _RETAKE.match(verb) and rules.taliban_actor.search(subject) and not government_subject:
-            return "fallen"  # "the Taliban retook X": retaking gives X to its subject
-        if re.match(r"(?:still\s+|firmly\s+)?(?:hold|held|control|defend|secur|keep|kept|remain"
-                    r"|is|are|was|were)", verb):
-            # "hold"/"control" give the place to whoever the subject is.
-            if rules.taliban_actor.search(subject) and not government_subject:
-                return "fallen"
-            if not government_subject and not re.search(r"\bstill\b", object_text):
-                return None
-        return "government"
-    if kind == "partial":
-        return "contested"
-    if kind in ("retreat_from", "flight"):
-        left = _leaving_status(subject, object_text, rules, need_side=True)
-        return None if left is None else _facility_status(left, object_text, rules, place_kind)
-    if kind == "fallen":
-        loss = re.match(
-            r"(?:los|abandon|evacuat|surrender|ced|hand|gave|give|giv|turn|sign)", object_text
-        )
-        if loss:
-            taliban_lost = bool(rules.taliban_actor.search(subject)) and not government_subject
-            if taliban_lost:
-                return "government"
-            return _facility_status("fallen", object_text, rules, place_kind)
-        if government_subject:
-            return "government"
-        return _facility_status("fallen", object_text, rules, place_kind)
-    if kind == "contested":
-        return "contested"
-    return None
-
-
-def _bystander(subject: str, government_subject: bool, rules: Rules) -> bool:
-    """Whether the subject of a leaving verb is neither side: civilians or foreigners.
-
-    "Thousands of civilians fled X" and "US troops pulled out of X" say nothing of
-    who holds X; "hundreds of soldiers fled X" names the government side.
-    """
-    if rules.foreign_actor.search(subject):
-        return True
-    return bool(_CIVILIANS.search(subject)) and not government_subject
-
-
-def _leaving_status(
-    subject: str, verb_text: str, rules: Rules, *, need_side: bool
-) -> Status | None:
-    """Who holds a place that the subject of a withdrawal or flight verb left.
-
-    The government side leaving gives ``fallen``, the Taliban leaving
-    ``government``. Civilians and foreigners leaving give nothing, and so does a
-    subject that names no side when ``need_side`` is set or the verb is one of
-    flight ("fled X"), since anyone may flee.
-    """
-    government = bool(rules.government_actor.search(subject)) and not bool(
-        rules.taliban_actor.search(subject)
-    )
-    if _bystander(subject, government, rules):
-        return None
-    taliban = bool(rules.taliban_actor.search(subject)) and not government
-    if not (government or taliban) and (need_side or rules.flight.match(verb_text)):
-        return None
-    return "government" if taliban else "fallen"
-
-
-def _facility_status(
-    status: Status, object_text: str, rules: Rules, place_kind: str = "capital"
-) -> Status:
-    """A fall of a facility in a place: the seat of power counts, others are partial.
-
-    A place that is itself a facility (a border crossing, an airport, a base) is
-    named, not located, by "the border crossing of X".
-    """
-    if place_kind in _FACILITY_KINDS:
-        return status
-    if rules.facility.search(object_text.rstrip(_TARGET)):
-        if status == "fallen" and rules.seat_of_power.search(object_text):
-            return "fallen"
-        return "contested"
-    return status
-
-
-def _clause_status(
-    clause: re.Match[str], rest: str, rules: Rules, place_kind: str, subject: str
-) -> tuple[Status | None, bool]:
-    """Status of a frame sentence ("In X, insurgents seized the governor's office").
-
-    ``subject`` is the text around the place before the predicate: it tells who
-    withdrew or fled ("Soldiers in X laid down their arms"). Also says whether the
-    predicate names the framed place again ("the city", with no other place named in
-    between), in which case it holds for that place even when the sentence names
-    others.
-    """
-    after = rest[clause.start() : clause.end() + 60]
-    city = _THE_CITY.search(after)
-    anaphor = (
-        city is not None
-        and place_kind != "province"
-        and _OTHER_CITY.search(rest, 0, clause.start() + city.start()) is None
-    )
-    if clause.group("government"):
-        return ("government" if anaphor else None), anaphor
-    if clause.group("retreat"):
-        # ``subject`` joins the text on both sides of the place: no gated rules for it
-        return _leaving_status(subject, clause.group(0), rules.unscreened, need_side=False), anaphor
-    if clause.group("fallen"):
-        if rules.seat_of_power.search(after):
-            return "fallen", anaphor
-        if _PARTIAL_FACILITY.search(after):
-            return "contested", anaphor
-        return ("fallen" if anaphor else None), anaphor
-    if clause.group("contested"):
-        return "contested", anaphor
-    return None, anaphor
-
-
-_OTHER_CITY = re.compile(r"\x02+(?!\x02|\s+province)")  # "the city" cannot mean a province
-# "\b(?:the|this|that) (?:city|town|provincial capital)\b", written as `_CLAUSE_BREAK` is.
-_THE_CITY = re.compile(r"t(?<!\wt)h(?:e|is|at) (?:city|town|provincial capital)\b")
-_PARTIAL_FACILITY = re.compile(
-    r"\b(?:the|a|an)\s+(?:[\w-]+\s+){0,3}?"
-    r"(?:prison|jail|airport|base|barracks|checkpoints?|outposts?|district)"
-)
-
-
-def _hedge(
-    status: Status,
-    confidence: float,
-    masked: str,
-    start: int,
-    end: int,
-    before_trigger: str,
-    cues: _Cues,
-    rules: Rules,
-) -> tuple[Status, float, bool] | None:
-    """Apply negation, conditions, forecasts, similes and partial control to a status."""
-    clause_start = _clause_start(cues, start)
-    head = masked[clause_start:start]
-    local = before_trigger[-45:] if before_trigger else ""
-    # A negation counts in the trigger's own clause: not in "asked not to be named, said
-    # government forces had withdrawn from X".
-    own = local[max((m.end() for m in _SPEECH_BREAK.finditer(local)), default=0) :]
-    if _NO_LONGER.search(local) and status in ("government", "fallen"):
-        # "the government no longer controls X": the holder changed hands.
-        status = "fallen" if status == "government" else "government"
-    elif rules.negation.search(own):
-        return None
-    if rules.denial.search(masked, max(0, start - 120), start):
-        if status == "fallen" and _DENIED_BUT_FIGHTING.match(masked, end):
-            return "contested", min(confidence, 0.6), False  # a denial, yet fighting goes on
-        return None
-    if rules.simile.search(local):
-        return None
-    if _INTENT.search(local) and not _ACHIEVED.search(local):
-        # "launched an offensive to retake X", "trying to capture X": an aim, so fighting.
-        status, confidence = "contested", min(confidence, 0.6)
-    if rules.conditional.search(head[-60:]):
-        status = "contested"
-    expected = _EXPECTED_AFTER.match(masked, start)
-    if expected is not None and status != "government":
-        if expected.group("far"):
-            return None  # "the fall of X is a matter of months": no day's control
-        return "contested", min(confidence, 0.5), False  # "... is only a matter of time"
-    modal = rules.forecast.search(local) or _MODAL_AFTER.match(masked, start)
-    if modal and status != "government":
-        if rules.long_horizon.search(
-            masked[start : start + 200]
-        ) or rules.unscreened.long_horizon.search(local + masked[end : end + 120]):
-            return None
-        status, confidence = "contested", min(confidence, 0.5)
-    if status == "fallen" and rules.partial.search(masked[max(0, start - 40) : start]):
-        status = "contested"
-    return status, confidence, False
-
-
-@dataclass(frozen=True)
-class _Vouching:
-    """What a sentence and the next one say about sources, for every fall it states."""
-
-    confirmed: bool  # an independent source confirms (this sentence or the next)
-    unverified_next: bool  # the next sentence flags the statement as unverified
-
-
-def _vouching(masked: str, next_sentence: str, rules: Rules) -> _Vouching:
-    """Read the sentence and the next one once for confirmations and hedges."""
-    following = _normalise(next_sentence[:200])
-    other = rules.unscreened.gated(following)  # gated for the next sentence itself
-    return _Vouching(
-        confirmed=bool(rules.confirmation.search(masked) or other.confirmation.search(following)),
-        unverified_next=bool(
-            other.unverified.search(following, 0, 120)
-            and not other.any_trigger.search(following, 0, 120)
-        ),
-    )
-
-
-def _source(masked: str, mention: Mention, vouching: _Vouching, rules: Rules) -> str:
-    """Who vouches for a fall: "taliban" (a claim), "confirmed" or "".
-
-    A claim marker counts when it stands in the clause of the place: from the last
-    clause break before it (`_SOURCE_BREAK`) to the next one or the next place after
-    it ("X fell, a Taliban spokesman said"; not "X fell on Friday, and a Taliban
-    spokesman said fighters were advancing on Y"). A confirmation counts anywhere in
-    the sentence or in the next one.
-    """
-    # (read up to the end of the place: a break's lookahead must see the place after it)
-    breaks = _SOURCE_BREAK.finditer(masked, 0, mention.end)
-    start = max((m.end() for m in breaks if m.end() <= mention.start), default=0)
-    rest = masked[mention.end :].split(_OTHER, 1)[0]
-    end = _SOURCE_BREAK.search(rest)
-    own = masked[start : mention.start] + (rest[: end.start()] if end else rest)
-    # gated for ``own`` itself: a word may form where its two pieces join
-    rules = rules.unscreened.gated(own)
-    claimed = (
-        rules.taliban_source.search(own) or rules.unverified.search(own)
-        or vouching.unverified_next
-    )
-    if vouching.confirmed:
-        return "confirmed"
-    return "taliban" if claimed else ""
-
-
-# Where the subject of a verb starts: after "[;:]|\bwhile\b|\bbut\b|\bthat\b|\bsaid\b|
-# \bsays\b|\btold\b|\baccording to\b". Written with each word boundary after the
-# word's first letter ("w(?<!\ww)hile"), as in `_CLAUSE_BREAK`.
-_SUBJECT_BREAK = re.compile(
-    r"[;:]|w(?<!\ww)hile\b|b(?<!\wb)ut\b|t(?<!\wt)(?:hat|old)\b|s(?<!\ws)a(?:id|ys)\b"
-    r"|a(?<!\wa)ccording to\b"
-)
-_PRONOUN_SUBJECT = re.compile(r"\s*(?:they|it|we)\b")
-_RETAKE = re.compile(
-    r"(?:re-?t(?:ook|ake|aken|akes|aking)|recaptur|re-?seiz|regain|reclaim|liberat|clear)"
-)
-# The approaches to a place are not part of it: "pushed the Taliban back from the
-# outskirts of X" keeps X.
-_APPROACHES = re.compile(
-    r"\b(?:outskirts|edge|edges|gates)\s+of\s+(?:the\s+)?(?:\w+\s+of\s+)?\x01+$"
-)
-_PUSHED_BACK = re.compile(
-    r"(?:push|drove|drive|driv|repel|repuls|forc|expel|oust|evict|clear|beat|beaten)"
-)
-_ALL_BUT = re.compile(r"\ball but\s+(?:the\s+)?(?:(?:city|town) of\s+)?\x01+$")
 _LOCATED_IN = re.compile(r"[a-z]\s+(?:in|near|outside)\s+(?:the\s+)?(?:[a-z]+ern\s+)?$")
-_CIVILIANS = re.compile(
-    r"\b(?:residents|civilians|families|people|thousands|hundreds|refugees|villagers"
-    r"|children|women|men|traders|diplomats|foreigners|staff)\b"
-)
-_LEAVING = re.compile(
-    r"(?:fled|flee|abandon|evacuat|withdr|retreat|left|leave|driven|pushed|forced|expelled"
-    r"|evicted)"
-)
-_FACILITY_KINDS = frozenset({"border_crossing", "airport", "base"})
 _LIBERATED = re.compile(r"\bliberat(?:e|es|ed|ing|ion)\b")
-# Fighting goes on, or the government side still holds out: "fighting continues",
-# "government forces are still in control" (not about another place named next).
-_STILL_FIGHTING = (
-    r"\b(?:fighting|clashes|battles?|resistance|gunfire)"
-    r"(?:\s+(?:is|was|were|are|has|have|had|been|still|reportedly))*\s+(?:continu|rag|persist"
-    r"|go(?:es|ing)? on|went on|under way|underway|ongoing)(?![^.;\x01]{0,25}\x02)"
-    r"|\b(?:government|security|afghan) (?:forces|troops)"
-    r"(?:\s+(?:are|were|is|was))?\s+(?:still|remain)(?![^.;\x01]{0,40}\x02)"
-)
-_DISPUTED = re.compile(
-    r"\b(?:government|ministry|officials?|authorities|army|military|governor|police)\b"
-    r"(?:\s+[a-z']+){0,3}\s+(?:denied|rejected|dismissed|disputed)\b"
-    r"|\b(?:denied|rejected|dismissed|disputed) by (?:the )?(?:government|ministry|officials?"
-    r"|authorities|army|military|governor|police)\b"
-    # "..., but officials say fighting continues": another account of the same place
-    rf"|\bbut\b[^\x02.;]{{0,60}}?(?:{_STILL_FIGHTING})"
-)
-# "denied that X had fallen, saying fighting was continuing"
-_DENIED_BUT_FIGHTING = re.compile(rf"[^\x02.;]{{0,80}}?(?:{_STILL_FIGHTING})")
-_NO_LONGER = re.compile(r"\bno longer\s+(?:\w+\s+)?$")
-_INTENT = re.compile(r"\bto\s+$")
-# "the fall of X is only a matter of time", "X's fall seems imminent": the fall is
-# expected, not reported (``far`` when it is weeks or months away).
-_EXPECTED_AFTER = re.compile(
-    r"\x01*(?:'s)?\s+(?:is|was|seems|seemed|appears|appeared|looks|looked|looms|loomed)"
-    r"(?:\s+(?:now|only|just|increasingly|all but|to be))*\s+(?:"
-    r"(?P<far>a matter of (?:weeks|months|years)|(?:weeks|months|years) away)"
-    r"|a matter of (?:time|days|hours)|(?:only )?(?:days|hours) away|imminent|inevitable"
-    r"|expected|likely|feared|near|close|certain)\b(?!\s+to\b)"  # not "... is certain to embolden"
-)
-# "X could fall": a modal right after the place.
-_MODAL_AFTER = re.compile(r"\x01*\s+(?:could|may|might|would|will|is expected to|is likely to)\b")
-_ACHIEVED = re.compile(
-    r"\b(?:managed|went on|able|succeeded|began|started|moved|forced|compelled|obliged)\s+to\s+$"
-)
-# Where the clause of a fall ends for its source: a clause break, or a clause joined
-# by ", and" or ", although" (but not ", and" before a place of a list).
-_SOURCE_BREAK = re.compile(
-    r"[;:]|b(?<!\wb)ut\b|w(?<!\ww)hile\b"
-    r"|,\s+(?:and|although|though|whereas)\b(?!\s+(?:the\s+(?:city|town)\s+of\s+)?[\x01\x02])"
-)
-# A clause break: "[;:]|\bbut\b|\bwhile\b". The word boundary before a word is checked
-# after its first letter ("b(?<!\wb)ut"): a pattern that starts with a character
-# class lets re jump to the next candidate character instead of trying every
-# position, which makes these patterns, read for every place, several times faster.
-_CLAUSE_BREAK = re.compile(r"[;:]|b(?<!\wb)ut\b|w(?<!\ww)hile\b")
-# "[;:]|,\s+(?:said|says|told|added)\b|\b(?:said|says|told)\s+(?:that\s+)?", written
-# as `_CLAUSE_BREAK` is.
-_SPEECH_BREAK = re.compile(
-    r"[;:]|,\s+(?:said|says|told|added)\b|s(?<!\ws)(?:aid|ays)\s+(?:that\s+)?"
-    r"|t(?<!\wt)old\s+(?:that\s+)?"
-)
 
 
 # --- articles -----------------------------------------------------------------------------
