@@ -103,7 +103,8 @@ def test_a_hostile_corpus_shows_as_text_and_runs_nothing(
     (corpus / "hostile.txt").write_text(
         "Taliban <script>window.__xss = 1</script> take <img src=x onerror=\"window.__xss=2\">\n\n"
         "Kabul, August 14, 2021. The Taliban captured Gardez <script>window.__xss=3</script> "
-        "on Saturday <img src=x onerror=\"window.__xss=4\">, a provincial official said.\n",
+        "on Saturday <img src=x onerror=\"window.__xss=4\">, a provincial official said "
+        "{{7*7}} {# {% if 1 %}.\n",
         encoding="utf-8",
     )
     pd.DataFrame(
@@ -120,6 +121,7 @@ def test_a_hostile_corpus_shows_as_text_and_runs_nothing(
     text = popup.inner_text()
     assert "<script>window.__xss=3</script>" in text
     assert "<b onmouseover" in text
+    assert "{{7*7}} {# {% if 1 %}" in text  # template markup is text, never evaluated
     assert popup.locator("a").count() == 0  # javascript: is never a link
     assert popup.locator("img, script, b").count() == 0
     page.mouse.move(5, 5)

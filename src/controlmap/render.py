@@ -10,7 +10,9 @@ region. folium's default CDN links (jQuery, Bootstrap, Font Awesome, ...) are
 dropped, so the page opens from ``file://`` with the network down. The only
 network use is the opt-in basemap (``tiles=True``). Data enters the page only
 through Jinja's ``|tojson`` (which escapes ``<``, ``>``, ``&`` and ``'``), and
-the script puts article text in the page with ``textContent``.
+the script puts article text in the page with ``textContent``. The page is
+rendered in one pass: its finished parts are never compiled as a template again,
+so ``{{ ... }}`` in an article stays text.
 
 URL hash of the page: ``#2021-08-13`` opens that day (stepping rewrites it);
 ``&controls=0`` hides the time control for a still embed of one day.
@@ -34,7 +36,7 @@ import jinja2
 import numpy as np
 import pandas as pd
 import xstatic.pkg.leaflet
-from branca.element import Figure, MacroElement
+from branca.element import Element, Figure, MacroElement
 
 from ._resources import template_text
 from .errors import DataError, InputError
@@ -166,6 +168,33 @@ class _ControlMap(MacroElement):  # type: ignore[misc]
         self.leaflet_js, self.leaflet_css = _leaflet_assets()
         self.map_js = _inline(template_text("map.js"), "map.js", "script")
         self.map_css = _inline(template_text("map.css"), "map.css", "style")
+
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # as MacroElement
+        """Put the rendered header, body and script parts into the figure, verbatim.
+
+        branca's own `MacroElement.render` wraps each rendered part in an
+        `Element`, which compiles it as a Jinja2 template a second time: article
+        text in the data block would then run as template code. Our parts are
+        final HTML and are never compiled again.
+        """
+        figure = self.get_root()
+        if not isinstance(figure, Figure):
+            raise DataError("The controlmap element must be added to a folium Map.")
+        module = self._template.module
+        for part in ("header", "html", "script"):
+            text = getattr(module, part)(self, kwargs)
+            getattr(figure, part).add_child(_Verbatim(text), name=self.get_name())
+
+
+class _Verbatim(Element):  # type: ignore[misc]
+    """Finished HTML that renders as itself: never compiled as a template."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self._text
 
 
 def _environment() -> jinja2.Environment:
