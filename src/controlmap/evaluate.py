@@ -7,6 +7,11 @@
 confusion table of statuses; `format_report` prints them. Not for producing
 events (`extract`) or for judging the timeline (`reconcile`).
 
+`evaluate_levels` scores the same events against gold in the development-set
+format (`read_index_gold`: ``file`` and ``gold_events`` per article) level by
+level, exactly as that set's ``score.py`` does, so users can score their own
+annotated reports with its conventions.
+
 Gold format
 -----------
 A CSV file with a header row and these columns (any order; others are ignored):
@@ -37,15 +42,22 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from .errors import InputError
-from .records import STATUSES
+from .gazetteer import Gazetteer, name_key
+from .records import STATUSES, Place
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 logger = logging.getLogger(__name__)
 
@@ -364,4 +376,391 @@ def format_report(scores: Scores) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["GOLD_COLUMNS", "PRF", "Scores", "evaluate", "format_report", "read_gold"]
+
+
+# --- Scoring by level, against gold in the development-set format -------------------
+
+#: Columns of a gold index (the development set's ``index.csv``): one row per article.
+INDEX_COLUMNS = ["file", "gold_events"]
+_CLASS = {"fallen": "taken", "claimed": "taken", "contested": "contested",
+          "government": "government"}
+
+Key = tuple[str, str]  # ("capital", province id) | ("district", region id) | ("sub", province id)
+
+
+@dataclass(frozen=True)
+class LevelScores:
+    """Events scored by level, as the development set's ``score.py`` does.
+
+    Capitals (and statements about a whole province) are matched by province;
+    other places by the district whose polygon holds them, or, for a gold place
+    that is no district (a border post, a village), by any non-capital event in
+    its province. Statuses are compared as classes (``fallen`` and ``claimed``
+    are one class, ``taken``); a dated gold event needs an extracted date within
+    one day, an undated one matches any date.
+
+    Attributes
+    ----------
+    precision, recall, f1
+        Recall over gold events; precision over distinct predicted keys (article,
+        level key, class), dates aside, as ``score.py`` counts it.
+    recall_by_level, recall_by_class, precision_by_class
+        ``name -> (matched, total)``.
+    exact_dates
+        ``(matched with the exact date, dated gold events matched)``.
+    missed, spurious
+        Gold events not matched and predicted keys matching no gold, as text.
+    unknown_places
+        Gold places the gazetteer does not know (scored as "any place in the province").
+    missing_articles
+        Gold articles absent from the corpus's ``articles.csv`` (when one was given).
+    """
+
+    precision: float
+    recall: float
+    f1: float
+    gold: int
+    predicted: int
+    recall_by_level: Mapping[str, tuple[int, int]]
+    recall_by_class: Mapping[str, tuple[int, int]]
+    precision_by_class: Mapping[str, tuple[int, int]]
+    exact_dates: tuple[int, int]
+    missed: tuple[str, ...] = ()
+    spurious: tuple[str, ...] = ()
+    unknown_places: tuple[str, ...] = ()
+    missing_articles: tuple[str, ...] = ()
+
+
+def is_index_gold(path: Path | str) -> bool:
+    """Whether a gold file is in the development-set format (``file``, ``gold_events``)."""
+    try:
+        with Path(path).open(encoding="utf-8-sig") as handle:
+            header = handle.readline()
+    except (OSError, UnicodeDecodeError):
+        return False
+    columns = {c.strip().strip('"').lower() for c in header.split(",")}
+    return set(INDEX_COLUMNS) <= columns
+
+
+def read_index_gold(path: Path | str) -> pd.DataFrame:
+    """Read gold in the development-set format: ``file`` and ``gold_events`` per article.
+
+    ``gold_events`` holds ``Place|Province|YYYY-MM-DD|status`` entries separated by
+    ``;`` (the date may be empty). Conventions: ``../shared/devset/README.md`` and
+    the README's "Scoring" section.
+
+    Returns
+    -------
+    One row per gold event: ``article``, ``place``, ``province``, ``date`` (ISO or
+    ""), ``status``; articles with no event keep one row with an empty ``place``.
+
+    Raises
+    ------
+    InputError
+        The file cannot be read, lacks a column, or has malformed entries (each
+        named with its line).
+    """
+    path = Path(path)
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        msg = f"{path}: cannot read the gold index: {err}"
+        raise InputError(msg) from err
+    table.columns = [str(c).strip().lower() for c in table.columns]
+    missing = [c for c in INDEX_COLUMNS if c not in table.columns]
+    if missing:
+        msg = (f"{path}: missing column(s) {', '.join(missing)}; a gold index needs "
+               "file, gold_events")
+        raise InputError(msg)
+    rows: list[dict[str, str]] = []
+    problems: list[str] = []
+    for line, (article, entries) in enumerate(zip(table["file"], table["gold_events"],
+                                                  strict=True), start=2):
+        article = article.strip()
+        parsed = [entry.strip() for entry in entries.split(";") if entry.strip()]
+        if not parsed:
+            rows.append({"article": article, "place": "", "province": "", "date": "",
+                         "status": ""})
+        for entry in parsed:
+            parts = [part.strip() for part in entry.split("|")]
+            problem = _entry_problem(parts)
+            if problem:
+                problems.append(f"{path}:{line}: {entry!r}: {problem}")
+                continue
+            place, province, date, status = parts
+            rows.append({"article": article, "place": place, "province": province,
+                         "date": date, "status": status.lower()})
+    if problems:
+        shown = "\n".join(problems[:20])
+        more = f"\n... and {len(problems) - 20} more" if len(problems) > 20 else ""
+        msg = f"{path}: {len(problems)} malformed gold entr(ies):\n{shown}{more}"
+        raise InputError(msg)
+    return pd.DataFrame(rows, columns=["article", "place", "province", "date", "status"])
+
+
+def _entry_problem(parts: list[str]) -> str:
+    if len(parts) != 4:
+        return "an entry is Place|Province|YYYY-MM-DD|status"
+    place, province, date, status = parts
+    if not place or not province:
+        return "place and province are required"
+    if status.lower() not in _CLASS:
+        return f"status {status!r} is not one of {', '.join(STATUSES)}"
+    if date:
+        try:
+            dt.date.fromisoformat(date)
+        except ValueError:
+            return f"date {date!r} is not YYYY-MM-DD (leave it empty when the article gives no day)"
+    return ""
+
+
+def evaluate_levels(
+    events: pd.DataFrame,
+    gold: pd.DataFrame,
+    *,
+    gazetteer: Gazetteer,
+    districts: gpd.GeoDataFrame,
+    corpus_articles: Iterable[str] | None = None,
+) -> LevelScores:
+    """Score events against gold read by `read_index_gold`, level by level.
+
+    Parameters
+    ----------
+    events
+        An events table (``events.csv``): ``article``, ``place``, ``kind``,
+        ``province_id``, ``status``, ``date``, ``lat``, ``lon``.
+    gold
+        From `read_index_gold`.
+    gazetteer
+        Resolves gold places written in any spelling it knows ("Maimana").
+    districts
+        The district layer (``region_id``, ``geometry``) that places non-capital
+        events and gold places.
+    corpus_articles
+        The article ids of the corpus, to name gold articles it lacks.
+
+    Returns
+    -------
+    The scores; only articles named in ``gold`` are scored.
+    """
+    locate = _DistrictFinder(districts)
+    capitals = _capital_keys(gazetteer)
+    files = set(gold["article"])
+    gold_rows: list[tuple[str, Key, str, dt.date | None, str]] = []
+    unknown: list[str] = []
+    for row in gold[gold["place"] != ""].itertuples(index=False):
+        key, known = _gold_key(str(row.place), str(row.province), gazetteer, capitals, locate)
+        if not known:
+            unknown.append(f"{row.article}: {row.place} ({row.province})")
+        gold_rows.append((str(row.article), key, _CLASS[str(row.status)], _day(str(row.date)),
+                          str(row.place)))
+    predicted = [p for p in _predicted(events, capitals, locate) if p[0] in files]
+    dates: dict[tuple[str, Key, str], list[dt.date | None]] = {}
+    primary: set[tuple[str, Key, str]] = set()
+    province_of: dict[str, str] = {}
+    for article, keys, cls, date in predicted:
+        for key in keys:
+            dates.setdefault((article, key, cls), []).append(date)
+        primary.add((article, keys[0], cls))
+        if keys[0][0] == "district":
+            province_of[keys[0][1]] = keys[-1][1]
+    gold_keys = {(a, k, c) for a, k, c, _, _ in gold_rows}
+    gold_sub = {(a, k[1], c) for a, k, c, _, _ in gold_rows if k[0] == "sub"}
+
+    by_level: dict[str, list[int]] = {"capital": [0, 0], "district": [0, 0]}
+    by_class: dict[str, list[int]] = {c: [0, 0] for c in ("taken", "contested", "government")}
+    matched = exact = dated = 0
+    missed: list[str] = []
+    for article, key, cls, day, place in gold_rows:
+        found = dates.get((article, key, cls), [])
+        ok = bool(found) and (day is None or any(d and abs((d - day).days) <= 1 for d in found))
+        level = "capital" if key[0] == "capital" else "district"
+        by_level[level][1] += 1
+        by_class[cls][1] += 1
+        if ok:
+            matched += 1
+            by_level[level][0] += 1
+            by_class[cls][0] += 1
+            if day is not None:
+                dated += 1
+                exact += day in found
+        else:
+            missed.append(f"{article}: {place} {cls} {day or 'undated'}")
+    hits = 0
+    spurious: list[str] = []
+    precision_by_class: dict[str, list[int]] = {c: [0, 0] for c in by_class}
+    for article, key, cls in sorted(primary):
+        hit = (article, key, cls) in gold_keys or (
+            key[0] == "district" and (article, province_of.get(key[1], ""), cls) in gold_sub)
+        hits += hit
+        precision_by_class[cls][0] += hit
+        precision_by_class[cls][1] += 1
+        if not hit:
+            spurious.append(f"{article}: {key[0]} {key[1]} {cls}")
+    precision = hits / len(primary) if primary else 0.0
+    recall = matched / len(gold_rows) if gold_rows else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    corpus = set(corpus_articles) if corpus_articles is not None else None
+    return LevelScores(
+        precision=precision, recall=recall, f1=f1, gold=len(gold_rows), predicted=len(primary),
+        recall_by_level={k: (v[0], v[1]) for k, v in by_level.items()},
+        recall_by_class={k: (v[0], v[1]) for k, v in by_class.items()},
+        precision_by_class={k: (v[0], v[1]) for k, v in precision_by_class.items()},
+        exact_dates=(exact, dated), missed=tuple(missed), spurious=tuple(spurious),
+        unknown_places=tuple(unknown),
+        missing_articles=tuple(sorted(files - corpus)) if corpus is not None else (),
+    )
+
+
+class _DistrictFinder:
+    """The district polygon holding a point (region ids of a district layer)."""
+
+    def __init__(self, districts: gpd.GeoDataFrame) -> None:
+        import shapely  # only scoring by level needs geometry
+
+        self._point = shapely.Point
+        self._ids = [str(i) for i in districts["region_id"]]
+        self._geometries = list(districts.geometry)
+        self._tree = shapely.STRtree(self._geometries)
+        provinces = (districts["province_id"] if "province_id" in districts
+                     else [""] * len(self._ids))
+        self._named = {(str(province), _letters(str(name))): str(region_id)
+                       for region_id, name, province in zip(
+                           districts["region_id"], districts["region"], provinces, strict=True)}
+
+    def named(self, province_id: str, name: str) -> str | None:
+        """The district of this name in this province (layers with ``province_id``)."""
+        return self._named.get((province_id, _letters(name)))
+
+    def at(self, lat: object, lon: object) -> str | None:
+        try:
+            point = self._point(float(str(lon)), float(str(lat)))
+        except ValueError:
+            return None
+        if point.is_empty or not all(math.isfinite(v) for v in (point.x, point.y)):
+            return None
+        for i in sorted(int(j) for j in self._tree.query(point)):
+            if self._geometries[i].covers(point):
+                return self._ids[i]
+        return None
+
+
+def _capital_keys(gazetteer: Gazetteer) -> dict[str, set[str]]:
+    """Per province id, the folded spellings of its capital."""
+    table = gazetteer.places
+    capitals: dict[str, set[str]] = {}
+    for row in table[table["kind"] == "capital"].itertuples(index=False):
+        capitals.setdefault(str(row.province_id), set()).update(
+            name_key(spelling) for spelling in [str(row.name), *str(row.aliases).split("|")]
+            if spelling)
+    return capitals
+
+
+def _gold_key(place: str, province: str, gazetteer: Gazetteer, capitals: dict[str, set[str]],
+              locate: _DistrictFinder) -> tuple[Key, bool]:
+    """The level key of a gold place, and whether the gazetteer knows the place."""
+    named = gazetteer.lookup(province) or gazetteer.lookup(f"{province} province")
+    province_id = named.province_id if named is not None else province
+    key = name_key(place)
+    if key in capitals.get(province_id, set()):
+        return ("capital", province_id), True
+    district = locate.named(province_id, place)
+    found = _in_province(gazetteer, key, province_id)
+    if district is not None:
+        return ("district", district), found is not None
+    if found is None:
+        return ("sub", province_id), False
+    if found.kind in ("capital", "province"):
+        return ("capital", province_id), True
+    if found.kind == "district":
+        district = locate.at(found.lat, found.lon)
+        if district is not None:
+            return ("district", district), True
+    return ("sub", province_id), True
+
+
+def _in_province(gazetteer: Gazetteer, key: str, province_id: str) -> Place | None:
+    """The place a folded name means in one province (two districts may share a name)."""
+    place = gazetteer.lookup(key)
+    if place is not None and place.province_id == province_id:
+        return place
+    table = gazetteer.places
+    rows = table[table["province_id"] == province_id]
+    for row in rows.itertuples(index=False):
+        spellings = [str(row.name), *str(row.aliases).split("|")]
+        if any(name_key(s) == key for s in spellings if s):
+            return gazetteer.by_id(str(row.place_id))
+    return place
+
+
+def _predicted(events: pd.DataFrame, capitals: dict[str, set[str]],
+               locate: _DistrictFinder) -> list[tuple[str, list[Key], str, dt.date | None]]:
+    out: list[tuple[str, list[Key], str, dt.date | None]] = []
+    for row in events.to_dict("records"):
+        status = str(row.get("status", "")).strip().lower()
+        province_id = _cell(row.get("province_id"))
+        if status not in _CLASS or not province_id:
+            continue
+        article = _cell(row.get("article")).split("#")[0].replace("\\", "/").split("/")[-1]
+        kind = _cell(row.get("kind")).lower()
+        keys: list[Key]
+        if kind in ("capital", "province") or name_key(_cell(row.get("place"))) in capitals.get(
+                province_id, set()):
+            keys = [("capital", province_id)]
+        else:
+            district = locate.at(row.get("lat"), row.get("lon"))
+            keys = [("district", district)] if district else []
+            keys.append(("sub", province_id))
+        out.append((article, keys, _CLASS[status], _day(_cell(row.get("date")))))
+    return out
+
+
+def _letters(name: str) -> str:
+    """A name reduced to its lower-case ASCII letters, as district names are compared."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return "".join(ch for ch in ascii_name.lower() if ch.isalpha())
+
+
+def _cell(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value).strip()
+
+
+def _day(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text.strip()[:10])
+    except ValueError:
+        return None
+
+
+def format_level_report(scores: LevelScores, *, show: int = 0) -> str:
+    """The level scores as a plain-text report; ``show`` lists that many misses and spurious."""
+    def share(pair: tuple[int, int]) -> str:
+        return f"{pair[0]}/{pair[1]}" + (f" ({pair[0] / pair[1]:.2f})" if pair[1] else "")
+
+    lines = [
+        f"gold events: {scores.gold}, predicted keys: {scores.predicted}",
+        f"precision {scores.precision:.3f}  recall {scores.recall:.3f}  F1 {scores.f1:.3f}",
+        *(f"  recall at {level} level: {share(pair)}"
+          for level, pair in scores.recall_by_level.items()),
+        *(f"  {cls}: recall {share(scores.recall_by_class[cls])}, "
+          f"precision {share(scores.precision_by_class[cls])}"
+          for cls in scores.recall_by_class),
+        f"dated matches with the exact date: {share(scores.exact_dates)}",
+    ]
+    if scores.unknown_places:
+        lines.append(f"gold places the gazetteer does not know ({len(scores.unknown_places)}): "
+                     + "; ".join(scores.unknown_places))
+    if scores.missing_articles:
+        lines.append(f"gold articles missing from the corpus ({len(scores.missing_articles)}): "
+                     + "; ".join(scores.missing_articles))
+    if show:
+        lines += ["missed: " + "; ".join(scores.missed[:show]),
+                  "spurious: " + "; ".join(scores.spurious[:show])]
+    return "\n".join(lines)
+
+
+__all__ = ["GOLD_COLUMNS", "INDEX_COLUMNS", "PRF", "LevelScores", "Scores", "evaluate",
+           "evaluate_levels", "format_level_report", "format_report", "is_index_gold",
+           "read_gold", "read_index_gold"]
