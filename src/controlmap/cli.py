@@ -77,6 +77,15 @@ def places_option(command: F) -> F:
     )(command)
 
 
+def jobs_option(command: F) -> F:
+    """The option that sets how many processes extract articles."""
+    return click.option(
+        "-j", "--jobs", type=click.IntRange(min=1), default=None,
+        help="Worker processes for extraction (default: one per core); the output is the "
+             "same for any number.",
+    )(command)
+
+
 def _settings(**kwargs: Any) -> Settings:
     fields = Settings.__dataclass_fields__
     return Settings(**{k: v for k, v in kwargs.items() if k in fields})
@@ -141,6 +150,7 @@ def cli(quiet: bool, verbose: bool) -> None:
 @click.option("--gif", is_flag=True, help="Also write timeline.gif, an animation for slides.")
 @map_options
 @places_option
+@jobs_option
 @click.pass_context
 @_library_errors
 def build(ctx: click.Context, /, corpus: Path, out: Path, gif: bool, **options: Any) -> None:
@@ -171,9 +181,11 @@ def build(ctx: click.Context, /, corpus: Path, out: Path, gif: bool, **options: 
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
               show_default=True, help="Output folder.")
 @places_option
+@jobs_option
 @click.pass_context
 @_library_errors
-def extract(ctx: click.Context, /, corpus: Path, out: Path, places: Path | None) -> None:
+def extract(ctx: click.Context, /, corpus: Path, out: Path, places: Path | None,
+            jobs: int | None) -> None:
     """Extract city-fall events from CORPUS into events.csv (no map).
 
     Also writes articles.csv, counts.csv and unresolved.csv (sentences about
@@ -183,8 +195,8 @@ def extract(ctx: click.Context, /, corpus: Path, out: Path, places: Path | None)
 
         controlmap extract seeds --out build
     """
-    result = pipeline.extract_corpus(corpus, out, settings=Settings(places=places),
-                              progress=_progress(ctx, "extracting"))
+    result = pipeline.extract_corpus(corpus, out, settings=Settings(places=places, jobs=jobs),
+                                     progress=_progress(ctx, "extracting"))
     click.echo(f"{len(result.events)} events from {len(result.articles)} files: "
                f"{out / 'events.csv'}")
     ctx.exit(_report(result.problems))

@@ -8,10 +8,13 @@ stage logic: each stage lives in its own module.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import logging
-from collections.abc import Callable, Iterable
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -43,6 +46,7 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 Progress = Callable[[Iterable[T]], Iterable[T]]
+_CHUNK = 8  # articles per task sent to a worker: amortises pickling, keeps order cheap
 
 
 @dataclass(frozen=True)
@@ -89,14 +93,8 @@ def run_extraction(
     Articles are streamed: only the extracted records and each article's
     metadata are kept, never the corpus text.
     """
-    gazetteer = load_gazetteer(settings.places)
     corpus = corpus_mod.load_corpus(Path(source))
-    # Each article's text is dropped once it is extracted (the events keep their
-    # sentences), so memory grows with the events found, not with the corpus.
-    extractions = [
-        replace(x, article=replace(x.article, text=""))
-        for x in extract_mod.extract_events(progress(corpus), gazetteer)
-    ]
+    extractions = list(_extract_all(progress(corpus), settings.places, jobs=settings.jobs))
     problems = tuple(corpus.problems) + tuple(
         p for extraction in extractions for p in extraction.problems
     )
@@ -106,6 +104,32 @@ def run_extraction(
         raise InputError(f"No article to read in {str(source)!r} (controlmap reads {kinds} "
                          f"files){skipped}.")
     return extractions, problems
+
+
+def _extract_all(articles: Iterable[Article], places: Path | None, *,
+                 jobs: int | None) -> Iterator[Extraction]:
+    """Extractions in corpus order, over ``jobs`` worker processes (None: every core).
+
+    Workers are forked after the gazetteer is loaded, so they share it; results
+    come back in input order, so the output does not depend on ``jobs``.
+    """
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    if workers < 1:
+        raise InputError(f"jobs must be at least 1, not {workers}.")
+    load_gazetteer(places)
+    if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from map(functools.partial(_extract_one, places=places), articles)
+        return
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        yield from pool.imap(functools.partial(_extract_one, places=places), articles,
+                             chunksize=_CHUNK)
+
+
+def _extract_one(article: Article, *, places: Path | None) -> Extraction:
+    # The text is dropped once extracted (the events keep their sentences), so
+    # memory grows with the events found, not with the corpus.
+    extraction = extract_mod.extract_article(article, load_gazetteer(places))
+    return replace(extraction, article=replace(extraction.article, text=""))
 
 
 def extract_corpus(

@@ -23,3 +23,4 @@ class Settings:
     places: Path | None = None  # gazetteer CSV; default: bundled data/places.csv
     tiles: bool = False  # opt-in basemap (needs the network when the map is opened)
     title: str = "controlmap"
+    jobs: int | None = None  # worker processes for extraction; None: one per core
