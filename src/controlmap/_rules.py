@@ -420,9 +420,16 @@ def _compile(table: dict[str, Any]) -> Rules:
             rf"\s+to\s+(?:fall|be (?:captured|taken|seized|overrun))",
             flags,
         ),
+        # A total, said to be one: "a total of 12 capitals", "now controls 12 capitals",
+        # "12 capitals so far". A day's count ("captured three capitals on Sunday") is not.
         re.compile(
-            rf"\b(?:{_alt(verbs['fallen_active'])}|control of)\s+"
+            rf"\b(?:{_alt(table['counts']['total_before'])}),?\s+"
             rf"(?P<n2>\d+|[a-z]+(?:-[a-z]+)?)\s+{count_unit}",
+            flags,
+        ),
+        re.compile(
+            rf"\b(?P<n2>\d+|[a-z]+(?:-[a-z]+)?)\s+{count_unit}\b[^.;:]{{0,60}}?"
+            rf"\b(?:{_alt(table['counts']['total_after'])})\b",
             flags,
         ),
     )
