@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import html
+import itertools
 import json
 import logging
 import multiprocessing
@@ -117,12 +118,16 @@ def _extract_all(articles: Iterable[Article], places: Path | None, *,
     if workers < 1:
         raise InputError(f"jobs must be at least 1, not {workers}.")
     load_gazetteer(places)
-    if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
-        yield from map(functools.partial(_extract_one, places=places), articles)
+    extract = functools.partial(_extract_one, places=places)
+    articles = iter(articles)
+    # A corpus of a few tasks' worth is done before a pool would have started.
+    head = list(itertools.islice(articles, 2 * _CHUNK))
+    forks = "fork" in multiprocessing.get_all_start_methods()
+    if workers == 1 or len(head) < 2 * _CHUNK or not forks:
+        yield from map(extract, itertools.chain(head, articles))
         return
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        yield from pool.imap(functools.partial(_extract_one, places=places), articles,
-                             chunksize=_CHUNK)
+        yield from pool.imap(extract, itertools.chain(head, articles), chunksize=_CHUNK)
 
 
 def _extract_one(article: Article, *, places: Path | None) -> Extraction:
