@@ -8,9 +8,11 @@ stage logic: each stage lives in its own module.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import logging
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -18,11 +20,11 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
+from . import _outputs, geocode, reconcile, render
 from . import corpus as corpus_mod
 from . import extract as extract_mod
-from . import _outputs, geocode, reconcile, render
 from .errors import InputError
-from .events_table import events_frame, read_events
+from .events_table import DATE_RANGE_TEXT, events_frame, plausible_date, read_events
 from .gazetteer import load_gazetteer
 from .records import (
     ARTICLE_COLUMNS,
@@ -44,6 +46,8 @@ log = logging.getLogger(__name__)
 _EXTRACT_FILES = ("events.csv", "articles.csv", "counts.csv", "unresolved.csv")
 _MAP_FILES = ("index.html", "embed.html", "events.csv", "timeline.csv", "timeline.geojson")
 _GIF = "timeline.gif"
+# A reported number of regions (capitals, districts): more than this is a typo.
+_MAX_COUNT = 100_000
 
 T = TypeVar("T")
 Progress = Callable[[Iterable[T]], Iterable[T]]
@@ -432,13 +436,44 @@ def _counts_frame(counts: Iterable[CapitalCount]) -> pd.DataFrame:
 
 def _read_counts(path: Path) -> pd.DataFrame:
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (OSError, ValueError, pd.errors.ParserError) as err:
         raise InputError(f"Cannot read counts file {str(path)!r}: {err}.") from err
     missing = set(COUNT_COLUMNS) - set(frame.columns)
     if missing:
         raise InputError(f"Counts file {str(path)!r} lacks columns {sorted(missing)}.")
-    return frame  # numbers and dates are checked by reconcile
+    frame = _outputs.unguard_frame(frame)
+    for line, row in enumerate(frame.itertuples(index=False), start=2):
+        where = f"{path}:{line}"
+        for column in ("count", "total"):
+            _check_count(str(getattr(row, column)).strip(), column, where)
+        _check_date(str(row.date).strip(), where)
+    return frame
+
+
+def _check_count(text: str, column: str, where: str) -> None:
+    """A count of regions: empty (no number), or a whole number from 0 to `_MAX_COUNT`."""
+    if not text:
+        return
+    try:
+        value = float(text)
+    except ValueError as err:
+        raise InputError(f"{where}: {column} {text!r} is not a number.") from err
+    if not (math.isfinite(value) and value.is_integer() and 0 <= value <= _MAX_COUNT):
+        raise InputError(f"{where}: {column} {text!r} is out of range; a count of regions "
+                         f"is a whole number from 0 to {_MAX_COUNT}.")
+
+
+def _check_date(text: str, where: str) -> None:
+    if not text:
+        return
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError as err:
+        raise InputError(f"{where}: date {text!r} is not YYYY-MM-DD (leave it empty when "
+                         "unknown).") from err
+    if not plausible_date(day):
+        raise InputError(f"{where}: date {text!r} is out of range; {DATE_RANGE_TEXT}.")
 
 
 def _unresolved_frame(items: Iterable[Unresolved]) -> pd.DataFrame:
