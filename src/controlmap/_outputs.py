@@ -236,6 +236,7 @@ class OutputSet:
     _lock: Any = field(default=None, init=False, repr=False)
     _token: str = field(default="", init=False, repr=False)
     _read: dict[str, Path] = field(default_factory=dict, init=False, repr=False)
+    _journaled: bool = field(default=False, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.out = Path(self.out)
@@ -301,6 +302,9 @@ class OutputSet:
                 "remove": sorted(set(self.removes) - set(self.writes)),
             }
             _write_atomically(self.out / _JOURNAL, json.dumps(journal, indent=2))
+            # From here the journal owns the staged files: if this process stops, the
+            # next command on the folder finishes the renames with them.
+            self._journaled = True
             recover(self.out)
             return tuple(self.out / name for name in self.writes)
         finally:
@@ -308,8 +312,9 @@ class OutputSet:
 
     def close(self) -> None:
         """Drop whatever was written but not committed, and let other commands in."""
-        for name in self.writes:
-            self.path(name).unlink(missing_ok=True)
+        if not self._journaled:
+            for name in self.writes:
+                self.path(name).unlink(missing_ok=True)
         self._release_lock()
 
     def __enter__(self) -> OutputSet:
