@@ -220,3 +220,25 @@ def test_an_absurd_start_date_is_a_usage_error(tmp_path: Path, day: str) -> None
     )
     assert result.exit_code == 2
     assert day in result.output and "out of range" in result.output
+
+
+def test_a_file_size_limit_is_one_line_exit_2_and_the_old_outputs_stay(tmp_path: Path) -> None:
+    import resource
+
+    out = tmp_path / "out"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["-q", "build", str(_small_corpus(tmp_path / "c")), "--out",
+                               str(out)]).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))
+
+    done = subprocess.run(
+        [sys.executable, "-m", "controlmap", "-q", "build", str(ROOT / "seeds"), "--out",
+         str(out)],
+        preexec_fn=limit, capture_output=True, text=True, check=False,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "File too large" in done.stderr and "Traceback" not in done.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -181,6 +182,16 @@ def test_hidden_folders_and_files_and_linked_folders_are_reported(tmp_path: Path
     assert "link to a folder" in found["linked"]
     assert "outside the corpus" in found["outside.txt"]
     assert "broken" in found["broken.txt"]
+
+
+def test_a_file_name_that_is_not_utf8_is_read_and_reported(tmp_path: Path) -> None:
+    name = os.fsdecode(b"caf\xe9.txt")  # latin-1 bytes on a UTF-8 file system
+    (tmp_path / name).write_text(REPORT.format(place="Alfa"), encoding="utf-8")
+    loaded = load_corpus(tmp_path)
+    assert _ids(loaded) == ["caf\ufffd.txt"]
+    assert [p.file for p in loaded.problems] == ["caf\ufffd.txt"]
+    assert "not valid UTF-8" in loaded.problems[0].message
+    loaded.problems[0].file.encode("utf-8")  # can go into articles.csv
 
 
 def test_a_corpus_that_is_an_output_folder_says_so(tmp_path: Path) -> None:

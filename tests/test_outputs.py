@@ -295,3 +295,13 @@ def test_counts_out_of_range_are_refused_naming_file_line_and_value(
     with pytest.raises(InputError, match=r"out of range|not a number") as caught:
         pipeline.timeline_from_csv(out / "events.csv")
     assert f"{counts}:2" in str(caught.value) and value in str(caught.value)
+
+
+def test_the_gif_belongs_to_the_set_and_goes_when_a_build_makes_none(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    pipeline.build(_corpus(tmp_path / "corpus"), out, gif=True)
+    assert (out / "timeline.gif").read_bytes()[:6] == b"GIF89a"
+    assert "timeline.gif" in _outputs.read_manifest(out).files  # type: ignore[union-attr]
+    pipeline.build(_corpus(tmp_path / "corpus"), out)
+    assert not (out / "timeline.gif").exists()
+    assert _consistent(out)

@@ -323,6 +323,9 @@ class OutputSet:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
         self.close()
+        if isinstance(error, OSError) and error.filename is None and error.errno is not None:
+            # Writers such as pandas' to_csv do not say which file failed: name the folder.
+            raise OSError(error.errno, error.strerror, str(self.out)) from error
 
     def _check_targets(self) -> None:
         previous = read_manifest(self.out)
@@ -361,7 +364,11 @@ class OutputSet:
         if fcntl is None:
             return
         handle = (self.out / _LOCK).open("a")
-        fcntl.flock(handle, fcntl.LOCK_EX)  # another command on this folder finishes first
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX)  # another command on this folder finishes first
+        except OSError:  # a file system without locks: go on unserialised
+            handle.close()
+            return
         self._lock = handle
 
     def _release_lock(self) -> None:

@@ -238,7 +238,16 @@ def _common_path(folders: list[Path]) -> Path:
 
 
 def _id_of(path: Path, root: Path) -> str:
-    return path.resolve().relative_to(root).as_posix()
+    return _printable(path.resolve().relative_to(root).as_posix())
+
+
+def _printable(name: str) -> str:
+    """``name`` with the bytes of a non-UTF-8 file name (surrogate escapes) as U+FFFD.
+
+    Such a name cannot be written to a UTF-8 table; the file is still read, under
+    this id, and reported so that it can be renamed.
+    """
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _discover(
@@ -302,6 +311,9 @@ def _add_file(
             f"(articles are {', '.join(SUFFIXES)})",
         ))
     else:
+        if _printable(path.name) != path.name:
+            problems.append(Problem(_id_of(path, root), "file name is not valid UTF-8 (shown "
+                                    "with \ufffd); read, but rename it to keep its name"))
         files.add(path.resolve())
 
 
@@ -325,7 +337,8 @@ def _add_link(path: Path, root: Path, files: set[Path], problems: list[Problem])
 def _link_id(path: Path, root: Path) -> str:
     """Id of ``path`` relative to the corpus root, without following a link at its end."""
     where = path.parent.resolve() / path.name
-    return where.relative_to(root).as_posix() if where.is_relative_to(root) else str(path)
+    return _printable(where.relative_to(root).as_posix() if where.is_relative_to(root)
+                      else str(path))
 
 
 # --- reading and decoding ------------------------------------------------------------------
