@@ -305,3 +305,32 @@ def test_the_gif_belongs_to_the_set_and_goes_when_a_build_makes_none(tmp_path: P
     pipeline.build(_corpus(tmp_path / "corpus"), out)
     assert not (out / "timeline.gif").exists()
     assert _consistent(out)
+
+
+def test_an_absurd_count_in_an_article_is_reported_not_used(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    big = 10**23
+    (corpus / "a.txt").write_text(
+        f"Kabul, Aug. 13, 2021 - The Taliban have taken {big} of the {big} provincial "
+        "capitals, officials said. The Taliban captured Ghazni on Thursday.\n",
+        encoding="utf-8",
+    )
+    result = pipeline.build(corpus, tmp_path / "out")
+    assert result.timeline.counts.empty or big not in set(result.timeline.counts["count"])
+    assert any("out of range" in p.message for p in result.problems)
+
+
+def test_render_of_an_edited_events_file_logs_that_the_map_beside_it_is_stale(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    out = tmp_path / "out"
+    pipeline.build(_corpus(tmp_path / "corpus"), out)
+    events = out / "events.csv"
+    events.write_text(events.read_text(encoding="utf-8").replace("fallen", "claimed"),
+                      encoding="utf-8")
+    with caplog.at_level("WARNING"):
+        result = pipeline.render_csv(events, tmp_path / "map")
+    assert result.problems == ()  # correcting by hand is what render is for
+    assert "changed since controlmap wrote it" in caplog.text
+    assert any(p.message.startswith("differs") for p in check_set(out))

@@ -159,11 +159,16 @@ def _write_extraction(
     """Extract the corpus and write its tables into ``outputs`` (committed unless told not)."""
     root, extractions, problems = _extract(source, settings=settings, progress=progress)
     events = events_frame(e for x in extractions for e in x.events)
-    counts = _counts_frame(c for x in extractions for c in x.counts)
+    found = [c for x in extractions for c in x.counts]
+    problems += tuple(
+        Problem(c.article, f"a count of {c.count} of {c.total} capitals is out of range "
+                f"(0 to {_MAX_COUNT}); ignored")
+        for c in found if not 0 <= c.count <= c.total <= _MAX_COUNT
+    )
+    counts = _counts_frame(c for c in found if 0 <= c.count <= c.total <= _MAX_COUNT)
     unresolved = _unresolved_frame(u for x in extractions for u in x.unresolved)
     articles = _articles_frame(extractions, problems)
-    if "events.csv" in outputs.writes:
-        outputs.write_csv("events.csv", events)
+    outputs.write_csv("events.csv", events)  # in a build, rewritten with regions by the map
     outputs.write_csv("counts.csv", counts)
     outputs.write_csv("unresolved.csv", unresolved)
     outputs.write_csv("articles.csv", articles)
@@ -254,13 +259,16 @@ def render_csv(
     A ``counts.csv`` beside it, if present, feeds the coverage check. When the
     events file sits in an output folder whose other files no longer match the
     manifest written with it (a mixed or partly replaced set), that is reported
-    among the problems; an ``events.csv`` edited by hand is expected and is not.
+    among the problems. An ``events.csv`` edited by hand is what this function is
+    for, so it is only logged (its old map beside it is stale).
     """
     events_csv = Path(events_csv)
-    problems = tuple(
-        p for p in _outputs.check_set(events_csv.parent)
-        if Path(p.file).name != events_csv.name
-    )
+    found = _outputs.check_set(events_csv.parent)
+    problems = tuple(p for p in found if Path(p.file).name != events_csv.name)
+    edited = len(problems) < len(found)
+    if edited and events_csv.parent.resolve() != Path(out).resolve():
+        log.warning("%s was changed since controlmap wrote it (by hand?): the timeline.csv "
+                    "and map beside it still show the events as they were", events_csv)
     for problem in problems:
         log.warning("%s", problem)
     inputs = [p for p in (events_csv, events_csv.with_name("counts.csv")) if p.is_file()]
