@@ -21,6 +21,7 @@ Usage::
 
     PYTHONPATH=src .venv/bin/python benchmarks/kill_test.py             # 20 tries
     PYTHONPATH=src .venv/bin/python benchmarks/kill_test.py --tries 50 --articles 600
+    PYTHONPATH=src .venv/bin/python benchmarks/kill_test.py --late 0.2  # near the commit
 """
 
 from __future__ import annotations
@@ -78,6 +79,9 @@ def main() -> None:
     parser.add_argument("--tries", type=int, default=20)
     parser.add_argument("--articles", type=int, default=300)
     parser.add_argument("--seed", type=int, default=2021)
+    parser.add_argument("--late", type=float, default=1.0, metavar="FRACTION",
+                        help="kill only in the last FRACTION of a build, where the files are "
+                             "written and renamed (default 1: anywhere)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     with tempfile.TemporaryDirectory() as tmp:
@@ -95,12 +99,13 @@ def main() -> None:
         if _build(corpora["A"], out).wait() != 0:
             sys.exit("the first build failed")
         seconds = time.perf_counter() - start
-        print(f"a whole build takes {seconds:.1f} s; killing at random in [0, "
-              f"{seconds * 1.1:.1f}] s")
+        earliest = seconds * (1 - args.late)
+        print(f"a whole build takes {seconds:.1f} s; killing at random in "
+              f"[{earliest:.1f}, {seconds * 1.1:.1f}] s")
         previous, failures, journals, finished = "A", 0, 0, 0
         for number in range(1, args.tries + 1):
             new = "B" if previous == "A" else "A"
-            moment = rng.uniform(0, seconds * 1.1)
+            moment = rng.uniform(earliest, seconds * 1.1)
             process = _build(corpora[new], out)
             time.sleep(moment)
             killed = process.poll() is None

@@ -29,6 +29,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
 
 EXIT_OK, EXIT_WARNINGS, EXIT_FATAL, EXIT_INTERNAL = 0, 1, 2, 3
+_DETAIL_CHARS = 200  # of an internal error's message: the report stays one short line
 
 
 class FatalError(click.ClickException):
@@ -62,8 +63,9 @@ class _Commands(click.Group):
                 hint = ""
             else:
                 hint = " (run with --verbose for the traceback)"
+            detail = (str(err).splitlines() or [""])[0][:_DETAIL_CHARS]
             raise InternalError(
-                f"internal error, a bug in controlmap: {type(err).__name__}: {err}{hint}"
+                f"internal error, a bug in controlmap: {type(err).__name__}: {detail}{hint}"
             ) from err
 
 
