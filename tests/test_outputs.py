@@ -334,3 +334,9 @@ def test_render_of_an_edited_events_file_logs_that_the_map_beside_it_is_stale(
     assert result.problems == ()  # correcting by hand is what render is for
     assert "changed since controlmap wrote it" in caplog.text
     assert any(p.message.startswith("differs") for p in check_set(out))
+
+
+def test_one_article_file_may_be_built_into_a_folder_beside_it(tmp_path: Path) -> None:
+    corpus = _corpus(tmp_path / "corpus")
+    pipeline.build(corpus / "feed.jsonl", corpus / "build")
+    assert _consistent(corpus / "build")

@@ -406,9 +406,9 @@ def refuse_out_in_corpus(out: Path, corpus: Path, *, force: bool) -> None:
     Outputs there overwrite the user's own files (an ``articles.csv`` sidecar) and
     are read back as articles by the next build.
     """
-    if force:
+    if force or not corpus.is_dir():  # one article file: only that file is read
         return
-    root = corpus.resolve() if corpus.is_dir() else corpus.resolve().parent
+    root = corpus.resolve()
     target = out.resolve()
     if target == root or target.is_relative_to(root):
         raise OutputError(
