@@ -340,3 +340,16 @@ def test_one_article_file_may_be_built_into_a_folder_beside_it(tmp_path: Path) -
     corpus = _corpus(tmp_path / "corpus")
     pipeline.build(corpus / "feed.jsonl", corpus / "build")
     assert _consistent(corpus / "build")
+
+
+def test_a_planted_journal_cannot_move_or_delete_other_files(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("mine", encoding="utf-8")
+    journal = {"manifest": {}, "staged": {"events.csv": "../victim.txt"},
+               "remove": ["../victim.txt"]}
+    (out / ".controlmap-commit.json").write_text(json.dumps(journal), encoding="utf-8")
+    with pytest.raises(OutputError, match="not a journal"):
+        _outputs.recover(out)
+    assert victim.read_text(encoding="utf-8") == "mine"

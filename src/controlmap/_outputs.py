@@ -386,13 +386,25 @@ def recover(out: Path) -> None:
     out = Path(out)
     journal_path = out / _JOURNAL
     if journal_path.is_file():
-        journal = json.loads(journal_path.read_text(encoding="utf-8"))
-        for name, temp in journal["staged"].items():
+        try:
+            journal = json.loads(journal_path.read_text(encoding="utf-8"))
+            staged, remove = dict(journal["staged"]), list(journal["remove"])
+            text = json.dumps(journal["manifest"], indent=2, ensure_ascii=False) + "\n"
+            # Only our own names: a journal planted in a folder must not move or delete
+            # anything else.
+            if not (set(staged) | set(remove)) <= OUTPUT_NAMES or not all(
+                isinstance(t, str) and t.startswith(_TEMP_PREFIX) and "/" not in t
+                and "\\" not in t for t in staged.values()
+            ):
+                raise ValueError("it names files that are not controlmap's outputs")
+        except (ValueError, KeyError, TypeError) as err:
+            raise OutputError(f"{journal_path} is not a journal controlmap can finish "
+                              f"({err}); remove it and rebuild.") from err
+        for name, temp in staged.items():
             if (out / temp).is_file():
                 os.replace(out / temp, out / name)
-        for name in journal["remove"]:
+        for name in remove:
             (out / name).unlink(missing_ok=True)
-        text = json.dumps(journal["manifest"], indent=2, ensure_ascii=False) + "\n"
         _write_atomically(out / MANIFEST, text)
         journal_path.unlink()
     for leftover in out.glob(f"{_TEMP_PREFIX}*"):
