@@ -19,9 +19,9 @@ may remain after recovery. Exit code 1 if any try breaks this.
 
 Usage::
 
-    PYTHONPATH=src .venv/bin/python benchmarks/kill_test.py             # 20 tries
-    PYTHONPATH=src .venv/bin/python benchmarks/kill_test.py --tries 50 --articles 600
-    PYTHONPATH=src .venv/bin/python benchmarks/kill_test.py --late 0.2  # near the commit
+    .venv/bin/python benchmarks/kill_test.py             # 20 tries
+    .venv/bin/python benchmarks/kill_test.py --tries 50 --articles 600
+    .venv/bin/python benchmarks/kill_test.py --late 0.2  # near the commit
 """
 
 from __future__ import annotations
