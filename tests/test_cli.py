@@ -242,3 +242,16 @@ def test_a_file_size_limit_is_one_line_exit_2_and_the_old_outputs_stay(tmp_path:
     assert done.returncode == 2, done.stderr
     assert "File too large" in done.stderr and "Traceback" not in done.stderr
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_export_png_warns_with_exit_1_about_a_mixed_output_set(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["-q", "build", str(_small_corpus(tmp_path / "c")), "--out",
+                               str(out)]).exit_code == 0
+    (out / "timeline.csv").unlink()
+    result = runner.invoke(cli, ["-q", "export-png", str(out / "events.csv"), "--out",
+                                 str(tmp_path / "day.png")])
+    assert result.exit_code == 1, result.output
+    assert "timeline.csv" in result.output and "missing" in result.output
+    assert (tmp_path / "day.png").is_file()

@@ -260,8 +260,9 @@ def render(ctx: click.Context, /, events: Path, out: Path, force: bool, **option
               help="Also write an animated GIF of every day to this file.")
 @map_options
 @places_option
-def export_png(events: Path, day: dt.date | None, out: Path, gif: Path | None,
-               **options: Any) -> None:
+@click.pass_context
+def export_png(ctx: click.Context, /, events: Path, day: dt.date | None, out: Path,
+               gif: Path | None, **options: Any) -> None:
     """Draw one day of the map from an EVENTS csv as a PNG (and optionally a GIF).
 
     Example:
@@ -272,6 +273,7 @@ def export_png(events: Path, day: dt.date | None, out: Path, gif: Path | None,
     from .export import export_png as write_png
 
     settings = _settings(**options)
+    problems = pipeline.mixed_outputs(events)
     timeline = pipeline.timeline_from_csv(events, settings=settings)
     if not timeline.days:
         raise FatalError(f"{events} holds no dated event, so there is no day to draw.")
@@ -280,6 +282,7 @@ def export_png(events: Path, day: dt.date | None, out: Path, gif: Path | None,
     click.echo(f"png: {write_png(timeline, chosen, out, title=settings.title, source=source)}")
     if gif is not None:
         click.echo(f"gif: {export_gif(timeline, gif, title=settings.title, source=source)}")
+    ctx.exit(_report(problems))
 
 
 @cli.command()

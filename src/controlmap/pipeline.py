@@ -263,14 +263,7 @@ def render_csv(
     for, so it is only logged (its old map beside it is stale).
     """
     events_csv = Path(events_csv)
-    found = _outputs.check_set(events_csv.parent)
-    problems = tuple(p for p in found if Path(p.file).name != events_csv.name)
-    edited = len(problems) < len(found)
-    if edited and events_csv.parent.resolve() != Path(out).resolve():
-        log.warning("%s was changed since controlmap wrote it (by hand?): the timeline.csv "
-                    "and map beside it still show the events as they were", events_csv)
-    for problem in problems:
-        log.warning("%s", problem)
+    problems = mixed_outputs(events_csv, out=Path(out))
     inputs = [p for p in (events_csv, events_csv.with_name("counts.csv")) if p.is_file()]
     with _outputs.OutputSet(Path(out), "render", writes=_MAP_FILES, removes=(_GIF,),
                             inputs=tuple(inputs), force=force) as outputs:
@@ -279,6 +272,26 @@ def render_csv(
         _write_map(outputs, timeline, settings)
         files = outputs.commit()
     return BuildResult(outputs.out, outputs.final("index.html"), timeline, problems, files)
+
+
+def mixed_outputs(events_csv: Path | str, *, out: Path | None = None) -> tuple[Problem, ...]:
+    """Files beside ``events_csv`` that no longer match the manifest written with it.
+
+    A ``counts.csv`` from another build beside the events is a mixed set, whose
+    coverage check would be wrong: each such file is a problem. The events file
+    itself differing is a correction by hand, only logged (the map beside it is
+    stale), and not even that when the map is being rewritten in place (``out``).
+    """
+    events_csv = Path(events_csv)
+    found = _outputs.check_set(events_csv.parent)
+    problems = tuple(p for p in found if Path(p.file).name != events_csv.name)
+    edited = len(problems) < len(found)
+    if edited and (out is None or events_csv.parent.resolve() != out.resolve()):
+        log.warning("%s was changed since controlmap wrote it (by hand?): the timeline.csv "
+                    "and map beside it still show the events as they were", events_csv)
+    for problem in problems:  # returned for the caller to report once; logged at INFO
+        log.info("%s", problem)
+    return problems
 
 
 def events_table(events: pd.DataFrame | Iterable[Event]) -> pd.DataFrame:
@@ -520,6 +533,7 @@ __all__ = [
     "build",
     "events_table",
     "extract_corpus",
+    "mixed_outputs",
     "reconcile_events",
     "render_csv",
     "render_timeline",
