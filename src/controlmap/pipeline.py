@@ -121,8 +121,7 @@ def extract_corpus(
     stale = tuple(n for n in (*_MAP_FILES, _GIF) if n not in _EXTRACT_FILES)
     with _outputs.OutputSet(out, "extract", writes=_EXTRACT_FILES, removes=stale,
                             force=force) as outputs:
-        result = _write_extraction(outputs, source, settings=settings, progress=progress)
-    return result
+        return _write_extraction(outputs, source, settings=settings, progress=progress)
 
 
 def _extract(
@@ -159,13 +158,14 @@ def _write_extraction(
     """Extract the corpus and write its tables into ``outputs`` (committed unless told not)."""
     root, extractions, problems = _extract(source, settings=settings, progress=progress)
     events = events_frame(e for x in extractions for e in x.events)
-    found = [c for x in extractions for c in x.counts]
-    problems += tuple(
-        Problem(c.article, f"a count of {c.count} of {c.total} capitals is out of range "
-                f"(0 to {_MAX_COUNT}); ignored")
-        for c in found if not 0 <= c.count <= c.total <= _MAX_COUNT
-    )
-    counts = _counts_frame(c for c in found if 0 <= c.count <= c.total <= _MAX_COUNT)
+    usable: list[CapitalCount] = []
+    for count in (c for x in extractions for c in x.counts):
+        if 0 <= count.count <= count.total <= _MAX_COUNT:
+            usable.append(count)
+        else:  # "10^23 of the 10^23 capitals" would overflow every integer column after
+            problems += (Problem(count.article, f"a count of {count.count} of {count.total} "
+                                 f"capitals is out of range (0 to {_MAX_COUNT}); ignored"),)
+    counts = _counts_frame(usable)
     unresolved = _unresolved_frame(u for x in extractions for u in x.unresolved)
     articles = _articles_frame(extractions, problems)
     outputs.write_csv("events.csv", events)  # in a build, rewritten with regions by the map
