@@ -132,3 +132,126 @@ def test_export_png_writes_a_still_and_an_animation(tmp_path: Path) -> None:
                                   "2020-01-01", "--out", str(tmp_path / "x.png")])
     assert outside.exit_code == 2
     assert "2020-01-01" in outside.output and "Traceback" not in outside.output
+
+
+def _small_corpus(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "a.txt").write_text(
+        "Kabul, Aug. 13, 2021 - The Taliban captured Ghazni on Thursday, officials said.\n",
+        encoding="utf-8",
+    )
+    return folder
+
+
+def test_help_documents_every_exit_code() -> None:
+    result = CliRunner().invoke(cli, ["--help"])
+    text = " ".join(result.output.split())
+    for code in ("0 success", "1 finished with problems", "2 usage or fatal error",
+                 "3 internal error"):
+        assert code in text
+
+
+def test_a_bug_is_exit_3_with_a_short_message_and_the_traceback_only_when_verbose(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from controlmap import pipeline
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(pipeline, "build", broken)
+    args = ["build", str(_small_corpus(tmp_path / "c")), "--out", str(tmp_path / "out")]
+    quiet = CliRunner().invoke(cli, args)
+    assert quiet.exit_code == 3
+    assert "internal error" in quiet.output and "ZeroDivisionError" in quiet.output
+    assert "--verbose" in quiet.output and "Traceback" not in quiet.output
+    assert quiet.output.strip().count("\n") == 0
+    verbose = CliRunner().invoke(cli, ["--verbose", *args])
+    assert verbose.exit_code == 3
+    assert "Traceback" in verbose.output
+
+
+def test_a_system_error_is_one_line_naming_the_file_and_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from controlmap import pipeline
+
+    def full_disk(*_args: object, **_kwargs: object) -> None:
+        raise OSError(28, "No space left on device", str(tmp_path / "out" / "events.csv"))
+
+    monkeypatch.setattr(pipeline, "build", full_disk)
+    result = CliRunner().invoke(
+        cli, ["build", str(_small_corpus(tmp_path / "c")), "--out", str(tmp_path / "out")]
+    )
+    assert result.exit_code == 2
+    assert "events.csv" in result.output and "No space left" in result.output
+    assert "Traceback" not in result.output and result.output.strip().count("\n") == 0
+
+
+def test_out_inside_the_corpus_is_refused_unless_forced(tmp_path: Path) -> None:
+    corpus = _small_corpus(tmp_path / "c")
+    refused = CliRunner().invoke(cli, ["-q", "build", str(corpus), "--out", str(corpus)])
+    assert refused.exit_code == 2
+    assert "--force" in refused.output and "Traceback" not in refused.output
+    assert not (corpus / "events.csv").exists()
+    forced = CliRunner().invoke(cli, ["-q", "build", str(corpus), "--out", str(corpus / "map"),
+                                      "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert (corpus / "map" / "manifest.json").is_file()
+
+
+def test_render_warns_with_exit_1_about_a_mixed_output_set(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["-q", "build", str(_small_corpus(tmp_path / "c")), "--out",
+                               str(out)]).exit_code == 0
+    (out / "counts.csv").write_text("article,date,count,total,evidence\n", encoding="utf-8")
+    result = runner.invoke(cli, ["-q", "render", str(out / "events.csv"), "--out",
+                                 str(tmp_path / "map")])
+    assert result.exit_code == 1, result.output
+    assert "counts.csv" in result.output and "mixed" in result.output
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_an_absurd_start_date_is_a_usage_error(tmp_path: Path, day: str) -> None:
+    result = CliRunner().invoke(
+        cli, ["build", str(_small_corpus(tmp_path / "c")), "--out", str(tmp_path / "out"),
+              "--start", day]
+    )
+    assert result.exit_code == 2
+    assert day in result.output and "out of range" in result.output
+
+
+def test_a_file_size_limit_is_one_line_exit_2_and_the_old_outputs_stay(tmp_path: Path) -> None:
+    import resource
+
+    out = tmp_path / "out"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["-q", "build", str(_small_corpus(tmp_path / "c")), "--out",
+                               str(out)]).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))
+
+    done = subprocess.run(
+        [sys.executable, "-m", "controlmap", "-q", "build", str(ROOT / "seeds"), "--out",
+         str(out)],
+        preexec_fn=limit, capture_output=True, text=True, check=False,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "File too large" in done.stderr and "Traceback" not in done.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_export_png_warns_with_exit_1_about_a_mixed_output_set(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["-q", "build", str(_small_corpus(tmp_path / "c")), "--out",
+                               str(out)]).exit_code == 0
+    (out / "timeline.csv").unlink()
+    result = runner.invoke(cli, ["-q", "export-png", str(out / "events.csv"), "--out",
+                                 str(tmp_path / "day.png")])
+    assert result.exit_code == 1, result.output
+    assert "timeline.csv" in result.output and "missing" in result.output
+    assert (tmp_path / "day.png").is_file()

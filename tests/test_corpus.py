@@ -5,10 +5,12 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import json
+import os
 from pathlib import Path
 
 import pytest
 
+from controlmap._outputs import Manifest
 from controlmap.corpus import Corpus, load_corpus
 from controlmap.errors import InputError
 from controlmap.records import Article
@@ -130,7 +132,6 @@ def test_unsupported_files_are_reported_and_outputs_skipped(tmp_path: Path) -> N
     (tmp_path / "a.txt").write_text(REPORT.format(place="Alfa"), encoding="utf-8")
     (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.4")
     (tmp_path / "gold.csv").write_text("article,place\n", encoding="utf-8")  # data, not news
-    (tmp_path / ".hidden.txt").write_text("not an article", encoding="utf-8")
     out = tmp_path / "build"
     out.mkdir()
     for name in ("timeline.csv", "events.csv"):
@@ -138,10 +139,67 @@ def test_unsupported_files_are_reported_and_outputs_skipped(tmp_path: Path) -> N
     (out / "index.html").write_text(HTML, encoding="utf-8")
     (out / "articles.csv").write_text("file,published,published_source,events\n",
                                       encoding="utf-8")
+    (out / "manifest.json").write_text(Manifest("build", "0").to_json(), encoding="utf-8")
     corpus = load_corpus(tmp_path)
     assert _ids(corpus) == ["a.txt"]
     assert [p.file for p in corpus.problems] == ["scan.pdf"]
     assert "unsupported file type '.pdf'" in corpus.problems[0].message
+
+
+@pytest.mark.parametrize("table", ["events.csv", "timeline.csv"])
+def test_a_folder_with_a_table_of_that_name_but_no_manifest_is_read(
+    tmp_path: Path, table: str
+) -> None:
+    # Only controlmap's manifest.json marks an output folder; a user's own events.csv
+    # beside articles must not hide them.
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / table).write_text("date\n", encoding="utf-8")
+    (notes / "b.txt").write_text(REPORT.format(place="Bravo"), encoding="utf-8")
+    (tmp_path / "manifest.json").write_text('{"tool": "another"}', encoding="utf-8")
+    assert _ids(load_corpus(tmp_path)) == ["notes/b.txt"]
+
+
+def test_hidden_folders_and_files_and_linked_folders_are_reported(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    (corpus / ".drafts").mkdir(parents=True)
+    (corpus / ".drafts" / "c.txt").write_text(REPORT.format(place="Alfa"), encoding="utf-8")
+    (corpus / ".hidden.txt").write_text(REPORT.format(place="Alfa"), encoding="utf-8")
+    (corpus / ".DS_Store").write_bytes(b"\x00")  # not an article: no report
+    (corpus / "a.txt").write_text(REPORT.format(place="Alfa"), encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "d.txt").write_text(REPORT.format(place="Bravo"), encoding="utf-8")
+    (corpus / "linked").symlink_to(elsewhere, target_is_directory=True)
+    (corpus / "outside.txt").symlink_to(elsewhere / "d.txt")
+    (corpus / "broken.txt").symlink_to(tmp_path / "gone.txt")
+    (corpus / "inside.txt").symlink_to(corpus / "a.txt")  # the same article once
+    loaded = load_corpus(corpus)
+    assert _ids(loaded) == ["a.txt"]
+    found = {p.file: p.message for p in loaded.problems}
+    assert set(found) == {".drafts", ".hidden.txt", "linked", "outside.txt", "broken.txt"}
+    assert "hidden folder" in found[".drafts"]
+    assert "link to a folder" in found["linked"]
+    assert "outside the corpus" in found["outside.txt"]
+    assert "broken" in found["broken.txt"]
+
+
+def test_a_file_name_that_is_not_utf8_is_read_and_reported(tmp_path: Path) -> None:
+    name = os.fsdecode(b"caf\xe9.txt")  # latin-1 bytes on a UTF-8 file system
+    (tmp_path / name).write_text(REPORT.format(place="Alfa"), encoding="utf-8")
+    loaded = load_corpus(tmp_path)
+    assert _ids(loaded) == ["caf\ufffd.txt"]
+    assert [p.file for p in loaded.problems] == ["caf\ufffd.txt"]
+    assert "not valid UTF-8" in loaded.problems[0].message
+    loaded.problems[0].file.encode("utf-8")  # can go into articles.csv
+
+
+def test_a_corpus_that_is_an_output_folder_says_so(tmp_path: Path) -> None:
+    (tmp_path / "index.html").write_text(HTML, encoding="utf-8")
+    (tmp_path / "manifest.json").write_text(Manifest("build", "0").to_json(), encoding="utf-8")
+    loaded = load_corpus(tmp_path)
+    assert _ids(loaded) == []
+    assert "controlmap's outputs" in loaded.problems[0].message
 
 
 # --- bad input -------------------------------------------------------------------------------

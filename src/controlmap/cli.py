@@ -1,16 +1,18 @@
 """The ``controlmap`` command line: a thin click layer over the library.
 
 Each command parses options into a `Settings`, calls one library function and
-reports. Library errors become one clear line here (exit code 2), warnings
-about single inputs become exit code 1; nothing else lives in this module.
+reports. Warnings about single inputs become exit code 1; library errors and
+system errors (a read-only folder, a full disk) one clear line and exit code 2;
+anything else is a bug in controlmap: a short message and exit code 3, with the
+traceback under ``--verbose``. Nothing else lives in this module.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import logging
 import sys
+import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -19,13 +21,15 @@ import click
 
 from . import pipeline
 from .errors import ControlMapError
+from .events_table import DATE_RANGE_TEXT, plausible_date
 from .records import Problem
 from .settings import Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
 
-EXIT_OK, EXIT_WARNINGS, EXIT_FATAL = 0, 1, 2
+EXIT_OK, EXIT_WARNINGS, EXIT_FATAL, EXIT_INTERNAL = 0, 1, 2, 3
+_DETAIL_CHARS = 200  # of an internal error's message: the report stays one short line
 
 
 class FatalError(click.ClickException):
@@ -34,13 +38,47 @@ class FatalError(click.ClickException):
     exit_code = EXIT_FATAL
 
 
+class InternalError(click.ClickException):
+    """A bug in controlmap: a short message, exit code 3 (traceback under --verbose)."""
+
+    exit_code = EXIT_INTERNAL
+
+
+class _Commands(click.Group):
+    """The command group, which turns every exception into one of the documented exit codes."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except ControlMapError as err:
+            raise FatalError(str(err)) from err
+        except OSError as err:  # the system's, not ours: a read-only folder, a full disk
+            where = f"{err.filename}: " if err.filename else ""
+            raise FatalError(f"{where}{err.strerror or err}") from err
+        except Exception as err:
+            if ctx.params.get("verbose"):
+                traceback.print_exc(file=sys.stderr)
+                hint = ""
+            else:
+                hint = " (run with --verbose for the traceback)"
+            detail = (str(err).splitlines() or [""])[0][:_DETAIL_CHARS]
+            raise InternalError(
+                f"internal error, a bug in controlmap: {type(err).__name__}: {detail}{hint}"
+            ) from err
+
+
 def _iso_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError as err:
         raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD.") from err
+    if not plausible_date(day):
+        raise click.BadParameter(f"{value!r} is out of range: {DATE_RANGE_TEXT}.")
+    return day
 
 
 def map_options(command: F) -> F:
@@ -91,17 +129,13 @@ def _settings(**kwargs: Any) -> Settings:
     return Settings(**{k: v for k, v in kwargs.items() if k in fields})
 
 
-def _library_errors(command: F) -> F:
-    """Turn library errors into one clear line and exit code 2."""
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except ControlMapError as err:
-            raise FatalError(str(err)) from err
-
-    return wrapper  # type: ignore[return-value]
+def force_option(command: F) -> F:
+    """The option that lets a command write where it would otherwise refuse."""
+    return click.option(
+        "--force", is_flag=True,
+        help="Write even into the corpus folder, and overwrite or remove files in --out "
+             "that controlmap did not write (never writes through a symbolic link).",
+    )(command)
 
 
 def _progress(ctx: click.Context, label: str) -> Callable[[Iterable[T]], Iterable[T]]:
@@ -125,15 +159,19 @@ def _report(problems: Iterable[Problem]) -> int:
     return EXIT_WARNINGS if problems else EXIT_OK
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and the output paths.")
 @click.option("-v", "--verbose", is_flag=True, help="Log every step.")
 @click.version_option(package_name="controlmap")
 def cli(quiet: bool, verbose: bool) -> None:
     """Turn news articles about a war into a day-by-day map of who controls what.
 
-    Exit codes: 0 success, 1 finished with warnings about some inputs,
-    2 usage or fatal error.
+    Exit codes: 0 success, 1 finished with problems in some inputs (each
+    named on stderr), 2 usage or fatal error (one line), 3 internal error (a
+    bug: one line, the traceback with --verbose).
+
+    Outputs appear all together when complete, with a manifest.json; a file
+    controlmap did not write is never overwritten without --force.
 
     Example:
 
@@ -151,26 +189,22 @@ def cli(quiet: bool, verbose: bool) -> None:
 @map_options
 @places_option
 @jobs_option
+@force_option
 @click.pass_context
-@_library_errors
-def build(ctx: click.Context, /, corpus: Path, out: Path, gif: bool, **options: Any) -> None:
+def build(ctx: click.Context, /, corpus: Path, out: Path, gif: bool, force: bool,
+          **options: Any) -> None:
     """Run the whole pipeline on CORPUS and write the map and tables to --out.
 
     Writes index.html, embed.html, events.csv, articles.csv, counts.csv,
-    unresolved.csv, timeline.csv and timeline.geojson.
+    unresolved.csv, timeline.csv and timeline.geojson, then manifest.json.
 
     Example:
 
         controlmap build seeds --out build --start 2021-08-01
     """
     settings = _settings(**options)
-    result = pipeline.build(corpus, out, settings=settings,
+    result = pipeline.build(corpus, out, settings=settings, force=force, gif=gif,
                             progress=_progress(ctx, "extracting"))
-    if gif:
-        from .export import export_gif
-
-        export_gif(result.timeline, out / "timeline.gif", title=settings.title,
-                   source=pipeline.source_line(result.timeline, settings))
     click.echo((out / "embed.html").read_text(encoding="utf-8").strip())
     click.echo(f"map: {result.index}")
     ctx.exit(_report(result.problems))
@@ -182,21 +216,22 @@ def build(ctx: click.Context, /, corpus: Path, out: Path, gif: bool, **options: 
               show_default=True, help="Output folder.")
 @places_option
 @jobs_option
+@force_option
 @click.pass_context
-@_library_errors
 def extract(ctx: click.Context, /, corpus: Path, out: Path, places: Path | None,
-            jobs: int | None) -> None:
+            jobs: int | None, force: bool) -> None:
     """Extract city-fall events from CORPUS into events.csv (no map).
 
     Also writes articles.csv, counts.csv and unresolved.csv (sentences about
-    places the gazetteer does not know).
+    places the gazetteer does not know). The map files of an earlier build in
+    --out are removed: they would describe other events.
 
     Example:
 
         controlmap extract seeds --out build
     """
     result = pipeline.extract_corpus(corpus, out, settings=Settings(places=places, jobs=jobs),
-                                     progress=_progress(ctx, "extracting"))
+                                     force=force, progress=_progress(ctx, "extracting"))
     click.echo(f"{len(result.events)} events from {len(result.articles)} files: "
                f"{out / 'events.csv'}")
     ctx.exit(_report(result.problems))
@@ -208,18 +243,22 @@ def extract(ctx: click.Context, /, corpus: Path, out: Path, places: Path | None,
               show_default=True, help="Output folder.")
 @map_options
 @places_option
+@force_option
 @click.pass_context
-@_library_errors
-def render(ctx: click.Context, /, events: Path, out: Path, **options: Any) -> None:
+def render(ctx: click.Context, /, events: Path, out: Path, force: bool, **options: Any) -> None:
     """Re-render the map from an EVENTS csv, e.g. one corrected by hand.
+
+    Warns (exit code 1) when the files beside EVENTS no longer match the
+    manifest written with it: a mixed or incomplete output set.
 
     Example:
 
         controlmap render build/events.csv --out corrected
     """
-    result = pipeline.render_csv(events, out, settings=_settings(**options))
+    result = pipeline.render_csv(events, out, settings=_settings(**options), force=force)
     click.echo((out / "embed.html").read_text(encoding="utf-8").strip())
     click.echo(f"map: {result.index}")
+    ctx.exit(_report(result.problems))
 
 
 @cli.command("export-png")
@@ -232,9 +271,9 @@ def render(ctx: click.Context, /, events: Path, out: Path, **options: Any) -> No
               help="Also write an animated GIF of every day to this file.")
 @map_options
 @places_option
-@_library_errors
-def export_png(events: Path, day: dt.date | None, out: Path, gif: Path | None,
-               **options: Any) -> None:
+@click.pass_context
+def export_png(ctx: click.Context, /, events: Path, day: dt.date | None, out: Path,
+               gif: Path | None, **options: Any) -> None:
     """Draw one day of the map from an EVENTS csv as a PNG (and optionally a GIF).
 
     Example:
@@ -245,6 +284,7 @@ def export_png(events: Path, day: dt.date | None, out: Path, gif: Path | None,
     from .export import export_png as write_png
 
     settings = _settings(**options)
+    problems = pipeline.mixed_outputs(events)
     timeline = pipeline.timeline_from_csv(events, settings=settings)
     if not timeline.days:
         raise FatalError(f"{events} holds no dated event, so there is no day to draw.")
@@ -253,12 +293,12 @@ def export_png(events: Path, day: dt.date | None, out: Path, gif: Path | None,
     click.echo(f"png: {write_png(timeline, chosen, out, title=settings.title, source=source)}")
     if gif is not None:
         click.echo(f"gif: {export_gif(timeline, gif, title=settings.title, source=source)}")
+    ctx.exit(_report(problems))
 
 
 @cli.command()
 @click.argument("events", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@_library_errors
 def evaluate(events: Path, gold: Path) -> None:
     """Score an EVENTS csv against a GOLD csv of hand-annotated events.
 
@@ -282,7 +322,6 @@ def evaluate(events: Path, gold: Path) -> None:
 @click.argument("name")
 @places_option
 @click.pass_context
-@_library_errors
 def places(ctx: click.Context, /, name: str, places: Path | None) -> None:
     """Look NAME up in the gazetteer: place, kind, coordinates and province.
 

@@ -58,6 +58,7 @@ import trafilatura
 from charset_normalizer import CharsetMatch
 
 from . import dates
+from ._outputs import is_output_folder
 from .errors import InputError
 from .records import Article, DateSource, Problem
 
@@ -76,8 +77,6 @@ DATA_SUFFIXES = (".csv", ".tsv", ".json", ".geojson", ".png", ".gif", ".jpg", ".
 # Columns that mark a CSV as a table controlmap wrote, not a sidecar.
 _EARLIEST_PUBLISHED = dt.date(1900, 1, 1)  # before this, a given publication date is a typo
 _OUTPUT_COLUMNS = frozenset({"published_source", "events"})
-# A folder holding these is a controlmap output folder: its index.html is ours.
-_OUTPUT_MARKERS = ("timeline.csv", "events.csv")
 # Above this charset-normalizer chaos or below this coherence, a decoding is a guess.
 _MAX_CHAOS = 0.2
 _MIN_COHERENCE = 0.1
@@ -239,47 +238,107 @@ def _common_path(folders: list[Path]) -> Path:
 
 
 def _id_of(path: Path, root: Path) -> str:
-    return path.resolve().relative_to(root).as_posix()
+    return _printable(path.resolve().relative_to(root).as_posix())
+
+
+def _printable(name: str) -> str:
+    """``name`` with the bytes of a non-UTF-8 file name (surrogate escapes) as U+FFFD.
+
+    Such a name cannot be written to a UTF-8 table; the file is still read, under
+    this id, and reported so that it can be renamed.
+    """
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _discover(
     sources: list[Path], root: Path, problems: list[Problem]
 ) -> tuple[list[Path], list[Path]]:
-    """Article files sorted by id, and the sidecars found in the source folders."""
+    """Article files sorted by id, and the sidecars found in the source folders.
+
+    Whatever is not read is reported (hidden folders, symbolic links to folders or
+    out of the corpus), except controlmap's own output folders (they hold its
+    ``manifest.json``) and data files beside the articles, which are logged.
+    """
     files: set[Path] = set()
     sidecars: set[Path] = set()
     for source in sources:
         if source.is_file():
             files.add(source.resolve())
-            continue
-        for path in sorted(source.rglob("*")):
-            relative = path.relative_to(source)
-            if any(part.startswith(".") for part in relative.parts) or not path.is_file():
-                continue
-            if _in_output_folder(path, source):
-                continue
-            if path.name == SIDECAR:
-                sidecars.add(path.resolve())
-                continue
-            if path.suffix.lower() in DATA_SUFFIXES:
-                logger.info("%s is a data file, not an article; skipped", path)
-                continue
-            if path.suffix.lower() not in SUFFIXES:
-                problems.append(Problem(
-                    _id_of(path, root),
-                    f"unsupported file type {path.suffix or '(none)'!r}, skipped "
-                    f"(articles are {', '.join(SUFFIXES)})",
-                ))
-                continue
-            files.add(path.resolve())
+        elif is_output_folder(source):
+            problems.append(Problem(_link_id(source, root), "holds controlmap's outputs "
+                                    "(manifest.json), not articles; nothing read"))
+        else:
+            _walk(source, root, files, sidecars, problems)
     by_depth = sorted(sidecars, key=lambda p: (len(p.parts), p))
     return sorted(files, key=lambda p: _id_of(p, root)), by_depth
 
 
-def _in_output_folder(path: Path, source: Path) -> bool:
-    """Whether ``path`` is in a folder (under ``source``) controlmap wrote its outputs to."""
-    folders = [p for p in path.parents if p.is_relative_to(source)]
-    return any((folder / marker).is_file() for folder in folders for marker in _OUTPUT_MARKERS)
+def _walk(
+    folder: Path, root: Path, files: set[Path], sidecars: set[Path], problems: list[Problem]
+) -> None:
+    for path in sorted(folder.iterdir()):
+        hidden = path.name.startswith(".")
+        if path.is_symlink():
+            _add_link(path, root, files, problems)
+        elif path.is_dir():
+            if hidden:
+                problems.append(Problem(_link_id(path, root), "hidden folder, not read "
+                                        "(move the articles out of it to read them)"))
+            elif is_output_folder(path):
+                logger.info("%s holds controlmap's outputs (manifest.json); skipped", path)
+            else:
+                _walk(path, root, files, sidecars, problems)
+        elif hidden:
+            if path.suffix.lower() in SUFFIXES:
+                problems.append(Problem(_link_id(path, root), "hidden file, not read"))
+            else:
+                logger.info("%s is a hidden file; skipped", path)
+        elif path.is_file():
+            _add_file(path, root, files, sidecars, problems)
+
+
+def _add_file(
+    path: Path, root: Path, files: set[Path], sidecars: set[Path], problems: list[Problem]
+) -> None:
+    if path.name == SIDECAR:
+        sidecars.add(path.resolve())
+    elif path.suffix.lower() in DATA_SUFFIXES:
+        logger.info("%s is a data file, not an article; skipped", path)
+    elif path.suffix.lower() not in SUFFIXES:
+        problems.append(Problem(
+            _id_of(path, root),
+            f"unsupported file type {path.suffix or '(none)'!r}, skipped "
+            f"(articles are {', '.join(SUFFIXES)})",
+        ))
+    else:
+        if _printable(path.name) != path.name:
+            problems.append(Problem(_id_of(path, root), "file name is not valid UTF-8 (shown "
+                                    "with \ufffd); read, but rename it to keep its name"))
+        files.add(path.resolve())
+
+
+def _add_link(path: Path, root: Path, files: set[Path], problems: list[Problem]) -> None:
+    """A symbolic link: a file inside the corpus is read; anything else is reported."""
+    where = _link_id(path, root)
+    target = path.resolve()
+    if not target.exists():
+        problems.append(Problem(where, "broken symbolic link, not read"))
+    elif target.is_dir():
+        problems.append(Problem(where, "symbolic link to a folder, not followed (it could "
+                                "lead out of the corpus or round in a loop)"))
+    elif not target.is_relative_to(root):
+        problems.append(Problem(where, "symbolic link to a file outside the corpus, not read"))
+    elif path.name.startswith(".") or path.suffix.lower() not in SUFFIXES:
+        logger.info("%s is a link to a file that is no article; skipped", path)
+    else:
+        files.add(target)
+
+
+def _link_id(path: Path, root: Path) -> str:
+    """Id of ``path`` relative to the corpus root, without following a link at its end."""
+    where = path.parent.resolve() / path.name
+    return _printable(where.relative_to(root).as_posix() if where.is_relative_to(root)
+                      else str(path))
 
 
 # --- reading and decoding ------------------------------------------------------------------

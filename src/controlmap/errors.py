@@ -21,3 +21,10 @@ class DataError(ControlMapError, ValueError):
 
 class GeocodingError(ControlMapError, LookupError):
     """An opt-in online geocoder failed."""
+
+
+class OutputError(ControlMapError, FileExistsError):
+    """Writing an output would overwrite or go through something controlmap must not touch.
+
+    A file it did not write, a symbolic link, or the corpus folder itself.
+    """

@@ -11,6 +11,7 @@ them into one state per day (`reconcile`), or deciding where outputs are written
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from ._outputs import unguard_frame
 from .errors import InputError
 from .gazetteer import Gazetteer, load_gazetteer
 from .records import EVENT_COLUMNS, STATUSES, Event
@@ -36,6 +38,18 @@ def events_frame(events: Iterable[Event]) -> pd.DataFrame:
 #: Columns an events file must have; the rest may be left out or empty (hand-made rows).
 REQUIRED_EVENT_COLUMNS = ["article", "place", "status", "date"]
 _PLACE_COLUMNS = ("place_id", "kind", "province_id", "province")
+_EARLIEST = dt.date(1900, 1, 1)  # before this, a date in a table is a typo, not news
+_AHEAD = dt.timedelta(days=366)  # more than a year ahead of today is a typo too
+#: The range `plausible_date` accepts, as a message can say it.
+DATE_RANGE_TEXT = "dates must lie between 1900-01-01 and a year from today"
+# Character offsets in an article: beyond this no article is that long.
+_MAX_OFFSET = 2**31 - 1
+_RANGES = {"lat": (-90.0, 90.0), "lon": (-180.0, 180.0), "confidence": (0.0, 1.0)}
+
+
+def plausible_date(day: dt.date) -> bool:
+    """Whether ``day`` can be the date of a report: from 1900 to a year after today."""
+    return _EARLIEST <= day <= dt.date.today() + _AHEAD
 
 
 def read_events(path: Path, *, gazetteer: Gazetteer | None = None) -> list[Event]:
@@ -76,6 +90,7 @@ def read_events(path: Path, *, gazetteer: Gazetteer | None = None) -> list[Event
     for column in EVENT_COLUMNS:
         if column not in table.columns:
             table[column] = ""
+    table = unguard_frame(table)  # our own events.csv guards formula-like text cells
     events = []
     records: list[dict[str, Any]] = table.to_dict("records")  # type: ignore[assignment]
     for number, row in enumerate(records, start=2):
@@ -109,6 +124,9 @@ def _event_from_row(row: dict[str, Any], path: Path, line: int) -> Event:
     except ValueError as err:
         msg = f"{where}: date {row['date']!r} is not YYYY-MM-DD (leave it empty when unknown)"
         raise InputError(msg) from err
+    if day is not None and not plausible_date(day):
+        msg = f"{where}: date {row['date']!r} is out of range; {DATE_RANGE_TEXT}"
+        raise InputError(msg)
     try:
         numbers = {
             "confidence": float(row["confidence"] or 0),
@@ -120,6 +138,15 @@ def _event_from_row(row: dict[str, Any], path: Path, line: int) -> Event:
     except ValueError as err:
         msg = f"{where}: {err}; confidence, lat and lon must be numbers, start and end integers"
         raise InputError(msg) from err
+    for column, (low, high) in _RANGES.items():
+        if not (math.isfinite(numbers[column]) and low <= numbers[column] <= high):
+            msg = f"{where}: {column} {row[column]!r} is out of range; it lies in [{low}, {high}]"
+            raise InputError(msg)
+    for column in ("start", "end"):
+        if not 0 <= numbers[column] <= _MAX_OFFSET:
+            msg = (f"{where}: {column} {row[column]!r} is out of range; a character offset "
+                   f"lies in [0, {_MAX_OFFSET}]")
+            raise InputError(msg)
     if not row["article"].strip() or not row["place"].strip():
         msg = f"{where}: article and place must not be empty"
         raise InputError(msg)
@@ -135,4 +162,5 @@ def _event_from_row(row: dict[str, Any], path: Path, line: int) -> Event:
     return replace(event)
 
 
-__all__ = ["REQUIRED_EVENT_COLUMNS", "events_frame", "read_events"]
+__all__ = ["DATE_RANGE_TEXT", "REQUIRED_EVENT_COLUMNS", "events_frame", "plausible_date",
+           "read_events"]

@@ -33,6 +33,7 @@ from matplotlib.text import Text
 from PIL import Image
 from shapely.plotting import patch_from_polygon
 
+from ._outputs import atomic_file
 from .errors import DataError, InputError
 from .palette import HATCHED, ORDER, STATE_COLORS, STATE_LABELS
 from .records import STATES, State, Timeline
@@ -124,8 +125,8 @@ def export_png(
     drawing = _MapDrawing(timeline, title=title, source=source)
     drawing.show(day)
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    drawing.save_png(out, dpi=dpi)
+    with atomic_file(out) as temp:
+        drawing.save_png(temp, dpi=dpi)
     logger.info("Wrote the map of %s to %s", day.isoformat(), out)
     return out
 
@@ -170,7 +171,8 @@ def export_frames(
     for day in timeline.days:
         drawing.show(day)
         path = out_dir / f"{day.isoformat()}.png"
-        drawing.save_png(path, dpi=dpi)
+        with atomic_file(path) as temp:
+            drawing.save_png(temp, dpi=dpi)
         written.append(path)
     logger.info("Wrote %d daily maps to %s", len(written), out_dir)
     return written
@@ -225,15 +227,15 @@ def export_gif(
     first = next(frames)
     durations = [frame_ms] * (len(timeline.days) - 1) + [frame_ms * _LAST_FRAME_HOLD]
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    first.save(
-        out,
-        format="GIF",
-        save_all=True,
-        append_images=frames,  # consumed lazily, one rendered frame at a time
-        duration=durations,
-        loop=0,
-    )
+    with atomic_file(out) as temp:
+        first.save(
+            temp,
+            format="GIF",
+            save_all=True,
+            append_images=frames,  # consumed lazily, one rendered frame at a time
+            duration=durations,
+            loop=0,
+        )
     logger.info("Wrote a %d-frame animation to %s", len(timeline.days), out)
     return out
 

@@ -8,11 +8,13 @@ stage logic: each stage lives in its own module.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import html
 import itertools
 import json
 import logging
+import math
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -22,11 +24,11 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
+from . import _outputs, geocode, reconcile, render
 from . import corpus as corpus_mod
 from . import extract as extract_mod
-from . import geocode, reconcile, render
 from .errors import InputError
-from .events_table import events_frame, read_events
+from .events_table import DATE_RANGE_TEXT, events_frame, plausible_date, read_events
 from .gazetteer import load_gazetteer
 from .records import (
     ARTICLE_COLUMNS,
@@ -44,6 +46,12 @@ from .records import (
 from .settings import Settings
 
 log = logging.getLogger(__name__)
+
+_EXTRACT_FILES = ("events.csv", "articles.csv", "counts.csv", "unresolved.csv")
+_MAP_FILES = ("index.html", "embed.html", "events.csv", "timeline.csv", "timeline.geojson")
+_GIF = "timeline.gif"
+# A reported number of regions (capitals, districts): more than this is a typo.
+_MAX_COUNT = 100_000
 
 T = TypeVar("T")
 Progress = Callable[[Iterable[T]], Iterable[T]]
@@ -94,6 +102,37 @@ def run_extraction(
     Articles are streamed: only the extracted records and each article's
     metadata are kept, never the corpus text.
     """
+    _root, extractions, problems = _extract(source, settings=settings, progress=progress)
+    return extractions, problems
+
+
+def extract_corpus(
+    source: Path | str,
+    out: Path | str,
+    *,
+    settings: Settings = Settings(),
+    progress: Progress[Article] = _identity,
+    force: bool = False,
+) -> ExtractResult:
+    """Extract events from the corpus at ``source`` and write the tables to ``out``.
+
+    Writes ``events.csv``, ``articles.csv``, ``counts.csv`` and ``unresolved.csv``
+    as one set (`_outputs.OutputSet`); the map files of an earlier build in
+    ``out`` would describe other events, so they are removed. ``force`` lets
+    ``out`` be inside the corpus and overwrite files controlmap did not write.
+    """
+    out = Path(out)
+    _outputs.refuse_out_in_corpus(out, Path(source), force=force)
+    stale = tuple(n for n in (*_MAP_FILES, _GIF) if n not in _EXTRACT_FILES)
+    with _outputs.OutputSet(out, "extract", writes=_EXTRACT_FILES, removes=stale,
+                            force=force) as outputs:
+        return _write_extraction(outputs, source, settings=settings, progress=progress)
+
+
+def _extract(
+    source: Path | str, *, settings: Settings, progress: Progress[Article]
+) -> tuple[Path, list[Extraction], tuple[Problem, ...]]:
+    """The corpus root, the extractions and the problems met (see `run_extraction`)."""
     corpus = corpus_mod.load_corpus(Path(source))
     extractions = list(_extract_all(progress(corpus), settings.places, jobs=settings.jobs))
     problems = tuple(corpus.problems) + tuple(
@@ -104,7 +143,7 @@ def run_extraction(
         skipped = f"; {len(problems)} file(s) could not be used: {problems[0]}" if problems else ""
         raise InputError(f"No article to read in {str(source)!r} (controlmap reads {kinds} "
                          f"files){skipped}.")
-    return extractions, problems
+    return corpus.root, extractions, problems
 
 
 def _extract_all(articles: Iterable[Article], places: Path | None, *,
@@ -137,31 +176,38 @@ def _extract_one(article: Article, *, places: Path | None) -> Extraction:
     return replace(extraction, article=replace(extraction.article, text=""))
 
 
-def extract_corpus(
+def _write_extraction(
+    outputs: _outputs.OutputSet,
     source: Path | str,
-    out: Path | str,
     *,
-    settings: Settings = Settings(),
-    progress: Progress[Article] = _identity,
+    settings: Settings,
+    progress: Progress[Article],
+    commit: bool = True,
 ) -> ExtractResult:
-    """Extract events from the corpus at ``source`` and write the tables to ``out``.
-
-    Writes ``events.csv``, ``articles.csv``, ``counts.csv`` and ``unresolved.csv``.
-    """
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    extractions, problems = run_extraction(source, settings=settings, progress=progress)
+    """Extract the corpus and write its tables into ``outputs`` (committed unless told not)."""
+    root, extractions, problems = _extract(source, settings=settings, progress=progress)
     events = events_frame(e for x in extractions for e in x.events)
-    counts = _counts_frame(c for x in extractions for c in x.counts)
+    usable: list[CapitalCount] = []
+    for count in (c for x in extractions for c in x.counts):
+        if 0 <= count.count <= count.total <= _MAX_COUNT:
+            usable.append(count)
+        else:  # "10^23 of the 10^23 capitals" would overflow every integer column after
+            problems += (Problem(count.article, f"a count of {count.count} of {count.total} "
+                                 f"capitals is out of range (0 to {_MAX_COUNT}); ignored"),)
+    counts = _counts_frame(usable)
     unresolved = _unresolved_frame(u for x in extractions for u in x.unresolved)
     articles = _articles_frame(extractions, problems)
-    _write_csv(events, out / "events.csv")
-    _write_csv(counts, out / "counts.csv")
-    _write_csv(unresolved, out / "unresolved.csv")
-    _write_csv(articles, out / "articles.csv")
+    outputs.write_csv("events.csv", events)  # in a build, rewritten with regions by the map
+    outputs.write_csv("counts.csv", counts)
+    outputs.write_csv("unresolved.csv", unresolved)
+    outputs.write_csv("articles.csv", articles)
+    outputs.record_inputs(_corpus_inputs(root, articles["file"]))
+    outputs.record_inputs(_settings_inputs(settings))
+    if commit:
+        outputs.commit()
     log.info("Extracted %d events from %d articles (%d problems) into %s",
-             len(events), len(extractions), len(problems), out)
-    return ExtractResult(out, events, counts, articles, unresolved, problems)
+             len(events), len(extractions), len(problems), outputs.out)
+    return ExtractResult(outputs.out, events, counts, articles, unresolved, problems)
 
 
 def reconcile_events(
@@ -203,28 +249,31 @@ def render_timeline(
     *,
     settings: Settings = Settings(),
     problems: tuple[Problem, ...] = (),
+    force: bool = False,
 ) -> BuildResult:
     """Write the map, its embed snippet and the timeline's tables.
 
     That is ``index.html``, ``embed.html``, ``events.csv`` (with each event's
-    region), ``timeline.csv`` and ``timeline.geojson``.
+    region), ``timeline.csv`` and ``timeline.geojson``, as one set
+    (`_outputs.OutputSet`); ``force`` overwrites files controlmap did not write.
     """
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    index = render.render_map(result, out / "index.html", title=settings.title,
-                              tiles=settings.tiles, attribution=_attribution(settings))
-    embed = out / "embed.html"
-    embed.write_text(render.embed_snippet("index.html") + "\n", encoding="utf-8")
+    with _outputs.OutputSet(Path(out), "render", writes=_MAP_FILES, removes=(_GIF,),
+                            force=force) as outputs:
+        outputs.record_inputs(_settings_inputs(settings))
+        _write_map(outputs, result, settings)
+        files = outputs.commit()
+    return BuildResult(outputs.out, outputs.final("index.html"), result, problems, files)
+
+
+def _write_map(outputs: _outputs.OutputSet, result: Timeline, settings: Settings) -> None:
+    render.render_map(result, outputs.path("index.html"), title=settings.title,
+                      tiles=settings.tiles, attribution=_attribution(settings))
+    outputs.write_text("embed.html", render.embed_snippet("index.html") + "\n")
     # events.csv is rewritten in the timeline's order, with each event's region, so
     # that the row numbers in timeline.csv's `events` column point at its rows.
-    events_csv = out / "events.csv"
-    _write_csv(result.events, events_csv)
-    timeline_csv = out / "timeline.csv"
-    _write_csv(timeline_frame(result), timeline_csv)
-    timeline_geojson = out / "timeline.geojson"
-    timeline_geojson.write_text(timeline_geojson_text(result), encoding="utf-8")
-    files = (index, embed, events_csv, timeline_csv, timeline_geojson)
-    return BuildResult(out, index, result, problems, files)
+    outputs.write_csv("events.csv", result.events)
+    outputs.write_csv("timeline.csv", timeline_frame(result))
+    outputs.write_text("timeline.geojson", timeline_geojson_text(result))
 
 
 def render_csv(
@@ -232,13 +281,46 @@ def render_csv(
     out: Path | str,
     *,
     settings: Settings = Settings(),
+    force: bool = False,
 ) -> BuildResult:
     """Re-render the map from an ``events.csv`` (possibly corrected by hand).
 
-    A ``counts.csv`` beside it, if present, feeds the coverage check.
+    A ``counts.csv`` beside it, if present, feeds the coverage check. When the
+    events file sits in an output folder whose other files no longer match the
+    manifest written with it (a mixed or partly replaced set), that is reported
+    among the problems. An ``events.csv`` edited by hand is what this function is
+    for, so it is only logged (its old map beside it is stale).
     """
-    return render_timeline(timeline_from_csv(events_csv, settings=settings), out,
-                           settings=settings)
+    events_csv = Path(events_csv)
+    problems = mixed_outputs(events_csv, out=Path(out))
+    inputs = [p for p in (events_csv, events_csv.with_name("counts.csv")) if p.is_file()]
+    with _outputs.OutputSet(Path(out), "render", writes=_MAP_FILES, removes=(_GIF,),
+                            inputs=tuple(inputs), force=force) as outputs:
+        outputs.record_inputs(_settings_inputs(settings))
+        timeline = timeline_from_csv(events_csv, settings=settings)
+        _write_map(outputs, timeline, settings)
+        files = outputs.commit()
+    return BuildResult(outputs.out, outputs.final("index.html"), timeline, problems, files)
+
+
+def mixed_outputs(events_csv: Path | str, *, out: Path | None = None) -> tuple[Problem, ...]:
+    """Files beside ``events_csv`` that no longer match the manifest written with it.
+
+    A ``counts.csv`` from another build beside the events is a mixed set, whose
+    coverage check would be wrong: each such file is a problem. The events file
+    itself differing is a correction by hand, only logged (the map beside it is
+    stale), and not even that when the map is being rewritten in place (``out``).
+    """
+    events_csv = Path(events_csv)
+    found = _outputs.check_set(events_csv.parent)
+    problems = tuple(p for p in found if Path(p.file).name != events_csv.name)
+    edited = len(problems) < len(found)
+    if edited and (out is None or events_csv.parent.resolve() != out.resolve()):
+        log.warning("%s was changed since controlmap wrote it (by hand?): the timeline.csv "
+                    "and map beside it still show the events as they were", events_csv)
+    for problem in problems:  # returned for the caller to report once; logged at INFO
+        log.info("%s", problem)
+    return problems
 
 
 def events_table(events: pd.DataFrame | Iterable[Event]) -> pd.DataFrame:
@@ -254,6 +336,8 @@ def build(
     *,
     settings: Settings = Settings(),
     progress: Progress[Article] = _identity,
+    force: bool = False,
+    gif: bool = False,
 ) -> BuildResult:
     """Run the whole pipeline on ``corpus`` and write every output to ``out``.
 
@@ -262,24 +346,47 @@ def build(
     corpus
         A folder of articles (searched recursively) or one article file.
     out
-        Output folder; created if missing.
+        Output folder; created if missing. The outputs appear together when all
+        are written, with ``manifest.json`` (`_outputs.OutputSet`).
     settings
         Date range, baseline, boundary layer, gazetteer and map options.
     progress
         Wraps the article stream, e.g. ``tqdm``, to show progress.
+    force
+        Allow ``out`` inside the corpus, and overwrite files there that
+        controlmap did not write.
+    gif
+        Also write ``timeline.gif``, an animation of every day.
 
     Returns
     -------
     BuildResult
         The timeline, the path of ``index.html``, every file written and every
         problem met with the inputs.
+
+    Raises
+    ------
+    OutputError
+        When ``out`` is inside the corpus, or would overwrite a file controlmap
+        did not write or write through a symbolic link (unless ``force``).
     """
-    extracted = extract_corpus(corpus, out, settings=settings, progress=progress)
-    reconciled = reconcile_events(extracted.events, counts=extracted.counts, settings=settings)
-    result = render_timeline(reconciled, out, settings=settings, problems=extracted.problems)
-    written = tuple(Path(out) / name for name in ("articles.csv", "counts.csv", "unresolved.csv"))
-    return BuildResult(result.out, result.index, result.timeline, result.problems,
-                       result.files + written)
+    out = Path(out)
+    _outputs.refuse_out_in_corpus(out, Path(corpus), force=force)
+    writes = tuple(dict.fromkeys((*_EXTRACT_FILES, *_MAP_FILES, *((_GIF,) if gif else ()))))
+    with _outputs.OutputSet(out, "build", writes=writes, removes=() if gif else (_GIF,),
+                            force=force) as outputs:
+        extracted = _write_extraction(outputs, corpus, settings=settings, progress=progress,
+                                      commit=False)
+        timeline = reconcile_events(extracted.events, counts=extracted.counts,
+                                    settings=settings)
+        _write_map(outputs, timeline, settings)
+        if gif:
+            from .export import export_gif
+
+            export_gif(timeline, outputs.path(_GIF), title=settings.title,
+                       source=source_line(timeline, settings))
+        files = outputs.commit()
+    return BuildResult(out, outputs.final("index.html"), timeline, extracted.problems, files)
 
 
 def timeline_frame(timeline: Timeline) -> pd.DataFrame:
@@ -379,13 +486,44 @@ def _counts_frame(counts: Iterable[CapitalCount]) -> pd.DataFrame:
 
 def _read_counts(path: Path) -> pd.DataFrame:
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (OSError, ValueError, pd.errors.ParserError) as err:
         raise InputError(f"Cannot read counts file {str(path)!r}: {err}.") from err
     missing = set(COUNT_COLUMNS) - set(frame.columns)
     if missing:
         raise InputError(f"Counts file {str(path)!r} lacks columns {sorted(missing)}.")
-    return frame  # numbers and dates are checked by reconcile
+    frame = _outputs.unguard_frame(frame)
+    for line, row in enumerate(frame.itertuples(index=False), start=2):
+        where = f"{path}:{line}"
+        for column in ("count", "total"):
+            _check_count(str(getattr(row, column)).strip(), column, where)
+        _check_date(str(row.date).strip(), where)
+    return frame
+
+
+def _check_count(text: str, column: str, where: str) -> None:
+    """A count of regions: empty (no number), or a whole number from 0 to `_MAX_COUNT`."""
+    if not text:
+        return
+    try:
+        value = float(text)
+    except ValueError as err:
+        raise InputError(f"{where}: {column} {text!r} is not a number.") from err
+    if not (math.isfinite(value) and value.is_integer() and 0 <= value <= _MAX_COUNT):
+        raise InputError(f"{where}: {column} {text!r} is out of range; a count of regions "
+                         f"is a whole number from 0 to {_MAX_COUNT}.")
+
+
+def _check_date(text: str, where: str) -> None:
+    if not text:
+        return
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError as err:
+        raise InputError(f"{where}: date {text!r} is not YYYY-MM-DD (leave it empty when "
+                         "unknown).") from err
+    if not plausible_date(day):
+        raise InputError(f"{where}: date {text!r} is out of range; {DATE_RANGE_TEXT}.")
 
 
 def _unresolved_frame(items: Iterable[Unresolved]) -> pd.DataFrame:
@@ -397,8 +535,24 @@ def _unresolved_frame(items: Iterable[Unresolved]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=UNRESOLVED_COLUMNS)
 
 
-def _write_csv(frame: pd.DataFrame, path: Path) -> None:
-    frame.to_csv(path, index=False, lineterminator="\n")
+def _corpus_inputs(root: Path, files: Iterable[str]) -> list[tuple[str, Path]]:
+    """The corpus files behind the articles table (and their folders' sidecars), by id."""
+    inputs: dict[str, Path] = {}
+    for file_id in files:
+        relative = str(file_id).split("#")[0]
+        path = root / relative
+        if path.is_file():
+            inputs[relative] = path
+        for folder in Path(relative).parents:
+            sidecar = root / folder / corpus_mod.SIDECAR
+            if sidecar.is_file():
+                inputs[(folder / corpus_mod.SIDECAR).as_posix()] = sidecar
+    return sorted(inputs.items())
+
+
+def _settings_inputs(settings: Settings) -> list[tuple[str, Path]]:
+    files = (settings.baseline, settings.boundaries, settings.places)
+    return [(str(path), path) for path in files if path is not None]
 
 
 __all__ = [
@@ -408,6 +562,7 @@ __all__ = [
     "build",
     "events_table",
     "extract_corpus",
+    "mixed_outputs",
     "reconcile_events",
     "render_csv",
     "render_timeline",

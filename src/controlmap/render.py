@@ -38,6 +38,7 @@ import pandas as pd
 import xstatic.pkg.leaflet
 from branca.element import Element, Figure, MacroElement
 
+from ._outputs import atomic_file
 from ._resources import template_text
 from .errors import DataError, InputError
 from .palette import HATCHED, ORDER, STATE_COLORS, STATE_LABELS
@@ -90,9 +91,9 @@ def render_map(
     """
     out = Path(out)
     path = out if out.suffix.lower() in (".html", ".htm") else out / "index.html"
-    path.parent.mkdir(parents=True, exist_ok=True)
     page = _page(timeline, title=title, tiles=tiles, attribution=attribution)
-    path.write_bytes(page.encode("utf-8"))
+    with atomic_file(path) as temp:  # never a half-written page, never through a link
+        temp.write_bytes(page.encode("utf-8"))
     logger.info("Wrote the map %s (%d bytes)", path, path.stat().st_size)
     return path
 
