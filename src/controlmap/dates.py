@@ -39,6 +39,7 @@ and `_decide_published`:
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 import functools
@@ -55,6 +56,7 @@ logger = logging.getLogger(__name__)
 
 Kind = Literal["explicit", "weekday", "relative", "ambiguous"]
 ClueKind = Literal["event", "since", "dateline", "page"]
+Confidence = Literal["high", "medium", "low"]
 
 # Dates further apart than this are about different things: a page header from
 # years later, or background such as "the attacks of September 11, 2001".
@@ -111,11 +113,19 @@ class DateClues:
 
 @dataclass(frozen=True)
 class Publication:
-    """An inferred publication date, the reason for it, and what it rests on."""
+    """An inferred publication date, the reason for it, what it rests on and how sure it is.
+
+    ``confidence`` is ``high`` for a dated dateline or a page date that the
+    reported events agree with; ``medium`` when one more step is needed (the
+    year of a dateline from the rest of the corpus, a weekday vouching for an
+    event date, a page date nothing contradicts); ``low`` when the date rests
+    on the rest of the corpus alone; None when there is no date.
+    """
 
     date: dt.date | None
     reason: str
     basis: Literal["dateline", "events", "page", "reference", "none"] = "none"
+    confidence: Confidence | None = None
 
 
 # --- the vocabulary: names from the standard library, patterns built once ---------------
@@ -186,11 +196,11 @@ _RELATIVE_PATTERN = "|".join(
 # The forms of a date expression, each a named group, in the order they are tried.
 _FORMS: MappingProxyType[str, str] = MappingProxyType(
     {
-        "wd_date": rf"""(?P<wd_date>(?P<wd_name>{_WEEKDAY}),?\s+
-            (?:(?P<wd_m1>{_MONTH})\s+(?P<wd_d1>\d{{1,2}}){_ORD}(?![\d:])
+        "wd_date": rf"""(?P<wd_date>(?P<wd_name>{_WEEKDAY})(?:,?\s+|\s*\(\s*)
+            (?:(?P<wd_m1>{_MONTH})\s+(?P<wd_d1>\d{{1,2}}){_ORD}(?!\d|:\d)
               |(?P<wd_d2>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<wd_m2>{_MONTH}))
             {_YEAR.format("wd_y")})""",
-        "mdy": rf"""(?P<mdy>(?P<mdy_m>{_MONTH})\s+(?P<mdy_d>\d{{1,2}}){_ORD}(?![\d:])
+        "mdy": rf"""(?P<mdy>(?P<mdy_m>{_MONTH})\s+(?P<mdy_d>\d{{1,2}}){_ORD}(?!\d|:\d)
             {_YEAR.format("mdy_y")})""",
         "dmy": rf"""(?P<dmy>(?<![\d/.])(?P<dmy_d>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<dmy_m>{_MONTH})\b
             {_YEAR.format("dmy_y")})""",
@@ -328,12 +338,22 @@ _LOOKAHEAD = 60
 # Clues to publication: a date after one of these words is tied to a reported event.
 _EVENT_CUE = re.compile(r"(?i:\b(?:on|as\s+of)\s*$)")
 _SINCE_CUE = re.compile(r"(?i:\bsince\s*$)")
-# A dateline: "KABUL, Aug 13 (Reuters) -", "Aug. 13, 2021 —" at the start of a line.
-_DATELINE_BEFORE = re.compile(r"^[ \t]*(?:[A-Z][A-Z .'’-]+,[ \t]*(?:[A-Z][a-z]+,[ \t]*)?)?$")
-_DATELINE_AFTER = re.compile(r"^[ \t]*(?:\([^)\n]{1,40}\)[ \t]*)?[-–—:]")
+# A dateline opens a line: a place ("KABUL,", "Kabul [Afghanistan]", "KABUL (Outlet -"),
+# the date, then the agency or a stop ("(Reuters) -", ". /TASS/.", ", (dpa) -", ":",
+# ")" closing the parenthesis, or the first word of the story). Wires write the
+# place in capitals, many outlets not; a place is one to four capitalised words.
+_PLACE = r"[A-Z][A-Za-z.'’-]*(?:[ /][A-Z][A-Za-z.'’-]*){0,3}"
+_DATELINE_BEFORE = re.compile(
+    rf"^[ \t]*(?:{_PLACE}(?:[ \t]*\[[^\]\n]{{1,30}}\])?"
+    r"(?:[ \t]*,[ \t]*(?:[A-Z][a-z]+,[ \t]*)?|(?<=\])[ \t]+|[ \t]+\([^()\n]{1,40}?[-–—,][ \t]*))?$"
+)
+_DATELINE_AFTER = re.compile(
+    r"^(?:[.,]?[ \t]*(?:\([^)\n]{1,40}\)|/[^/\n]{1,20}/)[ \t]*[-–—:.]?|[ \t]*[-–—:)]|[ \t]+[A-Z])"
+)
 # Lines that may hold a page date in any language: short, with a four-digit year.
 _PAGE_LINE_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _PAGE_LINE_MAX = 80
+_COMMA = re.compile(",")
 _CLUE_CHARS = 200_000
 _PAGE_LINE_WORDS = 8
 _PAGE_LINE_LABEL_WORDS = 2
@@ -710,12 +730,18 @@ def line_date(line: str) -> dt.date | None:
 @functools.lru_cache(maxsize=1024)
 def _parse_page_line(line: str) -> dt.date | None:
     # A label may precede the date ("Updated", "Posted on", "Publicat:"): drop
-    # up to `_PAGE_LINE_LABEL_WORDS` leading words until the rest parses.
+    # up to `_PAGE_LINE_LABEL_WORDS` leading words until the rest parses. A
+    # byline ends with the date after a comma ("by Staff Writer, August 10, 2021";
+    # "Name, Outlet, 26 August 2021"): the part after each comma is tried too.
     words = line.split()
-    for skip in range(min(_PAGE_LINE_LABEL_WORDS, len(words) - 1) + 1):
+    tails = [" ".join(words[skip:])
+             for skip in range(min(_PAGE_LINE_LABEL_WORDS, len(words) - 1) + 1)]
+    tails += [line[comma.end() :].strip() for comma in _COMMA.finditer(line)]
+    for tail in dict.fromkeys(tails):
+        if not _PAGE_LINE_YEAR.search(tail):
+            continue
         parsed = dateparser.parse(
-            " ".join(words[skip:]),
-            settings={"REQUIRE_PARTS": ["day", "month", "year"], "STRICT_PARSING": True},
+            tail, settings={"REQUIRE_PARTS": ["day", "month", "year"], "STRICT_PARSING": True},
         )
         if parsed is not None:
             return parsed.date()
@@ -723,9 +749,12 @@ def _parse_page_line(line: str) -> dt.date | None:
 
 
 def published_from_clues(
-    clues: DateClues, *, reference: dt.date | None = None
+    clues: DateClues,
+    *,
+    reference: dt.date | None = None,
+    known: Sequence[dt.date] = (),
 ) -> Publication:
-    """Decide a publication date from an article's clues.
+    """Decide a publication date from an article's clues, and how sure it is.
 
     Parameters
     ----------
@@ -734,21 +763,37 @@ def published_from_clues(
     reference
         A date the rest of the corpus establishes for this article's events
         (see `corpus`); it supplies the year of year-less dates and the week
-        that weekdays fall in. Without it only the text decides.
+        that weekdays fall in. A date resting on it is never more than ``low``.
+    known
+        Publication dates the rest of the corpus is sure of: the candidates for
+        the year of a dateline written without one ("KABUL, Aug 13 (Reuters) -").
+        Without them and without a year elsewhere in the text, such a dateline
+        gives no date.
     """
-    return _decide_published(clues, reference)
+    return _decide_published(clues, reference, sorted(set(known)))
 
 
-def _decide_published(clues: DateClues, reference: dt.date | None) -> Publication:
+def _decide_published(
+    clues: DateClues, reference: dt.date | None, known: list[dt.date]
+) -> Publication:
     tied = [c for c in clues.dates if c.kind != "page"]
     pages = [c for c in clues.dates if c.kind == "page"]
     full_tied = [_clue_date(c) for c in tied if c.year is not None]
     base = reference or max((d for d in full_tied if d is not None), default=None)
-    resolved = [
-        (c, _clue_date(c) if c.year is not None or base is None
-         else _year_for(c.month, c.day, base, weekday=c.weekday))
-        for c in tied
-    ]
+    resolved = []
+    corpus_year: set[DateClue] = set()  # year-less datelines whose year the corpus gave
+    for c in tied:
+        if c.year is not None:
+            day = _clue_date(c)
+        elif base is not None:
+            day = _year_for(c.month, c.day, base, weekday=c.weekday)
+        elif known:
+            day = _corpus_year(c, clues.weekdays, known)
+            if day is not None:
+                corpus_year.add(c)
+        else:
+            day = None
+        resolved.append((c, day))
     dated = [(c, d) for c, d in resolved if d is not None]
     cluster = _largest_cluster([d for _, d in dated])
     in_cluster = [(c, d) for c, d in dated if d in cluster]
@@ -762,38 +807,104 @@ def _decide_published(clues: DateClues, reference: dt.date | None) -> Publicatio
         if rejected else ""
     )
 
-    datelines = [d for c, d in in_cluster if c.kind == "dateline"]
+    datelines = [(c, d) for c, d in in_cluster if c.kind == "dateline"]
     if datelines:
-        return Publication(max(datelines), "dateline" + note, "dateline")
+        clue, day = max(datelines, key=lambda cd: cd[1])
+        if clue in corpus_year:
+            return Publication(day, "dateline without a year; year from the other articles' "
+                               "dates" + note, "dateline", "medium")
+        sure: Confidence = "low" if reference is not None and clue.year is None else "high"
+        return Publication(day, "dateline" + note, "dateline", sure)
     events = [d for c, d in in_cluster if c.kind == "event"]
-    lower = max((d for c, d in in_cluster if c.kind == "since"), default=None)
+    lower = max((d for c, d in in_cluster if c.kind in ("since", "event")), default=None)
+    # A date the text ties to an event bounds publication from below; it dates the
+    # article only when a weekday vouches for it ("on Sunday, August 15", or "on
+    # August 15" with "on Sunday" elsewhere): a recap of older events ("since the
+    # fall of Kabul on August 15") names no weekday of its own week.
+    vouched = [d for c, d in in_cluster if c.kind == "event"
+               and (c.weekday is not None or d.weekday() in clues.weekdays)]
     if events:
         latest = max(events)
         consistent = [d for d in kept_pages if latest <= d <= latest + dt.timedelta(days=7)]
         if consistent:
             return Publication(max(consistent), "page date agreeing with reported events" + note,
-                               "page")
+                               "page", "high")
+    if vouched:
+        latest = max(vouched)
         day = _compact_week(clues.weekdays, low=latest, high=latest + dt.timedelta(days=6),
                             target=latest, fixed=latest)
-        reason = f"latest reported day {latest.isoformat()}"
+        reason = f"latest reported day {latest.isoformat()} (its weekday is reported)"
         if day != latest:
             reason += f", weekdays reported up to {day.isoformat()}"
-        return Publication(day, reason + note, "events")
-    if kept_pages and (lower is None or max(kept_pages) >= lower):
-        check = "near the dates given without a year" if yearless else "no event date to check it"
-        return Publication(max(kept_pages), f"page date ({check})" + note, "page")
+        sure = "low" if reference is not None else "medium"
+        return Publication(day, reason + note, "events", sure)
+    later_pages = [d for d in kept_pages if lower is None or d >= lower]
+    if later_pages:
+        check = ("on or after the reported events" if lower is not None
+                 else "near the dates given without a year" if yearless
+                 else "no event date to check it")
+        sure = "low" if reference is not None else "medium"
+        return Publication(max(later_pages), f"page date ({check})" + note, "page", sure)
     if reference is not None and clues.temporal:
         low = reference - dt.timedelta(days=6)
         if lower is not None and lower > low:
             low = lower
         high = max(reference + dt.timedelta(days=6), low)
         day = _compact_week(clues.weekdays, low=low, high=high, target=reference, fixed=None)
-        return Publication(day, f"anchored to {reference.isoformat()}" + note, "reference")
+        return Publication(day, f"anchored to {reference.isoformat()}" + note, "reference",
+                           "low")
+    if events:
+        return Publication(None, f"dates reported events (latest {max(events).isoformat()}) "
+                           "but nothing says how long after them it was written" + note, "none")
+    if any(c.kind == "dateline" for c in yearless):
+        return Publication(None, "dateline without a year, and no dated article to take "
+                           "the year from" + note, "none")
     if yearless:
         return Publication(None, "only dates without a year" + note, "none")
     if clues.weekdays or clues.relative:
         return Publication(None, "only weekdays or relative dates" + note, "none")
     return Publication(None, "no date tied to the reported events" + note, "none")
+
+
+# How many days before publication the weekdays of a news report name, at most, in
+# the year a dateline without one is read in: "on Monday" in a Tuesday report.
+_DATELINE_WEEKDAY_DAYS = 2
+
+
+def _corpus_year(
+    clue: DateClue, weekdays: frozenset[int], known: list[dt.date]
+) -> dt.date | None:
+    """The year-less date of ``clue`` in the year the rest of the corpus points to.
+
+    The candidates are the years of ``known`` and the year after the last. For
+    a dateline, the weekdays the article reports must fall in the days just
+    before it (at most `_DATELINE_WEEKDAY_DAYS` back), which tells adjacent
+    years apart. Any other date needs a weekday in its year to vouch for it
+    (the one written with it, or one the article reports) and must lie within
+    `CLUSTER_DAYS` of a known date. The date nearest a known date wins; a tie
+    gives None.
+    """
+    years = range(known[0].year, known[-1].year + 2)
+    candidates = [d for y in years if (d := _safe_date(y, clue.month, clue.day)) is not None]
+
+    def gap(day: dt.date) -> int:
+        at = bisect.bisect_left(known, day)
+        return min(abs((day - k).days) for k in known[max(0, at - 1) : at + 1])
+
+    if clue.kind == "dateline":
+        if weekdays:
+            recent = [d for d in candidates
+                      if max((d - _resolve_weekday(w, d)).days for w in weekdays)
+                      <= _DATELINE_WEEKDAY_DAYS]
+            candidates = recent or candidates
+    else:
+        vouching = {clue.weekday} if clue.weekday is not None else weekdays
+        candidates = [d for d in candidates
+                      if d.weekday() in vouching and gap(d) <= CLUSTER_DAYS]
+    ranked = sorted(candidates, key=gap)
+    if not ranked or (len(ranked) > 1 and gap(ranked[0]) == gap(ranked[1])):
+        return None
+    return ranked[0]
 
 
 def _clue_date(clue: DateClue) -> dt.date | None:
