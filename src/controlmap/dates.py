@@ -104,6 +104,9 @@ class DateClues:
     dates: tuple[DateClue, ...] = ()
     weekdays: frozenset[int] = frozenset()  # weekdays reported in the past tense, 0 = Monday
     relative: bool = False  # "yesterday", "last night", ... (need a publication date)
+    # (weekday, start, end) of each sentence reporting a past weekday without "last" or
+    # "next": what happened on which day, for matching events across articles.
+    weekday_sentences: tuple[tuple[int, int, int], ...] = ()
 
     @property
     def temporal(self) -> bool:
@@ -637,6 +640,7 @@ def collect_clues(text: str, *, page_dates: Iterable[dt.date] = ()) -> DateClues
     """
     found: list[DateClue] = [DateClue("page", d.month, d.day, d.year) for d in page_dates]
     weekdays: set[int] = set()
+    sentences: list[tuple[int, int, int]] = []
     relative = False
     for match in _DATE_PATTERN.finditer(text, 0, _CLUE_CHARS):
         group = match.lastgroup
@@ -646,8 +650,12 @@ def collect_clues(text: str, *, page_dates: Iterable[dt.date] = ()) -> DateClues
         if _is_future(text, match.start(), match.end()):
             continue
         if group == "weekday":
-            if (match.group("wd_mod") or "").lower() != "next":
+            modifier = (match.group("wd_mod") or "").lower()
+            if modifier != "next":
                 weekdays.add(_weekday_of(match.group("wd_only")))
+            if not modifier:
+                start, end = _sentence_around(text, match.start(), match.end())
+                sentences.append((_weekday_of(match.group("wd_only")), start, end))
             continue
         clue = _clue_for(text, match)
         if clue is not None:
@@ -662,7 +670,28 @@ def collect_clues(text: str, *, page_dates: Iterable[dt.date] = ()) -> DateClues
         if c.kind == "page" and (c.year, c.month, c.day) not in tied
     }
     found = [c for c in found if c.kind != "page"] + list(pages.values())
-    return DateClues(tuple(found), frozenset(weekdays), relative)
+    return DateClues(tuple(found), frozenset(weekdays), relative, tuple(sentences))
+
+
+_SENTENCE_END = re.compile(r"[.!?]\s|\n")
+
+
+def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """Offsets of the sentence (or line) holding text[start:end]."""
+    before = max((m.end() for m in _SENTENCE_END.finditer(text, max(0, start - 400), start)),
+                 default=max(0, start - 400))
+    after = _SENTENCE_END.search(text, end, end + 400)
+    return before, after.start() + 1 if after else min(len(text), end + 400)
+
+
+def published_within(clues: DateClues, *, low: dt.date, high: dt.date) -> dt.date:
+    """The publication day in [low, high] that packs the reported weekdays tightest."""
+    return _compact_week(clues.weekdays, low=low, high=high, target=high, fixed=None)
+
+
+def weekday_before(weekday: int, published: dt.date) -> dt.date:
+    """The day a weekday reported in the past tense names ("on Friday"), 0 = Monday."""
+    return _resolve_weekday(weekday, published)
 
 
 def _clue_for(text: str, match: re.Match[str]) -> DateClue | None:
@@ -708,6 +737,35 @@ def _page_clues(text: str) -> list[DateClue]:
         if date is not None:
             clues.append(DateClue("page", date.month, date.day, date.year))
     return clues
+
+
+# A date in a URL's path: /2021/08/13/, /2021-08-13-slug, _20210813_ (a run of
+# exactly eight digits, so article ids are not read as dates).
+_URL_DATE = re.compile(
+    r"(?<![\d])(?P<y>(?:19|20)\d\d)(?P<sep>[/_-])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![\d])"
+    r"|(?<![\d])(?P<y8>(?:19|20)\d\d)(?P<m8>\d\d)(?P<d8>\d\d)(?![\d])"
+)
+
+
+def url_date(url: str) -> dt.date | None:
+    """The publication date an outlet wrote into an article's URL, or None.
+
+    Examples
+    --------
+    >>> url_date("https://news.example/world/2021/08/13/taliban-take-herat")
+    datetime.date(2021, 8, 13)
+    >>> url_date("https://news.example/story/2003757342") is None
+    True
+    """
+    path = url.split("://", 1)[-1].partition("/")[2]
+    for match in _URL_DATE.finditer(path):
+        year, month, day = (match.group("y"), match.group("m"), match.group("d"))
+        if year is None:
+            year, month, day = match.group("y8"), match.group("m8"), match.group("d8")
+        found = _safe_date(int(year), int(month), int(day))
+        if found is not None and found <= dt.date.today():
+            return found
+    return None
 
 
 def line_date(line: str) -> dt.date | None:

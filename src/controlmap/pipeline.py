@@ -317,6 +317,7 @@ def _articles_frame(
                 "title": article.title,
                 "published": article.published.isoformat() if article.published else "",
                 "published_source": article.published_source,
+                "published_confidence": article.published_confidence or "",
                 "url": article.url,
                 "outlet": article.outlet,
                 "events": len(x.events),
