@@ -221,6 +221,9 @@ def load_corpus(source: Path | Sequence[Path]) -> Corpus:
         sidecar_rows |= _read_sidecar(sidecar, sidecar.parent, root, problems)
     entries = _apply_sidecar(entries, sidecar_rows, problems)
     entries = _anchor(entries)
+    for entry in entries:
+        for note in _date_notes(entry):
+            logger.info("%s: %s", entry.id, note)
     # Problems are returned for the caller to report once (the CLI prints them),
     # so they are only logged at INFO here.
     for problem in problems:

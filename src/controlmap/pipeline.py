@@ -21,7 +21,7 @@ import pandas as pd
 from . import corpus as corpus_mod
 from . import extract as extract_mod
 from . import geocode, reconcile, render
-from .errors import InputError
+from .errors import InputError, UndatedError
 from .events_table import events_frame, read_events
 from .gazetteer import load_gazetteer
 from .records import (
@@ -130,6 +130,8 @@ def extract_corpus(
     _write_csv(counts, out / "counts.csv")
     _write_csv(unresolved, out / "unresolved.csv")
     _write_csv(articles, out / "articles.csv")
+    loaded = articles["file"].isin({x.article.id for x in extractions})
+    write_date_template(articles.loc[loaded], out)
     log.info("Extracted %d events from %d articles (%d problems) into %s",
              len(events), len(extractions), len(problems), out)
     return ExtractResult(out, events, counts, articles, unresolved, problems)
@@ -246,11 +248,30 @@ def build(
         problem met with the inputs.
     """
     extracted = extract_corpus(corpus, out, settings=settings, progress=progress)
+    _check_some_date(extracted, settings)
     reconciled = reconcile_events(extracted.events, counts=extracted.counts, settings=settings)
     result = render_timeline(reconciled, out, settings=settings, problems=extracted.problems)
     written = tuple(Path(out) / name for name in ("articles.csv", "counts.csv", "unresolved.csv"))
     return BuildResult(result.out, result.index, result.timeline, result.problems,
                        result.files + written)
+
+
+def _check_some_date(extracted: ExtractResult, settings: Settings) -> None:
+    """Raise `UndatedError`, naming the template to fill in, when no event has a date."""
+    if settings.start is not None or settings.end is not None:
+        return  # the user gave the range: a map of undated events is still a map
+    if (extracted.events["date"].astype(str) != "").any():
+        return
+    undated = int((extracted.articles["published"] == "").sum())
+    template = extracted.out / DATE_TEMPLATE
+    fill = (f"fill in the 'published' column of {template}, save it as articles.csv in the "
+            "corpus folder and build again" if template.exists()
+            else "check that the articles report control events")
+    raise UndatedError(
+        f"No event could be dated, so there is no map: {undated} of {len(extracted.articles)} "
+        f"articles have no publication date the text proves; {fill}. The tables are in "
+        f"{extracted.out}."
+    )
 
 
 def timeline_frame(timeline: Timeline) -> pd.DataFrame:
@@ -335,6 +356,32 @@ def _articles_frame(
     return pd.DataFrame(rows, columns=ARTICLE_COLUMNS)
 
 
+DATE_TEMPLATE = "articles.template.csv"
+_TEMPLATE_COLUMNS = ["file", "published", "url", "outlet", "title"]
+
+
+def write_date_template(articles: pd.DataFrame, out: Path) -> Path | None:
+    """Write ``articles.template.csv``: a sidecar to fill in for the dates not known for sure.
+
+    ``articles`` has ARTICLE_COLUMNS, one row per loaded article. The template
+    has a row for each whose publication date is unknown or only a guess
+    (confidence ``low``), ``published`` left empty; its ``file`` column is the
+    article id, so the filled-in rows work in an ``articles.csv`` at the corpus
+    root. Returns its path, or None (removing a stale template) when every date
+    is known.
+    """
+    path = out / DATE_TEMPLATE
+    unsure = (articles["published"] == "") | (articles["published_confidence"] == "low")
+    rows = articles.loc[unsure]
+    if rows.empty:
+        path.unlink(missing_ok=True)
+        return None
+    template = rows.reindex(columns=_TEMPLATE_COLUMNS).fillna("")
+    template["published"] = ""
+    _write_csv(template, path)
+    return path
+
+
 def _counts_frame(counts: Iterable[CapitalCount]) -> pd.DataFrame:
     rows = [
         {
@@ -374,6 +421,7 @@ def _write_csv(frame: pd.DataFrame, path: Path) -> None:
 
 
 __all__ = [
+    "DATE_TEMPLATE",
     "BuildResult",
     "Event",
     "ExtractResult",
@@ -388,4 +436,5 @@ __all__ = [
     "timeline_frame",
     "timeline_from_csv",
     "timeline_geojson_text",
+    "write_date_template",
 ]
