@@ -16,21 +16,19 @@ Not for: finding events in the text (see `extract`) or writing the articles
 table (the pipeline does that from `Corpus.problems` and `Article.problems`).
 
 Publication dates come from the sidecar (``published_source="sidecar"``),
-else from the text (``"text"``, see `dates.infer_published`), else from the
-corpus (``"corpus"``), else stay unknown. A JSONL record's own ``published``
-counts as given, like the sidecar's. Corpus anchoring is for articles that
-report only weekdays and relative days ("on Friday", "late last night"): the
-article is compared with every article whose date the sidecar or text gives,
-by the proper names they share, each name weighted by how rare it is in the
-corpus (inverse document frequency; in a large corpus, names in more than
-half of the articles are ignored). The date of the best-matching dated article
-(the latest on ties; the corpus's most common date when no name is shared)
-becomes the reference: it supplies the year of year-less dates, and the
-article's own weekdays are placed in the week around it (see
-`dates.published_from_clues`). A page date that only the page itself
-vouches for and that lies far from every other date of the corpus is dropped
-the same way. A corpus with no dated article anchors nothing: dates stay
-unknown rather than invented.
+else from a date in the URL (``"url"``), else from the text (``"text"``, see
+`dates.published_from_clues`), else from the corpus (``"corpus"``), else stay
+unknown; each carries a confidence (`records.DateConfidence`). A JSONL
+record's own ``published`` counts as given, like the sidecar's. The corpus
+helps in three ways, each built only on dates it is sure of (given, ``high``
+or ``medium``): their years are the candidates for a year-less dateline; a
+page date far from all of them is dropped (a scrape date); and an article
+that reports only weekdays is dated when at least two of its (name, weekday)
+pairs ("took Herat on Friday") match days that dated articles report about
+those names, clearly more than any other week (``low``: a guess). Names are
+weighted by how rare they are in the corpus (inverse document frequency; in
+a large corpus, names in more than half of the articles are ignored). What
+stays unknown, or is only a guess, is noted on the article with the reason.
 
 Loading makes one cheap pass over the files for dates and names only (small
 per-article metadata); iterating the `Corpus` then reads the files again, one

@@ -612,19 +612,23 @@ def _resolve_relative(
 def infer_published(text: str) -> tuple[dt.date | None, str]:
     """Publication date of an article from its text alone, and a short reason.
 
-    Dates tied to reported events ("on Thursday, August 12", "since August 6",
-    a dateline, "on August 12, 2021" in a caption) decide; a date standing
-    alone on a line (a page header, possibly added when the page was scraped,
-    in any language) is used only when it lies within `CLUSTER_DAYS` of them,
-    and is rejected otherwise. Weekdays reported in the past tense then place
-    the publication day in the same week as the event dates. Background dates
-    ("the September 11 attacks") are not tied to events and are ignored.
+    A dateline or byline decides ("KABUL, Aug 13, 2021 (Reuters) -"); a date
+    standing alone on a line (a page header, possibly added when the page was
+    scraped, in any language) is used when it is on or after the reported
+    events and within `CLUSTER_DAYS` of them, and rejected when far from them;
+    an event date decides only when a weekday vouches for it ("on Sunday,
+    August 15", or "on August 15" with "on Sunday" elsewhere), and weekdays
+    reported in the past tense then place the publication day in its week. A
+    bare event date may be a recap ("since the fall of Kabul on August 15") and
+    only bounds the date from below; background ("the September 11 attacks")
+    is ignored.
 
     Returns
     -------
     tuple
         (date or None, reason). None when the text does not say: e.g. an
-        article with weekdays only (see `corpus` for anchoring those).
+        article with weekdays only, or a dateline without a year (see
+        `corpus` for the help the rest of a corpus gives).
     """
     result = published_from_clues(collect_clues(text))
     return result.date, result.reason
