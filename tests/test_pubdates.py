@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -138,6 +139,26 @@ def test_url_date_in_the_sidecar_dates_the_article(tmp_path: Path) -> None:
     (article,) = load_corpus(tmp_path)
     assert (article.published, article.published_source, article.published_confidence) == (
         D(2021, 8, 14), "url", "high")
+
+
+def test_url_date_in_a_jsonl_record_dates_the_line(tmp_path: Path) -> None:
+    (tmp_path / "feed.jsonl").write_text(
+        json.dumps({"text": "Rebels took the pass on Friday.",
+                    "url": "https://news.example/2021/08/14/pass"}) + "\n", encoding="utf-8")
+    (article,) = load_corpus(tmp_path)
+    assert (article.published, article.published_source) == (D(2021, 8, 14), "url")
+
+
+def test_page_date_inside_the_corpus_period_is_kept(tmp_path: Path) -> None:
+    for name, day in (("a.txt", "Aug. 12, 2021"), ("c.txt", "Oct. 4, 2022")):
+        (tmp_path / name).write_text(
+            f"Pass taken\n\nKABUL, {day} (Wire) - Rebels took the pass.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text(
+        "Rebels return\n\nMay 7, 2022\n\nRebels took back a valley on Friday.\n",
+        encoding="utf-8")
+    articles = {a.id: a for a in load_corpus(tmp_path)}
+    assert (articles["b.txt"].published, articles["b.txt"].published_confidence) == (
+        D(2022, 5, 7), "medium")
 
 
 def test_year_less_datelines_take_the_year_of_the_dated_articles(tmp_path: Path) -> None:

@@ -37,7 +37,6 @@ at a time, so memory stays flat however large the corpus grows.
 
 from __future__ import annotations
 
-import bisect
 import calendar
 import codecs
 import csv
@@ -730,15 +729,19 @@ def _anchor_to_events(
 
 
 def _check_page_date(entry: _Entry, page: dt.date, corpus_dates: list[dt.date]) -> _Entry:
-    """Drop a page-only date far from every date the rest of the corpus establishes."""
-    at = bisect.bisect_left(corpus_dates, page)
-    neighbours = corpus_dates[max(0, at - 1) : at + 1]
-    if min(abs((page - d).days) for d in neighbours) <= dates.CLUSTER_DAYS:
+    """Drop a page-only date outside the period the rest of the corpus is sure it covers.
+
+    A scrape date lies years after the news; a date within the corpus's period
+    (give or take `dates.CLUSTER_DAYS`) is as plausible as any other.
+    """
+    margin = dt.timedelta(days=dates.CLUSTER_DAYS)
+    if corpus_dates[0] - margin <= page <= corpus_dates[-1] + margin:
         return entry
     return replace(
         entry, published=None, published_source="unknown", basis="none", confidence=None,
-        reason=f"page date {page.isoformat()} rejected: more than "
-        f"{dates.CLUSTER_DAYS} days from every other article's date",
+        reason=f"page date {page.isoformat()} rejected: more than {dates.CLUSTER_DAYS} days "
+        f"outside the period of the other articles' dates ({corpus_dates[0].isoformat()} "
+        f"to {corpus_dates[-1].isoformat()})",
     )
 
 
