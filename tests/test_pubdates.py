@@ -174,6 +174,21 @@ def test_year_less_datelines_take_the_year_of_the_dated_articles(tmp_path: Path)
     assert b.problems == ()
 
 
+def test_explicitly_dated_events_of_dated_articles_date_weekday_only_ones(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "a.txt").write_text(
+        "Two towns fall\n\nKABUL, Aug. 14, 2021 (Wire) - Militias took Dunmore on "
+        "August 12 and Corvale on August 13, officials said.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text(
+        "Two towns fall\n\nMilitias took Dunmore on Thursday. Corvale fell on Friday.\n",
+        encoding="utf-8")
+    articles = {a.id: a for a in load_corpus(tmp_path)}
+    # 12 and 13 August 2021 were a Thursday and a Friday.
+    assert (articles["b.txt"].published, articles["b.txt"].published_source) == (
+        D(2021, 8, 13), "corpus")
+
+
 # --- the template and the build ------------------------------------------------------------------
 
 

@@ -114,6 +114,8 @@ class _Entry:
     names: frozenset[str] = frozenset()
     # (name, weekday): a proper name in a sentence that reports a past weekday.
     ties: frozenset[tuple[str, int]] = frozenset()
+    # (name, date clue): a proper name in a sentence that dates an event explicitly.
+    dated_ties: frozenset[tuple[str, dates.DateClue]] = frozenset()
     problems: tuple[str, ...] = ()
 
 
@@ -511,17 +513,26 @@ def _with_text_facts(entry: _Entry, text: str, page_dates: list[dt.date]) -> _En
     decided = dates.published_from_clues(clues)
     names = Counter(_NAME.findall(text, 0, _NAME_CHARS))
     top = frozenset(name for name, _ in names.most_common(_NAMES_PER_ARTICLE))
-    # A capitalised word the text also writes in lower case ("According") is no name.
     ties = frozenset(
         (name, weekday) for weekday, start, end in clues.weekday_sentences
-        for name in _NAME.findall(_CALENDAR.sub(",", text[start:end]))
-        if name.lower() not in text
+        for name in _names_in(text, start, end)
+    )
+    dated_ties = frozenset(
+        (name, clue) for clue, start, end in clues.event_sentences
+        for name in _names_in(text, start, end)
     )
     source: DateSource = "text" if decided.date is not None else "unknown"
-    entry = replace(entry, clues=clues, names=top, ties=ties, published=decided.date,
+    entry = replace(entry, clues=clues, names=top, ties=ties, dated_ties=dated_ties,
+                    published=decided.date,
                     published_source=source, reason=decided.reason, basis=decided.basis,
                     confidence=decided.confidence)
     return _with_url_date(entry)
+
+
+def _names_in(text: str, start: int, end: int) -> list[str]:
+    """Proper names in text[start:end]; a word the text also writes in lower case is none."""
+    return [name for name in _NAME.findall(_CALENDAR.sub(",", text[start:end]))
+            if name.lower() not in text]
 
 
 def _with_url_date(entry: _Entry) -> _Entry:
@@ -661,10 +672,13 @@ def _anchor(entries: list[_Entry]) -> list[_Entry]:
     happened: dict[str, set[dt.date]] = {}
     for entry in entries:
         if entry.published is not None and _sure(entry):
-            for name, weekday in entry.ties:
+            days = [(name, dates.weekday_before(weekday, entry.published))
+                    for name, weekday in entry.ties]
+            days += [(name, day) for name, clue in entry.dated_ties
+                     if (day := dates.clue_day(clue, entry.published)) is not None]
+            for name, day in days:
                 if name in weights:
-                    happened.setdefault(name, set()).add(
-                        dates.weekday_before(weekday, entry.published))
+                    happened.setdefault(name, set()).add(day)
     return [_anchor_to_events(e, happened, weights)
             if e.published is None and e.ties and happened else e for e in entries]
 
@@ -754,7 +768,8 @@ def _name_weights(entries: list[_Entry]) -> dict[str, float]:
     """
     counts: Counter[str] = Counter()
     for entry in entries:
-        counts.update(entry.names | {name for name, _ in entry.ties})
+        counts.update(entry.names | {name for name, _ in entry.ties}
+                      | {name for name, _ in entry.dated_ties})
     total = len(entries)
     return {
         name: math.log((1 + total) / (1 + n)) + 1e-6

@@ -107,6 +107,8 @@ class DateClues:
     # (weekday, start, end) of each sentence reporting a past weekday without "last" or
     # "next": what happened on which day, for matching events across articles.
     weekday_sentences: tuple[tuple[int, int, int], ...] = ()
+    # (clue, start, end) of each sentence that dates an event explicitly ("on August 12").
+    event_sentences: tuple[tuple[DateClue, int, int], ...] = ()
 
     @property
     def temporal(self) -> bool:
@@ -645,6 +647,7 @@ def collect_clues(text: str, *, page_dates: Iterable[dt.date] = ()) -> DateClues
     found: list[DateClue] = [DateClue("page", d.month, d.day, d.year) for d in page_dates]
     weekdays: set[int] = set()
     sentences: list[tuple[int, int, int]] = []
+    events: list[tuple[DateClue, int, int]] = []
     relative = False
     for match in _DATE_PATTERN.finditer(text, 0, _CLUE_CHARS):
         group = match.lastgroup
@@ -666,6 +669,9 @@ def collect_clues(text: str, *, page_dates: Iterable[dt.date] = ()) -> DateClues
             found.append(clue)
             if clue.weekday is not None and clue.kind != "page":
                 weekdays.add(clue.weekday)
+            if clue.kind == "event":
+                start, end = _sentence_around(text, match.start(), match.end())
+                events.append((clue, start, end))
     # Count each page date once, and not at all when the text ties it to an event.
     tied = {(c.year, c.month, c.day) for c in found if c.kind != "page"}
     pages = {
@@ -674,7 +680,8 @@ def collect_clues(text: str, *, page_dates: Iterable[dt.date] = ()) -> DateClues
         if c.kind == "page" and (c.year, c.month, c.day) not in tied
     }
     found = [c for c in found if c.kind != "page"] + list(pages.values())
-    return DateClues(tuple(found), frozenset(weekdays), relative, tuple(sentences))
+    return DateClues(tuple(found), frozenset(weekdays), relative, tuple(sentences),
+                     tuple(events))
 
 
 _SENTENCE_END = re.compile(r"[.!?]\s|\n")
@@ -691,6 +698,13 @@ def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
 def published_within(clues: DateClues, *, low: dt.date, high: dt.date) -> dt.date:
     """The publication day in [low, high] that packs the reported weekdays tightest."""
     return _compact_week(clues.weekdays, low=low, high=high, target=high, fixed=None)
+
+
+def clue_day(clue: DateClue, published: dt.date) -> dt.date | None:
+    """The day an event date names in an article published on ``published``."""
+    if clue.year is not None:
+        return _clue_date(clue)
+    return _year_for(clue.month, clue.day, published, weekday=clue.weekday)
 
 
 def weekday_before(weekday: int, published: dt.date) -> dt.date:
