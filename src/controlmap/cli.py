@@ -7,6 +7,7 @@ about single inputs become exit code 1; nothing else lives in this module.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import functools
 import logging
@@ -177,7 +178,8 @@ def _tell_about_dates(corpus: Path, out: Path) -> None:
     template = out / pipeline.DATE_TEMPLATE
     if not template.exists():
         return
-    rows = template.read_text(encoding="utf-8").count("\n") - 1
+    with template.open(encoding="utf-8", newline="") as stream:
+        rows = sum(1 for _ in csv.DictReader(stream))
     folder = corpus if corpus.is_dir() else corpus.parent
     click.echo(f"{rows} article(s) have no sure publication date, so their weekdays and "
                f"'yesterday's stay undated or rest on a guess (see the problems column of "
