@@ -111,6 +111,9 @@ def test_a_year_less_date_needs_a_vouching_weekday_to_take_the_corpus_year() -> 
     recap = dates.collect_clues("Since the fall of the capital on August 15, rebels have "
                                 "regrouped. On Monday they attacked a valley.")
     assert dates.published_from_clues(recap, known=[D(2021, 8, 13)]).date is None
+    # 15 August was a Monday in 2022, but the corpus is about 2021.
+    known = [D(2021, 8, 13), D(2021, 8, 20), D(2022, 10, 1)]
+    assert dates.published_from_clues(recap, known=known).date is None
 
 
 @pytest.mark.parametrize(

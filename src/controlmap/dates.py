@@ -955,10 +955,10 @@ def _corpus_year(
     The candidates are the years of ``known`` and the year after the last. For
     a dateline, the weekdays the article reports must fall in the days just
     before it (at most `_DATELINE_WEEKDAY_DAYS` back), which tells adjacent
-    years apart. Any other date needs a weekday in its year to vouch for it
-    (the one written with it, or one the article reports) and must lie within
-    `CLUSTER_DAYS` of a known date. The date nearest a known date wins; a tie
-    gives None.
+    years apart. The date nearest a known date wins; a tie gives None. Any
+    other date must then lie within `CLUSTER_DAYS` of a known date and have a
+    weekday vouching for it in that year (the one written with it, or one the
+    article reports).
     """
     years = range(known[0].year, known[-1].year + 2)
     candidates = [d for y in years if (d := _safe_date(y, clue.month, clue.day)) is not None]
@@ -973,13 +973,15 @@ def _corpus_year(
                       if max((d - _resolve_weekday(w, d)).days for w in weekdays)
                       <= _DATELINE_WEEKDAY_DAYS]
             candidates = recent or candidates
-    else:
-        vouching = {clue.weekday} if clue.weekday is not None else weekdays
-        candidates = [d for d in candidates
-                      if d.weekday() in vouching and gap(d) <= CLUSTER_DAYS]
     ranked = sorted(candidates, key=gap)
     if not ranked or (len(ranked) > 1 and gap(ranked[0]) == gap(ranked[1])):
         return None
+    if clue.kind != "dateline":
+        # The year comes first, from the corpus; a weekday matching only in another
+        # year ("since August 15" and "on Monday" in a report of a later week) is chance.
+        vouching = {clue.weekday} if clue.weekday is not None else weekdays
+        if ranked[0].weekday() not in vouching or gap(ranked[0]) > CLUSTER_DAYS:
+            return None
     return ranked[0]
 
 
