@@ -967,12 +967,11 @@ def _corpus_year(
         at = bisect.bisect_left(known, day)
         return min(abs((day - k).days) for k in known[max(0, at - 1) : at + 1])
 
-    if clue.kind == "dateline":
-        if weekdays:
-            recent = [d for d in candidates
-                      if max((d - _resolve_weekday(w, d)).days for w in weekdays)
-                      <= _DATELINE_WEEKDAY_DAYS]
-            candidates = recent or candidates
+    if clue.kind == "dateline" and weekdays:
+        recent = [d for d in candidates
+                  if max((d - _resolve_weekday(w, d)).days for w in weekdays)
+                  <= _DATELINE_WEEKDAY_DAYS]
+        candidates = recent or candidates
     ranked = sorted(candidates, key=gap)
     if not ranked or (len(ranked) > 1 and gap(ranked[0]) == gap(ranked[1])):
         return None
