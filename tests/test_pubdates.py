@@ -192,6 +192,21 @@ def test_explicitly_dated_events_of_dated_articles_date_weekday_only_ones(
         D(2021, 8, 13), "corpus")
 
 
+def test_a_scrape_date_gives_no_year_to_datelines(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(
+        "vineri, 19 aprilie 2024 - 7:26\nRebels shelled the pass on Friday.\n",
+        encoding="utf-8")
+    (tmp_path / "b.txt").write_text(
+        "KABUL, Aug. 12, 2021 (Wire) - Rebels took the port.\n", encoding="utf-8")
+    (tmp_path / "c.txt").write_text(
+        "KABUL, April 19 (Wire) - Rebels took the pass on Thursday.\n", encoding="utf-8")
+    articles = {a.id: a for a in load_corpus(tmp_path)}
+    # 19 April 2024 was a Friday, with Thursday the day before; but 2024 is only
+    # the page's header, and the corpus's sure dates are of 2021.
+    assert articles["c.txt"].published == D(2021, 4, 19)
+    assert articles["a.txt"].published is None
+
+
 # --- the template and the build ------------------------------------------------------------------
 
 

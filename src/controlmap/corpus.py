@@ -653,12 +653,16 @@ def _anchor(entries: list[_Entry]) -> list[_Entry]:
     """Settle dates the text alone could not, from the dates of the other articles.
 
     Only dates the corpus is sure of (given, or ``high``/``medium``) are built
-    on: first they give year-less dates their year, then page dates far from
-    all of them are dropped, then an article that reports only weekdays is
+    on: first they give year-less dates their year, then page dates outside
+    their period are dropped, then an article that reports only weekdays is
     dated by the events it shares with dated articles (see `_anchor_to_events`).
     Whatever stays unknown keeps the reason.
     """
-    known = sorted(e.published for e in entries if e.published is not None and _sure(e))
+    # A page date may be a scrape date years later: the years come from the other
+    # sure dates when there are any.
+    sure = [e for e in entries if e.published is not None and _sure(e)]
+    known = sorted(e.published for e in sure if e.basis != "page" and e.published is not None)
+    known = known or sorted(e.published for e in sure if e.published is not None)
     if known:
         entries = [e if e.published is not None else _with_corpus_years(e, known)
                    for e in entries]
