@@ -367,32 +367,53 @@ def test_sidecar_naming_an_unreadable_file_says_so(tmp_path: Path) -> None:
 # --- publication dates across the corpus -----------------------------------------------------
 
 
-def test_weekday_only_article_is_anchored_to_the_matching_dated_article(tmp_path: Path) -> None:
-    # Two dated stories a month apart; each undated one shares names with one of them.
+def test_weekday_only_article_is_dated_by_the_events_dated_articles_report(
+    tmp_path: Path,
+) -> None:
+    # Two dated stories a month apart; each undated one reports two of their events.
     (tmp_path / "a.txt").write_text(
-        "Rebels near Ostrava\nRebels shelled Ostrava and Brno on Monday, July 5, 2021.\n",
+        "Rebels near Ostrava\nRebels shelled Ostrava on Monday and entered Brno on Tuesday, "
+        "officials said on Wednesday, July 7, 2021.\n",
         encoding="utf-8",
     )
     (tmp_path / "b.txt").write_text(
-        "Siege of Tarnow\nMilitias surrounded Tarnow and Rzeszow on Wednesday, August 4, 2021.\n",
+        "Siege of Tarnow\nMilitias surrounded Tarnow on Monday and took Rzeszow on Tuesday, "
+        "officials said on Wednesday, August 4, 2021.\n",
         encoding="utf-8",
     )
     (tmp_path / "c.txt").write_text(
-        "Tarnow falls\nTarnow fell to the militias on Thursday, and Rzeszow on Friday.\n",
+        "Tarnow falls\nTarnow was surrounded on Monday. Rzeszow fell on Tuesday.\n",
         encoding="utf-8",
     )
     (tmp_path / "d.txt").write_text(
-        "Brno shelled\nRebels shelled Brno on Thursday and entered Ostrava on Friday.\n",
+        "Brno shelled\nOstrava was shelled on Monday. Militias entered Brno on Tuesday.\n",
         encoding="utf-8",
     )
     articles = {a.id: a for a in load_corpus(tmp_path)}
-    # The Thursday-Friday pair nearest each matching story's date.
-    assert (articles["c.txt"].published, articles["c.txt"].published_source) == (
-        D(2021, 8, 6), "corpus"
+    # The Monday-Tuesday pair of each matching story: published on the Tuesday.
+    c, d = articles["c.txt"], articles["d.txt"]
+    assert (c.published, c.published_source, c.published_confidence) == (
+        D(2021, 8, 3), "corpus", "low"
     )
-    assert (articles["d.txt"].published, articles["d.txt"].published_source) == (
-        D(2021, 7, 2), "corpus"
-    )
+    assert (d.published, d.published_source) == (D(2021, 7, 6), "corpus")
+    assert "is a guess" in d.problems[-1] and "Brno, Ostrava" in d.problems[-1]
+
+
+@pytest.mark.parametrize(
+    "undated",
+    [
+        "Brno was quiet on Tuesday.",  # one shared event: a coincidence one time in seven
+        "Ostrava was shelled on Friday. Brno was taken on Saturday.",  # wrong weekdays
+    ],
+)
+def test_too_few_matching_events_leave_the_date_unknown(tmp_path: Path, undated: str) -> None:
+    (tmp_path / "a.txt").write_text(
+        "Rebels shelled Ostrava on Monday and entered Brno on Tuesday, "
+        "officials said on Wednesday, July 7, 2021.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text(undated + "\n", encoding="utf-8")
+    articles = {a.id: a for a in load_corpus(tmp_path)}
+    assert (articles["b.txt"].published, articles["b.txt"].published_source) == (None, "unknown")
+    assert articles["b.txt"].problems[-1].startswith("publication date unknown (")
 
 
 def test_nothing_is_invented_without_a_dated_article(tmp_path: Path) -> None:
@@ -417,9 +438,11 @@ def test_page_date_far_from_the_rest_of_the_corpus_is_dropped(tmp_path: Path) ->
         encoding="utf-8",
     )
     articles = {a.id: a for a in load_corpus(tmp_path)}
+    # Without the header, Alfa's Tuesday is the one the dated article reports.
     assert (articles["b.txt"].published, articles["b.txt"].published_source) == (
         D(2021, 8, 10), "corpus"
     )
+    assert "is a guess" in articles["b.txt"].problems[-1]
 
 
 # The five sample articles, dated by reading them:
@@ -465,8 +488,8 @@ def test_nested_sidecar_applies_to_its_folder_and_names_jsonl_lines(tmp_path: Pa
     assert (second.published, second.published_source, second.outlet) == (
         D(2021, 8, 14), "sidecar", "Wire"
     )
-    # The other line is anchored to the only dated article: Friday before it.
-    assert articles["wire/feed.jsonl#1"].published == D(2021, 8, 13)
+    # The other line shares no dated event: its "Friday" stays undated.
+    assert articles["wire/feed.jsonl#1"].published is None
 
 
 def test_file_gone_before_iteration_is_reported(tmp_path: Path) -> None:

@@ -288,11 +288,36 @@ def test_caption_date_and_later_weekdays_place_publication() -> None:
 
 def test_weekdays_after_the_explicit_date_move_publication_forward() -> None:
     text = (
-        "Militia fighters were seen near the dam on July 7, 2022.\n"
+        "Militia fighters were seen near the dam on Thursday, July 7, 2022.\n"
         "The dam was taken on Friday, and on Saturday the militia moved north."
     )
     # 7 July 2022 was a Thursday; Friday and Saturday follow it.
     assert infer_published(text)[0] == D(2022, 7, 9)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A recap: the date is weeks old, the weekdays are this week's news.
+        "Rebels have held the capital since they took it on August 15, 2021. "
+        "On Monday they attacked a valley to the north.",
+        "Foreign troops began leaving on May 1, 2021. Rebels entered the city on Friday.",
+    ],
+)
+def test_a_date_no_weekday_vouches_for_is_only_a_lower_bound(text: str) -> None:
+    published, reason = infer_published(text)
+    assert published is None
+    assert "nothing says how long after them" in reason
+
+
+def test_a_reported_weekday_vouches_for_a_plain_date() -> None:
+    # 21 June 2021 was a Monday, and the report says "on Monday" too.
+    text = ("The ministry said on June 21, 2021 that two districts were retaken. "
+            "The operation began on Sunday night and ended on Monday.")
+    assert dates.published_from_clues(dates.collect_clues(text)) == dates.Publication(
+        D(2021, 6, 21), "latest reported day 2021-06-21 (its weekday is reported)", "events",
+        "medium",
+    )
 
 
 def test_dateline_decides() -> None:
@@ -387,8 +412,8 @@ def test_clues_separate_events_page_dates_and_future() -> None:
 def test_old_background_date_does_not_outweigh_the_reported_events() -> None:
     text = (
         "The movement was driven from the capital on December 7, 2001.\n"
-        "Twenty years later its fighters took the river port on August 10, 2021, and "
-        "the airport on Wednesday."
+        "Twenty years later its fighters took the river port on August 10, 2021, a "
+        "Tuesday, and the airport on Wednesday."
     )
     # Two single-date groups far apart: the later one is the news.
     assert infer_published(text)[0] == D(2021, 8, 11)

@@ -46,7 +46,8 @@ MANIFEST = "manifest.json"
 #: Every file name a controlmap command writes into an output folder.
 OUTPUT_NAMES = frozenset({
     "index.html", "embed.html", "events.csv", "articles.csv", "counts.csv",
-    "unresolved.csv", "timeline.csv", "timeline.geojson", "timeline.gif", MANIFEST,
+    "unresolved.csv", "timeline.csv", "timeline.geojson", "timeline.gif",
+    "articles.template.csv", MANIFEST,
 })
 _TOOL = "controlmap"
 _TEMP_PREFIX = ".controlmap-tmp-"
@@ -213,6 +214,9 @@ class OutputSet:
     removes
         Names of earlier outputs that the new files would make stale (a
         ``timeline.csv`` beside a new ``events.csv``): removed on commit.
+    optional
+        Names among ``writes`` that a run may leave unwritten (the date template
+        when every date is known): an earlier file of that name is then removed.
     inputs
         Files the command reads; one of them may be overwritten even when it was
         changed after controlmap wrote it (``render build/events.csv --out build``).
@@ -231,6 +235,7 @@ class OutputSet:
     command: str
     writes: tuple[str, ...]
     removes: tuple[str, ...] = ()
+    optional: tuple[str, ...] = ()
     inputs: tuple[Path, ...] = ()
     force: bool = False
     _lock: Any = field(default=None, init=False, repr=False)
@@ -270,14 +275,24 @@ class OutputSet:
     def write_csv(self, name: str, frame: pd.DataFrame) -> None:
         write_csv(frame, self.path(name))
 
-    def commit(self) -> tuple[Path, ...]:
+    def commit(self, *, only: tuple[str, ...] | None = None) -> tuple[Path, ...]:
         """Put every written file in place, remove stale ones, write the manifest last.
 
-        Returns the paths of the outputs now in place.
+        ``only`` commits just those outputs (a build that stops before its map): the
+        set's other outputs are then stale and removed. Returns the paths of the
+        outputs now in place.
         """
+        if only is not None:
+            dropped = tuple(name for name in self.writes if name not in only)
+            for name in dropped:
+                self.path(name).unlink(missing_ok=True)
+            self.removes = tuple(dict.fromkeys((*self.removes, *dropped)))
+            self.writes = tuple(name for name in self.writes if name in only)
         try:
             self._check_targets()
             staged = {name: self.path(name) for name in self.writes}
+            skipped = {name for name in self.optional if not staged[name].is_file()}
+            staged = {name: temp for name, temp in staged.items() if name not in skipped}
             missing = [name for name, temp in staged.items() if not temp.is_file()]
             if missing:
                 raise ValueError(f"outputs {missing} were never written")
@@ -299,14 +314,14 @@ class OutputSet:
             journal = {
                 "manifest": json.loads(manifest.to_json()),
                 "staged": {name: temp.name for name, temp in staged.items()},
-                "remove": sorted(set(self.removes) - set(self.writes)),
+                "remove": sorted((set(self.removes) - set(self.writes)) | skipped),
             }
             _write_atomically(self.out / _JOURNAL, json.dumps(journal, indent=2))
             # From here the journal owns the staged files: if this process stops, the
             # next command on the folder finishes the renames with them.
             self._journaled = True
             recover(self.out)
-            return tuple(self.out / name for name in self.writes)
+            return tuple(self.out / name for name in self.writes if name not in skipped)
         finally:
             self.close()
 

@@ -9,6 +9,7 @@ traceback under ``--verbose``. Nothing else lives in this module.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import logging
 import sys
@@ -20,7 +21,7 @@ from typing import Any, TypeVar
 import click
 
 from . import pipeline
-from .errors import ControlMapError
+from .errors import ControlMapError, UndatedError
 from .events_table import DATE_RANGE_TEXT, plausible_date
 from .records import Problem
 from .settings import Settings
@@ -203,11 +204,31 @@ def build(ctx: click.Context, /, corpus: Path, out: Path, gif: bool, force: bool
         controlmap build seeds --out build --start 2021-08-01
     """
     settings = _settings(**options)
-    result = pipeline.build(corpus, out, settings=settings, force=force, gif=gif,
-                            progress=_progress(ctx, "extracting"))
+    try:
+        result = pipeline.build(corpus, out, settings=settings, force=force, gif=gif,
+                                progress=_progress(ctx, "extracting"))
+    except UndatedError as err:
+        # The tables and the date template are written: a warning, not a failure.
+        click.echo(f"warning: {err}", err=True)
+        ctx.exit(EXIT_WARNINGS)
+    _tell_about_dates(corpus, out)
     click.echo((out / "embed.html").read_text(encoding="utf-8").strip())
     click.echo(f"map: {result.index}")
     ctx.exit(_report(result.problems))
+
+
+def _tell_about_dates(corpus: Path, out: Path) -> None:
+    """Say how to give the publication dates the build could not be sure of."""
+    template = out / pipeline.DATE_TEMPLATE
+    if not template.exists():
+        return
+    with template.open(encoding="utf-8", newline="") as stream:
+        rows = sum(1 for _ in csv.DictReader(stream))
+    folder = corpus if corpus.is_dir() else corpus.parent
+    click.echo(f"{rows} article(s) have no sure publication date, so their weekdays and "
+               f"'yesterday's stay undated or rest on a guess (see the problems column of "
+               f"{out / 'articles.csv'}). Fill in 'published' (YYYY-MM-DD) in {template}, "
+               f"add its rows to {folder / 'articles.csv'} and build again.", err=True)
 
 
 @cli.command()
@@ -234,6 +255,7 @@ def extract(ctx: click.Context, /, corpus: Path, out: Path, places: Path | None,
                                      force=force, progress=_progress(ctx, "extracting"))
     click.echo(f"{len(result.events)} events from {len(result.articles)} files: "
                f"{out / 'events.csv'}")
+    _tell_about_dates(corpus, out)
     ctx.exit(_report(result.problems))
 
 

@@ -16,21 +16,19 @@ Not for: finding events in the text (see `extract`) or writing the articles
 table (the pipeline does that from `Corpus.problems` and `Article.problems`).
 
 Publication dates come from the sidecar (``published_source="sidecar"``),
-else from the text (``"text"``, see `dates.infer_published`), else from the
-corpus (``"corpus"``), else stay unknown. A JSONL record's own ``published``
-counts as given, like the sidecar's. Corpus anchoring is for articles that
-report only weekdays and relative days ("on Friday", "late last night"): the
-article is compared with every article whose date the sidecar or text gives,
-by the proper names they share, each name weighted by how rare it is in the
-corpus (inverse document frequency; in a large corpus, names in more than
-half of the articles are ignored). The date of the best-matching dated article
-(the latest on ties; the corpus's most common date when no name is shared)
-becomes the reference: it supplies the year of year-less dates, and the
-article's own weekdays are placed in the week around it (see
-`dates.published_from_clues`). A page date that only the page itself
-vouches for and that lies far from every other date of the corpus is dropped
-the same way. A corpus with no dated article anchors nothing: dates stay
-unknown rather than invented.
+else from a date in the URL (``"url"``), else from the text (``"text"``, see
+`dates.published_from_clues`), else from the corpus (``"corpus"``), else stay
+unknown; each carries a confidence (`records.DateConfidence`). A JSONL
+record's own ``published`` counts as given, like the sidecar's. The corpus
+helps in three ways, each built only on dates it is sure of (given, ``high``
+or ``medium``): their years are the candidates for a year-less dateline; a
+page date far from all of them is dropped (a scrape date); and an article
+that reports only weekdays is dated when at least two of its (name, weekday)
+pairs ("took Herat on Friday") match days that dated articles report about
+those names, clearly more than any other week (``low``: a guess). Names are
+weighted by how rare they are in the corpus (inverse document frequency; in
+a large corpus, names in more than half of the articles are ignored). What
+stays unknown, or is only a guess, is noted on the article with the reason.
 
 Loading makes one cheap pass over the files for dates and names only (small
 per-article metadata); iterating the `Corpus` then reads the files again, one
@@ -39,7 +37,7 @@ at a time, so memory stays flat however large the corpus grows.
 
 from __future__ import annotations
 
-import bisect
+import calendar
 import codecs
 import csv
 import datetime as dt
@@ -60,7 +58,7 @@ from charset_normalizer import CharsetMatch
 from . import dates
 from ._outputs import is_output_folder
 from .errors import InputError
-from .records import Article, DateSource, Problem
+from .records import Article, DateConfidence, DateSource, Problem
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +84,10 @@ _NAME_CHARS = 200_000
 _NAMES_PER_ARTICLE = 60
 _COMMON_MIN_ARTICLES = 10
 _NAME = re.compile(r"\b[A-Z][a-z]{2,}(?:[-\s](?:[a-z]{1,2}[-\s])?[A-Z][a-z]+)*")
+# Weekday and month names are capitalised but name no story.
+_CALENDAR = re.compile(
+    r"\b(?:" + "|".join(list(calendar.day_name) + list(calendar.month_name[1:])) + r")\b"
+)
 _BINARY_SAMPLE = 8192
 _TITLE_MIN_WORDS = 4
 _TITLE_SCAN_LINES = 10
@@ -106,8 +108,13 @@ class _Entry:
     published_source: DateSource = "unknown"
     reason: str = ""
     basis: str = "none"
+    confidence: DateConfidence | None = None
     clues: dates.DateClues = field(default_factory=dates.DateClues)
     names: frozenset[str] = frozenset()
+    # (name, weekday): a proper name in a sentence that reports a past weekday.
+    ties: frozenset[tuple[str, int]] = frozenset()
+    # (name, date clue): a proper name in a sentence that dates an event explicitly.
+    dated_ties: frozenset[tuple[str, dates.DateClue]] = frozenset()
     problems: tuple[str, ...] = ()
 
 
@@ -212,6 +219,9 @@ def load_corpus(source: Path | Sequence[Path]) -> Corpus:
         sidecar_rows |= _read_sidecar(sidecar, sidecar.parent, root, problems)
     entries = _apply_sidecar(entries, sidecar_rows, problems)
     entries = _anchor(entries)
+    for entry in entries:
+        for note in _date_notes(entry):
+            logger.info("%s: %s", entry.id, note)
     # Problems are returned for the caller to report once (the CLI prints them),
     # so they are only logged at INFO here.
     for problem in problems:
@@ -546,7 +556,8 @@ def _first_pass_jsonl(path: Path, file_id: str, problems: list[Problem]) -> list
                                             "text instead", number))
                 else:
                     entry = replace(entry, published=day, published_source="sidecar",
-                                    reason="given in the JSONL record", basis="given")
+                                    reason="given in the JSONL record", basis="given",
+                                    confidence="given")
             entries.append(entry)
     except OSError as err:
         problems.append(Problem(file_id, f"cannot be read ({err.strerror}), skipped"))
@@ -561,9 +572,35 @@ def _with_text_facts(entry: _Entry, text: str, page_dates: list[dt.date]) -> _En
     decided = dates.published_from_clues(clues)
     names = Counter(_NAME.findall(text, 0, _NAME_CHARS))
     top = frozenset(name for name, _ in names.most_common(_NAMES_PER_ARTICLE))
+    ties = frozenset(
+        (name, weekday) for weekday, start, end in clues.weekday_sentences
+        for name in _names_in(text, start, end)
+    )
+    dated_ties = frozenset(
+        (name, clue) for clue, start, end in clues.event_sentences
+        for name in _names_in(text, start, end)
+    )
     source: DateSource = "text" if decided.date is not None else "unknown"
-    return replace(entry, clues=clues, names=top, published=decided.date,
-                   published_source=source, reason=decided.reason, basis=decided.basis)
+    entry = replace(entry, clues=clues, names=top, ties=ties, dated_ties=dated_ties,
+                    published=decided.date,
+                    published_source=source, reason=decided.reason, basis=decided.basis,
+                    confidence=decided.confidence)
+    return _with_url_date(entry)
+
+
+def _names_in(text: str, start: int, end: int) -> list[str]:
+    """Proper names in text[start:end]; a word the text also writes in lower case is none."""
+    return [name for name in _NAME.findall(_CALENDAR.sub(",", text[start:end]))
+            if name.lower() not in text]
+
+
+def _with_url_date(entry: _Entry) -> _Entry:
+    """The date in the article's URL, where it has one ("/2021/08/13/"): the outlet's own."""
+    day = dates.url_date(entry.url)
+    if day is None or entry.published_source == "sidecar":
+        return entry
+    return replace(entry, published=day, published_source="url", basis="url",
+                   reason="date in the URL", confidence="high")
 
 
 # --- the sidecar ---------------------------------------------------------------------------
@@ -663,8 +700,8 @@ def _apply_sidecar(
         if "published" in fields:
             changes |= {"published": given_date(fields["published"]),
                         "published_source": "sidecar", "reason": "given in the sidecar",
-                        "basis": "given"}
-        updated[index] = replace(entry, **changes)  # type: ignore[arg-type]
+                        "basis": "given", "confidence": "given"}
+        updated[index] = _with_url_date(replace(entry, **changes))  # type: ignore[arg-type]
     return updated
 
 
@@ -672,63 +709,117 @@ def _apply_sidecar(
 
 
 def _anchor(entries: list[_Entry]) -> list[_Entry]:
-    """Settle dates the text alone could not, from the dates of the other articles."""
-    dated = [(e, e.published) for e in entries if e.published is not None and e.basis != "page"]
-    if not dated:
-        return entries  # nothing to anchor to: unknown stays unknown
-    corpus_dates = sorted(day for _, day in dated)
-    dominant = max(Counter(corpus_dates).items(), key=lambda kv: (kv[1], kv[0]))[0]
+    """Settle dates the text alone could not, from the dates of the other articles.
+
+    Only dates the corpus is sure of (given, or ``high``/``medium``) are built
+    on: first they give year-less dates their year, then page dates outside
+    their period are dropped, then an article that reports only weekdays is
+    dated by the events it shares with dated articles (see `_anchor_to_events`).
+    Whatever stays unknown keeps the reason.
+    """
+    # A page date may be a scrape date years later: the years come from the other
+    # sure dates when there are any.
+    sure = [e for e in entries if e.published is not None and _sure(e)]
+    known = sorted(e.published for e in sure if e.basis != "page" and e.published is not None)
+    known = known or sorted(e.published for e in sure if e.published is not None)
+    if known:
+        entries = [e if e.published is not None else _with_corpus_years(e, known)
+                   for e in entries]
+    checked = sorted(e.published for e in entries
+                     if e.published is not None and _sure(e) and e.basis != "page")
+    if checked:
+        entries = [_check_page_date(e, e.published, checked)
+                   if e.basis == "page" and e.published is not None else e for e in entries]
     weights = _name_weights(entries)
-    # Each day's dated articles are read as one document: name -> days it appears on.
-    days_of: dict[str, set[dt.date]] = {}
-    for entry, day in dated:
-        for name in entry.names & weights.keys():
-            days_of.setdefault(name, set()).add(day)
-    result = []
+    # name -> the days that dated articles report something about it happened on
+    happened: dict[str, set[dt.date]] = {}
     for entry in entries:
-        if entry.basis == "page" and entry.published is not None:
-            entry = _check_page_date(entry, entry.published, corpus_dates)
-        if entry.published is None and entry.clues.temporal:
-            reference = _best_day(entry, days_of, weights)
-            why = "the day whose articles share the most names with it"
-            if reference is None:
-                reference, why = dominant, "the corpus's most common publication date"
-            decided = dates.published_from_clues(entry.clues, reference=reference)
-            if decided.date is not None:
-                entry = replace(entry, published=decided.date, published_source="corpus",
-                                reason=f"{decided.reason}, {why}", basis="reference")
-        result.append(entry)
-    return result
+        if entry.published is not None and _sure(entry):
+            days = [(name, dates.weekday_before(weekday, entry.published))
+                    for name, weekday in entry.ties]
+            days += [(name, day) for name, clue in entry.dated_ties
+                     if (day := dates.clue_day(clue, entry.published)) is not None]
+            for name, day in days:
+                if name in weights:
+                    happened.setdefault(name, set()).add(day)
+    return [_anchor_to_events(e, happened, weights)
+            if e.published is None and e.ties and happened else e for e in entries]
+
+
+def _sure(entry: _Entry) -> bool:
+    return entry.confidence in ("given", "high", "medium")
+
+
+def _with_corpus_years(entry: _Entry, known: list[dt.date]) -> _Entry:
+    """The text's own date once the corpus gives its year-less dates a year, if it then has one."""
+    decided = dates.published_from_clues(entry.clues, known=known)
+    if decided.date is None:
+        return replace(entry, reason=decided.reason)
+    return replace(entry, published=decided.date, published_source="text",
+                   reason=decided.reason, basis=decided.basis, confidence=decided.confidence)
+
+
+# An article is dated by shared events only when the events that agree on one week
+# outweigh, by this factor, those agreeing on any week further away: the same places
+# are in the news for months.
+_ANCHOR_MARGIN = 2.0
+_ANCHOR_WEEK = 7
+_ANCHOR_NAMES = 2  # distinct names whose dated events agree
+
+
+def _anchor_to_events(
+    entry: _Entry, happened: dict[str, set[dt.date]], weights: dict[str, float]
+) -> _Entry:
+    """Date an article that reports only weekdays by the events other articles date.
+
+    "Rebels took Herat on Friday" fits every publication day whose Friday is a
+    day dated articles report something about Herat on. Each (name, weekday)
+    pair votes, with the name's rarity, for the seven publication days it fits;
+    the best day must clearly beat any day more than a week away, and within the
+    winning days the reported weekdays are packed as tightly as they go.
+    """
+    votes: dict[dt.date, float] = {}
+    voters: dict[dt.date, set[str]] = {}
+    for name, weekday in entry.ties:
+        days = {d for d in happened.get(name, ()) if d.weekday() == weekday}
+        fits = {d + dt.timedelta(days=k) for d in days for k in range(7)}
+        for day in fits:
+            votes[day] = votes.get(day, 0.0) + weights[name]
+            voters.setdefault(day, set()).add(name)
+    if not votes:
+        return replace(entry, reason=f"{entry.reason}; no dated article reports its events")
+    top = max(votes.values())
+    best = [d for d, v in votes.items() if v == top]
+    rival = max((v for d, v in votes.items()
+                 if min(abs((d - b).days) for b in best) > _ANCHOR_WEEK), default=0.0)
+    # One shared name on a matching weekday is a coincidence one time in seven.
+    if (len(voters[best[0]]) < _ANCHOR_NAMES or top < _ANCHOR_MARGIN * rival
+            or (max(best) - min(best)).days > _ANCHOR_WEEK):
+        return replace(entry, reason=f"{entry.reason}; too few of its events are dated by "
+                       "other articles, or they point to different weeks")
+    decided = dates.published_within(entry.clues, low=min(best), high=max(best))
+    why = ", ".join(sorted({n for n, w in entry.ties
+                            if dates.weekday_before(w, decided) in happened.get(n, ())}))
+    return replace(entry, published=decided, published_source="corpus", basis="reference",
+                   reason=f"its weekdays fit the days dated articles report about {why}",
+                   confidence="low")
 
 
 def _check_page_date(entry: _Entry, page: dt.date, corpus_dates: list[dt.date]) -> _Entry:
-    """Drop a page-only date far from every date the rest of the corpus establishes."""
-    at = bisect.bisect_left(corpus_dates, page)
-    neighbours = corpus_dates[max(0, at - 1) : at + 1]
-    if min(abs((page - d).days) for d in neighbours) <= dates.CLUSTER_DAYS:
+    """Drop a page-only date outside the period the rest of the corpus is sure it covers.
+
+    A scrape date lies years after the news; a date within the corpus's period
+    (give or take `dates.CLUSTER_DAYS`) is as plausible as any other.
+    """
+    margin = dt.timedelta(days=dates.CLUSTER_DAYS)
+    if corpus_dates[0] - margin <= page <= corpus_dates[-1] + margin:
         return entry
     return replace(
-        entry, published=None, published_source="unknown", basis="none",
-        reason=f"page date {page.isoformat()} rejected: more than "
-        f"{dates.CLUSTER_DAYS} days from every other article's date",
+        entry, published=None, published_source="unknown", basis="none", confidence=None,
+        reason=f"page date {page.isoformat()} rejected: more than {dates.CLUSTER_DAYS} days "
+        f"outside the period of the other articles' dates ({corpus_dates[0].isoformat()} "
+        f"to {corpus_dates[-1].isoformat()})",
     )
-
-
-def _best_day(
-    entry: _Entry, days_of: dict[str, set[dt.date]], weights: dict[str, float]
-) -> dt.date | None:
-    """The publication day whose articles share the most, and rarest, names with ``entry``.
-
-    Scoring days rather than single articles keeps the work proportional to
-    the number of names, however many articles share them.
-    """
-    scores: dict[dt.date, float] = {}
-    for name in entry.names:
-        for day in days_of.get(name, ()):
-            scores[day] = scores.get(day, 0.0) + weights[name]
-    if not scores:
-        return None
-    return max(scores, key=lambda day: (scores[day], day))
 
 
 def _name_weights(entries: list[_Entry]) -> dict[str, float]:
@@ -740,7 +831,8 @@ def _name_weights(entries: list[_Entry]) -> dict[str, float]:
     """
     counts: Counter[str] = Counter()
     for entry in entries:
-        counts.update(entry.names)
+        counts.update(entry.names | {name for name, _ in entry.ties}
+                      | {name for name, _ in entry.dated_ties})
     total = len(entries)
     return {
         name: math.log((1 + total) / (1 + n)) + 1e-6
@@ -773,5 +865,18 @@ def _article(entry: _Entry, text: str) -> Article:
         url=entry.url,
         outlet=entry.outlet,
         path=entry.path,
-        problems=entry.problems,
+        problems=entry.problems + _date_notes(entry),
+        published_confidence=entry.confidence if entry.published is not None else None,
     )
+
+
+def _date_notes(entry: _Entry) -> tuple[str, ...]:
+    """What the user should know about an unknown or guessed publication date."""
+    if entry.published is None:
+        return (f"publication date unknown ({entry.reason}): its weekdays and relative "
+                "days ('on Friday', 'yesterday') stay undated; give it as 'published' in "
+                f"{SIDECAR}",)
+    if entry.confidence == "low":
+        return (f"publication date {entry.published.isoformat()} is a guess ({entry.reason}); "
+                f"check it and give it in {SIDECAR}",)
+    return ()

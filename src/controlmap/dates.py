@@ -39,6 +39,7 @@ and `_decide_published`:
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 import functools
@@ -55,6 +56,7 @@ logger = logging.getLogger(__name__)
 
 Kind = Literal["explicit", "weekday", "relative", "ambiguous"]
 ClueKind = Literal["event", "since", "dateline", "page"]
+Confidence = Literal["high", "medium", "low"]
 
 # Dates further apart than this are about different things: a page header from
 # years later, or background such as "the attacks of September 11, 2001".
@@ -102,6 +104,11 @@ class DateClues:
     dates: tuple[DateClue, ...] = ()
     weekdays: frozenset[int] = frozenset()  # weekdays reported in the past tense, 0 = Monday
     relative: bool = False  # "yesterday", "last night", ... (need a publication date)
+    # (weekday, start, end) of each sentence reporting a past weekday without "last" or
+    # "next": what happened on which day, for matching events across articles.
+    weekday_sentences: tuple[tuple[int, int, int], ...] = ()
+    # (clue, start, end) of each sentence that dates an event explicitly ("on August 12").
+    event_sentences: tuple[tuple[DateClue, int, int], ...] = ()
 
     @property
     def temporal(self) -> bool:
@@ -111,11 +118,19 @@ class DateClues:
 
 @dataclass(frozen=True)
 class Publication:
-    """An inferred publication date, the reason for it, and what it rests on."""
+    """An inferred publication date, the reason for it, what it rests on and how sure it is.
+
+    ``confidence`` is ``high`` for a dated dateline or a page date that the
+    reported events agree with; ``medium`` when one more step is needed (the
+    year of a dateline from the rest of the corpus, a weekday vouching for an
+    event date, a page date nothing contradicts); ``low`` when the date rests
+    on the rest of the corpus alone; None when there is no date.
+    """
 
     date: dt.date | None
     reason: str
     basis: Literal["dateline", "events", "page", "reference", "none"] = "none"
+    confidence: Confidence | None = None
 
 
 # --- the vocabulary: names from the standard library, patterns built once ---------------
@@ -186,11 +201,11 @@ _RELATIVE_PATTERN = "|".join(
 # The forms of a date expression, each a named group, in the order they are tried.
 _FORMS: MappingProxyType[str, str] = MappingProxyType(
     {
-        "wd_date": rf"""(?P<wd_date>(?P<wd_name>{_WEEKDAY}),?\s+
-            (?:(?P<wd_m1>{_MONTH})\s+(?P<wd_d1>\d{{1,2}}){_ORD}(?![\d:])
+        "wd_date": rf"""(?P<wd_date>(?P<wd_name>{_WEEKDAY})(?:,?\s+|\s*\(\s*)
+            (?:(?P<wd_m1>{_MONTH})\s+(?P<wd_d1>\d{{1,2}}){_ORD}(?!\d|:\d)
               |(?P<wd_d2>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<wd_m2>{_MONTH}))
             {_YEAR.format("wd_y")})""",
-        "mdy": rf"""(?P<mdy>(?P<mdy_m>{_MONTH})\s+(?P<mdy_d>\d{{1,2}}){_ORD}(?![\d:])
+        "mdy": rf"""(?P<mdy>(?P<mdy_m>{_MONTH})\s+(?P<mdy_d>\d{{1,2}}){_ORD}(?!\d|:\d)
             {_YEAR.format("mdy_y")})""",
         "dmy": rf"""(?P<dmy>(?<![\d/.])(?P<dmy_d>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<dmy_m>{_MONTH})\b
             {_YEAR.format("dmy_y")})""",
@@ -328,12 +343,22 @@ _LOOKAHEAD = 60
 # Clues to publication: a date after one of these words is tied to a reported event.
 _EVENT_CUE = re.compile(r"(?i:\b(?:on|as\s+of)\s*$)")
 _SINCE_CUE = re.compile(r"(?i:\bsince\s*$)")
-# A dateline: "KABUL, Aug 13 (Reuters) -", "Aug. 13, 2021 —" at the start of a line.
-_DATELINE_BEFORE = re.compile(r"^[ \t]*(?:[A-Z][A-Z .'’-]+,[ \t]*(?:[A-Z][a-z]+,[ \t]*)?)?$")
-_DATELINE_AFTER = re.compile(r"^[ \t]*(?:\([^)\n]{1,40}\)[ \t]*)?[-–—:]")
+# A dateline opens a line: a place ("KABUL,", "Kabul [Afghanistan]", "KABUL (Outlet -"),
+# the date, then the agency or a stop ("(Reuters) -", ". /TASS/.", ", (dpa) -", ":",
+# ")" closing the parenthesis, or the first word of the story). Wires write the
+# place in capitals, many outlets not; a place is one to four capitalised words.
+_PLACE = r"[A-Z][A-Za-z.'’-]*(?:[ /][A-Z][A-Za-z.'’-]*){0,3}"
+_DATELINE_BEFORE = re.compile(
+    rf"^[ \t]*(?:{_PLACE}(?:[ \t]*\[[^\]\n]{{1,30}}\])?"
+    r"(?:[ \t]*,[ \t]*(?:[A-Z][a-z]+,[ \t]*)?|(?<=\])[ \t]+|[ \t]+\([^()\n]{1,40}?[-–—,][ \t]*))?$"
+)
+_DATELINE_AFTER = re.compile(
+    r"^(?:[.,]?[ \t]*(?:\([^)\n]{1,40}\)|/[^/\n]{1,20}/)[ \t]*[-–—:.]?|[ \t]*[-–—:)]|[ \t]+[A-Z])"
+)
 # Lines that may hold a page date in any language: short, with a four-digit year.
 _PAGE_LINE_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _PAGE_LINE_MAX = 80
+_COMMA = re.compile(",")
 _CLUE_CHARS = 200_000
 _PAGE_LINE_WORDS = 8
 _PAGE_LINE_LABEL_WORDS = 2
@@ -589,19 +614,23 @@ def _resolve_relative(
 def infer_published(text: str) -> tuple[dt.date | None, str]:
     """Publication date of an article from its text alone, and a short reason.
 
-    Dates tied to reported events ("on Thursday, August 12", "since August 6",
-    a dateline, "on August 12, 2021" in a caption) decide; a date standing
-    alone on a line (a page header, possibly added when the page was scraped,
-    in any language) is used only when it lies within `CLUSTER_DAYS` of them,
-    and is rejected otherwise. Weekdays reported in the past tense then place
-    the publication day in the same week as the event dates. Background dates
-    ("the September 11 attacks") are not tied to events and are ignored.
+    A dateline or byline decides ("KABUL, Aug 13, 2021 (Reuters) -"); a date
+    standing alone on a line (a page header, possibly added when the page was
+    scraped, in any language) is used when it is on or after the reported
+    events and within `CLUSTER_DAYS` of them, and rejected when far from them;
+    an event date decides only when a weekday vouches for it ("on Sunday,
+    August 15", or "on August 15" with "on Sunday" elsewhere), and weekdays
+    reported in the past tense then place the publication day in its week. A
+    bare event date may be a recap ("since the fall of Kabul on August 15") and
+    only bounds the date from below; background ("the September 11 attacks")
+    is ignored.
 
     Returns
     -------
     tuple
         (date or None, reason). None when the text does not say: e.g. an
-        article with weekdays only (see `corpus` for anchoring those).
+        article with weekdays only, or a dateline without a year (see
+        `corpus` for the help the rest of a corpus gives).
     """
     result = published_from_clues(collect_clues(text))
     return result.date, result.reason
@@ -617,6 +646,8 @@ def collect_clues(text: str, *, page_dates: Iterable[dt.date] = ()) -> DateClues
     """
     found: list[DateClue] = [DateClue("page", d.month, d.day, d.year) for d in page_dates]
     weekdays: set[int] = set()
+    sentences: list[tuple[int, int, int]] = []
+    events: list[tuple[DateClue, int, int]] = []
     relative = False
     for match in _DATE_PATTERN.finditer(text, 0, _CLUE_CHARS):
         group = match.lastgroup
@@ -626,14 +657,21 @@ def collect_clues(text: str, *, page_dates: Iterable[dt.date] = ()) -> DateClues
         if _is_future(text, match.start(), match.end()):
             continue
         if group == "weekday":
-            if (match.group("wd_mod") or "").lower() != "next":
+            modifier = (match.group("wd_mod") or "").lower()
+            if modifier != "next":
                 weekdays.add(_weekday_of(match.group("wd_only")))
+            if not modifier:
+                start, end = _sentence_around(text, match.start(), match.end())
+                sentences.append((_weekday_of(match.group("wd_only")), start, end))
             continue
         clue = _clue_for(text, match)
         if clue is not None:
             found.append(clue)
             if clue.weekday is not None and clue.kind != "page":
                 weekdays.add(clue.weekday)
+            if clue.kind == "event":
+                start, end = _sentence_around(text, match.start(), match.end())
+                events.append((clue, start, end))
     # Count each page date once, and not at all when the text ties it to an event.
     tied = {(c.year, c.month, c.day) for c in found if c.kind != "page"}
     pages = {
@@ -642,7 +680,36 @@ def collect_clues(text: str, *, page_dates: Iterable[dt.date] = ()) -> DateClues
         if c.kind == "page" and (c.year, c.month, c.day) not in tied
     }
     found = [c for c in found if c.kind != "page"] + list(pages.values())
-    return DateClues(tuple(found), frozenset(weekdays), relative)
+    return DateClues(tuple(found), frozenset(weekdays), relative, tuple(sentences),
+                     tuple(events))
+
+
+_SENTENCE_END = re.compile(r"[.!?]\s|\n")
+
+
+def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """Offsets of the sentence (or line) holding text[start:end]."""
+    before = max((m.end() for m in _SENTENCE_END.finditer(text, max(0, start - 400), start)),
+                 default=max(0, start - 400))
+    after = _SENTENCE_END.search(text, end, end + 400)
+    return before, after.start() + 1 if after else min(len(text), end + 400)
+
+
+def published_within(clues: DateClues, *, low: dt.date, high: dt.date) -> dt.date:
+    """The publication day in [low, high] that packs the reported weekdays tightest."""
+    return _compact_week(clues.weekdays, low=low, high=high, target=high, fixed=None)
+
+
+def clue_day(clue: DateClue, published: dt.date) -> dt.date | None:
+    """The day an event date names in an article published on ``published``."""
+    if clue.year is not None:
+        return _clue_date(clue)
+    return _year_for(clue.month, clue.day, published, weekday=clue.weekday)
+
+
+def weekday_before(weekday: int, published: dt.date) -> dt.date:
+    """The day a weekday reported in the past tense names ("on Friday"), 0 = Monday."""
+    return _resolve_weekday(weekday, published)
 
 
 def _clue_for(text: str, match: re.Match[str]) -> DateClue | None:
@@ -690,6 +757,35 @@ def _page_clues(text: str) -> list[DateClue]:
     return clues
 
 
+# A date in a URL's path: /2021/08/13/, /2021-08-13-slug, _20210813_ (a run of
+# exactly eight digits, so article ids are not read as dates).
+_URL_DATE = re.compile(
+    r"(?<![\d])(?P<y>(?:19|20)\d\d)(?P<sep>[/_-])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![\d])"
+    r"|(?<![\d])(?P<y8>(?:19|20)\d\d)(?P<m8>\d\d)(?P<d8>\d\d)(?![\d])"
+)
+
+
+def url_date(url: str) -> dt.date | None:
+    """The publication date an outlet wrote into an article's URL, or None.
+
+    Examples
+    --------
+    >>> url_date("https://news.example/world/2021/08/13/taliban-take-herat")
+    datetime.date(2021, 8, 13)
+    >>> url_date("https://news.example/story/2003757342") is None
+    True
+    """
+    path = url.split("://", 1)[-1].partition("/")[2]
+    for match in _URL_DATE.finditer(path):
+        year, month, day = (match.group("y"), match.group("m"), match.group("d"))
+        if year is None:
+            year, month, day = match.group("y8"), match.group("m8"), match.group("d8")
+        found = _safe_date(int(year), int(month), int(day))
+        if found is not None and found <= dt.date.today():
+            return found
+    return None
+
+
 def line_date(line: str) -> dt.date | None:
     """The full date a short line consists of, in any language dateparser knows, or None.
 
@@ -710,12 +806,18 @@ def line_date(line: str) -> dt.date | None:
 @functools.lru_cache(maxsize=1024)
 def _parse_page_line(line: str) -> dt.date | None:
     # A label may precede the date ("Updated", "Posted on", "Publicat:"): drop
-    # up to `_PAGE_LINE_LABEL_WORDS` leading words until the rest parses.
+    # up to `_PAGE_LINE_LABEL_WORDS` leading words until the rest parses. A
+    # byline ends with the date after a comma ("by Staff Writer, August 10, 2021";
+    # "Name, Outlet, 26 August 2021"): the part after each comma is tried too.
     words = line.split()
-    for skip in range(min(_PAGE_LINE_LABEL_WORDS, len(words) - 1) + 1):
+    tails = [" ".join(words[skip:])
+             for skip in range(min(_PAGE_LINE_LABEL_WORDS, len(words) - 1) + 1)]
+    tails += [line[comma.end() :].strip() for comma in _COMMA.finditer(line)]
+    for tail in dict.fromkeys(tails):
+        if not _PAGE_LINE_YEAR.search(tail):
+            continue
         parsed = dateparser.parse(
-            " ".join(words[skip:]),
-            settings={"REQUIRE_PARTS": ["day", "month", "year"], "STRICT_PARSING": True},
+            tail, settings={"REQUIRE_PARTS": ["day", "month", "year"], "STRICT_PARSING": True},
         )
         if parsed is not None:
             return parsed.date()
@@ -723,9 +825,12 @@ def _parse_page_line(line: str) -> dt.date | None:
 
 
 def published_from_clues(
-    clues: DateClues, *, reference: dt.date | None = None
+    clues: DateClues,
+    *,
+    reference: dt.date | None = None,
+    known: Sequence[dt.date] = (),
 ) -> Publication:
-    """Decide a publication date from an article's clues.
+    """Decide a publication date from an article's clues, and how sure it is.
 
     Parameters
     ----------
@@ -734,21 +839,37 @@ def published_from_clues(
     reference
         A date the rest of the corpus establishes for this article's events
         (see `corpus`); it supplies the year of year-less dates and the week
-        that weekdays fall in. Without it only the text decides.
+        that weekdays fall in. A date resting on it is never more than ``low``.
+    known
+        Publication dates the rest of the corpus is sure of: the candidates for
+        the year of a dateline written without one ("KABUL, Aug 13 (Reuters) -").
+        Without them and without a year elsewhere in the text, such a dateline
+        gives no date.
     """
-    return _decide_published(clues, reference)
+    return _decide_published(clues, reference, sorted(set(known)))
 
 
-def _decide_published(clues: DateClues, reference: dt.date | None) -> Publication:
+def _decide_published(
+    clues: DateClues, reference: dt.date | None, known: list[dt.date]
+) -> Publication:
     tied = [c for c in clues.dates if c.kind != "page"]
     pages = [c for c in clues.dates if c.kind == "page"]
     full_tied = [_clue_date(c) for c in tied if c.year is not None]
     base = reference or max((d for d in full_tied if d is not None), default=None)
-    resolved = [
-        (c, _clue_date(c) if c.year is not None or base is None
-         else _year_for(c.month, c.day, base, weekday=c.weekday))
-        for c in tied
-    ]
+    resolved = []
+    corpus_year: set[DateClue] = set()  # year-less datelines whose year the corpus gave
+    for c in tied:
+        if c.year is not None:
+            day = _clue_date(c)
+        elif base is not None:
+            day = _year_for(c.month, c.day, base, weekday=c.weekday)
+        elif known:
+            day = _corpus_year(c, clues.weekdays, known)
+            if day is not None:
+                corpus_year.add(c)
+        else:
+            day = None
+        resolved.append((c, day))
     dated = [(c, d) for c, d in resolved if d is not None]
     cluster = _largest_cluster([d for _, d in dated])
     in_cluster = [(c, d) for c, d in dated if d in cluster]
@@ -762,38 +883,105 @@ def _decide_published(clues: DateClues, reference: dt.date | None) -> Publicatio
         if rejected else ""
     )
 
-    datelines = [d for c, d in in_cluster if c.kind == "dateline"]
+    datelines = [(c, d) for c, d in in_cluster if c.kind == "dateline"]
     if datelines:
-        return Publication(max(datelines), "dateline" + note, "dateline")
+        clue, day = max(datelines, key=lambda cd: cd[1])
+        if clue in corpus_year:
+            return Publication(day, "dateline without a year; year from the other articles' "
+                               "dates" + note, "dateline", "medium")
+        sure: Confidence = "low" if reference is not None and clue.year is None else "high"
+        return Publication(day, "dateline" + note, "dateline", sure)
     events = [d for c, d in in_cluster if c.kind == "event"]
-    lower = max((d for c, d in in_cluster if c.kind == "since"), default=None)
+    lower = max((d for c, d in in_cluster if c.kind in ("since", "event")), default=None)
+    # A date the text ties to an event bounds publication from below; it dates the
+    # article only when a weekday vouches for it ("on Sunday, August 15", or "on
+    # August 15" with "on Sunday" elsewhere): a recap of older events ("since the
+    # fall of Kabul on August 15") names no weekday of its own week.
+    vouched = [d for c, d in in_cluster if c.kind == "event"
+               and (c.weekday is not None or d.weekday() in clues.weekdays)]
     if events:
         latest = max(events)
         consistent = [d for d in kept_pages if latest <= d <= latest + dt.timedelta(days=7)]
         if consistent:
             return Publication(max(consistent), "page date agreeing with reported events" + note,
-                               "page")
+                               "page", "high")
+    if vouched:
+        latest = max(vouched)
         day = _compact_week(clues.weekdays, low=latest, high=latest + dt.timedelta(days=6),
                             target=latest, fixed=latest)
-        reason = f"latest reported day {latest.isoformat()}"
+        reason = f"latest reported day {latest.isoformat()} (its weekday is reported)"
         if day != latest:
             reason += f", weekdays reported up to {day.isoformat()}"
-        return Publication(day, reason + note, "events")
-    if kept_pages and (lower is None or max(kept_pages) >= lower):
-        check = "near the dates given without a year" if yearless else "no event date to check it"
-        return Publication(max(kept_pages), f"page date ({check})" + note, "page")
+        sure = "low" if reference is not None else "medium"
+        return Publication(day, reason + note, "events", sure)
+    later_pages = [d for d in kept_pages if lower is None or d >= lower]
+    if later_pages:
+        check = ("on or after the reported events" if lower is not None
+                 else "near the dates given without a year" if yearless
+                 else "no event date to check it")
+        sure = "low" if reference is not None else "medium"
+        return Publication(max(later_pages), f"page date ({check})" + note, "page", sure)
     if reference is not None and clues.temporal:
         low = reference - dt.timedelta(days=6)
         if lower is not None and lower > low:
             low = lower
         high = max(reference + dt.timedelta(days=6), low)
         day = _compact_week(clues.weekdays, low=low, high=high, target=reference, fixed=None)
-        return Publication(day, f"anchored to {reference.isoformat()}" + note, "reference")
+        return Publication(day, f"anchored to {reference.isoformat()}" + note, "reference",
+                           "low")
+    if events:
+        return Publication(None, f"dates reported events (latest {max(events).isoformat()}) "
+                           "but nothing says how long after them it was written" + note, "none")
+    if any(c.kind == "dateline" for c in yearless):
+        return Publication(None, "dateline without a year, and no dated article to take "
+                           "the year from" + note, "none")
     if yearless:
         return Publication(None, "only dates without a year" + note, "none")
     if clues.weekdays or clues.relative:
         return Publication(None, "only weekdays or relative dates" + note, "none")
     return Publication(None, "no date tied to the reported events" + note, "none")
+
+
+# How many days before publication the weekdays of a news report name, at most, in
+# the year a dateline without one is read in: "on Monday" in a Tuesday report.
+_DATELINE_WEEKDAY_DAYS = 2
+
+
+def _corpus_year(
+    clue: DateClue, weekdays: frozenset[int], known: list[dt.date]
+) -> dt.date | None:
+    """The year-less date of ``clue`` in the year the rest of the corpus points to.
+
+    The candidates are the years of ``known`` and the year after the last. For
+    a dateline, the weekdays the article reports must fall in the days just
+    before it (at most `_DATELINE_WEEKDAY_DAYS` back), which tells adjacent
+    years apart. The date nearest a known date wins; a tie gives None. Any
+    other date must then lie within `CLUSTER_DAYS` of a known date and have a
+    weekday vouching for it in that year (the one written with it, or one the
+    article reports).
+    """
+    years = range(known[0].year, known[-1].year + 2)
+    candidates = [d for y in years if (d := _safe_date(y, clue.month, clue.day)) is not None]
+
+    def gap(day: dt.date) -> int:
+        at = bisect.bisect_left(known, day)
+        return min(abs((day - k).days) for k in known[max(0, at - 1) : at + 1])
+
+    if clue.kind == "dateline" and weekdays:
+        recent = [d for d in candidates
+                  if max((d - _resolve_weekday(w, d)).days for w in weekdays)
+                  <= _DATELINE_WEEKDAY_DAYS]
+        candidates = recent or candidates
+    ranked = sorted(candidates, key=gap)
+    if not ranked or (len(ranked) > 1 and gap(ranked[0]) == gap(ranked[1])):
+        return None
+    if clue.kind != "dateline":
+        # The year comes first, from the corpus; a weekday matching only in another
+        # year ("since August 15" and "on Monday" in a report of a later week) is chance.
+        vouching = {clue.weekday} if clue.weekday is not None else weekdays
+        if ranked[0].weekday() not in vouching or gap(ranked[0]) > CLUSTER_DAYS:
+            return None
+    return ranked[0]
 
 
 def _clue_date(clue: DateClue) -> dt.date | None:

@@ -15,6 +15,10 @@ class InputError(ControlMapError, ValueError):
     """A user-supplied file or value cannot be used (message names which and why)."""
 
 
+class UndatedError(InputError):
+    """No event of the corpus has a date, so there is no timeline to draw."""
+
+
 class DataError(ControlMapError, ValueError):
     """A bundled or user-supplied data layer (gazetteer, boundaries) is malformed."""
 

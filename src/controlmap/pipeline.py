@@ -27,7 +27,7 @@ import pandas as pd
 from . import _outputs, geocode, reconcile, render
 from . import corpus as corpus_mod
 from . import extract as extract_mod
-from .errors import InputError
+from .errors import InputError, UndatedError
 from .events_table import DATE_RANGE_TEXT, events_frame, plausible_date, read_events
 from .gazetteer import load_gazetteer
 from .records import (
@@ -47,7 +47,8 @@ from .settings import Settings
 
 log = logging.getLogger(__name__)
 
-_EXTRACT_FILES = ("events.csv", "articles.csv", "counts.csv", "unresolved.csv")
+DATE_TEMPLATE = "articles.template.csv"
+_EXTRACT_FILES = ("events.csv", "articles.csv", "counts.csv", "unresolved.csv", DATE_TEMPLATE)
 _MAP_FILES = ("index.html", "embed.html", "events.csv", "timeline.csv", "timeline.geojson")
 _GIF = "timeline.gif"
 # A reported number of regions (capitals, districts): more than this is a typo.
@@ -125,7 +126,7 @@ def extract_corpus(
     _outputs.refuse_out_in_corpus(out, Path(source), force=force)
     stale = tuple(n for n in (*_MAP_FILES, _GIF) if n not in _EXTRACT_FILES)
     with _outputs.OutputSet(out, "extract", writes=_EXTRACT_FILES, removes=stale,
-                            force=force) as outputs:
+                            optional=(DATE_TEMPLATE,), force=force) as outputs:
         return _write_extraction(outputs, source, settings=settings, progress=progress)
 
 
@@ -201,6 +202,10 @@ def _write_extraction(
     outputs.write_csv("counts.csv", counts)
     outputs.write_csv("unresolved.csv", unresolved)
     outputs.write_csv("articles.csv", articles)
+    template = date_template(articles.loc[articles["file"].isin(
+        {x.article.id for x in extractions})])
+    if not template.empty:
+        outputs.write_csv(DATE_TEMPLATE, template)
     outputs.record_inputs(_corpus_inputs(root, articles["file"]))
     outputs.record_inputs(_settings_inputs(settings))
     if commit:
@@ -374,9 +379,14 @@ def build(
     _outputs.refuse_out_in_corpus(out, Path(corpus), force=force)
     writes = tuple(dict.fromkeys((*_EXTRACT_FILES, *_MAP_FILES, *((_GIF,) if gif else ()))))
     with _outputs.OutputSet(out, "build", writes=writes, removes=() if gif else (_GIF,),
-                            force=force) as outputs:
+                            optional=(DATE_TEMPLATE,), force=force) as outputs:
         extracted = _write_extraction(outputs, corpus, settings=settings, progress=progress,
                                       commit=False)
+        undated = _undated(extracted, settings)
+        if undated:
+            # The tables and the date template, without a map.
+            outputs.commit(only=_EXTRACT_FILES)
+            raise UndatedError(undated)
         timeline = reconcile_events(extracted.events, counts=extracted.counts,
                                     settings=settings)
         _write_map(outputs, timeline, settings)
@@ -387,6 +397,22 @@ def build(
                        source=source_line(timeline, settings))
         files = outputs.commit()
     return BuildResult(out, outputs.final("index.html"), timeline, extracted.problems, files)
+
+
+def _undated(extracted: ExtractResult, settings: Settings) -> str:
+    """Why there can be no map, naming the template to fill in, when no event has a date."""
+    if settings.start is not None or settings.end is not None:
+        return ""  # the user gave the range: a map of undated events is still a map
+    if (extracted.events["date"].astype(str) != "").any():
+        return ""
+    undated = int((extracted.articles["published"] == "").sum())
+    template = extracted.out / DATE_TEMPLATE
+    fill = (f"fill in the 'published' column of {template}, save it as articles.csv in the "
+            "corpus folder and build again" if undated
+            else "check that the articles report control events")
+    return (f"No event could be dated, so there is no map: {undated} of "
+            f"{len(extracted.articles)} articles have no publication date the text proves; "
+            f"{fill}. The tables are in {extracted.out}.")
 
 
 def timeline_frame(timeline: Timeline) -> pd.DataFrame:
@@ -453,6 +479,7 @@ def _articles_frame(
                 "title": article.title,
                 "published": article.published.isoformat() if article.published else "",
                 "published_source": article.published_source,
+                "published_confidence": article.published_confidence or "",
                 "url": article.url,
                 "outlet": article.outlet,
                 "events": len(x.events),
@@ -468,6 +495,24 @@ def _articles_frame(
                    "problems": "; ".join(notes)}
             )
     return pd.DataFrame(rows, columns=ARTICLE_COLUMNS)
+
+
+_TEMPLATE_COLUMNS = ["file", "published", "url", "outlet", "title"]
+
+
+def date_template(articles: pd.DataFrame) -> pd.DataFrame:
+    """``articles.template.csv``: a sidecar to fill in for the dates not known for sure.
+
+    ``articles`` has ARTICLE_COLUMNS, one row per loaded article. The template
+    has a row for each whose publication date is unknown or only a guess
+    (confidence ``low``), ``published`` left empty; its ``file`` column is the
+    article id, so the filled-in rows work in an ``articles.csv`` at the corpus
+    root. Empty when every date is known (a stale template is then removed).
+    """
+    unsure = (articles["published"] == "") | (articles["published_confidence"] == "low")
+    template = articles.loc[unsure].reindex(columns=_TEMPLATE_COLUMNS).fillna("")
+    template["published"] = ""
+    return template
 
 
 def _counts_frame(counts: Iterable[CapitalCount]) -> pd.DataFrame:
@@ -556,10 +601,12 @@ def _settings_inputs(settings: Settings) -> list[tuple[str, Path]]:
 
 
 __all__ = [
+    "DATE_TEMPLATE",
     "BuildResult",
     "Event",
     "ExtractResult",
     "build",
+    "date_template",
     "events_table",
     "extract_corpus",
     "mixed_outputs",

@@ -16,7 +16,12 @@ import pandas as pd
 
 Status = Literal["fallen", "claimed", "contested", "government"]
 State = Literal["government", "contested", "claimed", "taliban"]
-DateSource = Literal["sidecar", "text", "corpus", "unknown"]
+DateSource = Literal["sidecar", "url", "text", "corpus", "unknown"]
+# How sure a publication date is: "given" by the user (sidecar, JSONL record); "high"
+# (a dated dateline, a URL date, a page date the events agree with); "medium" (one
+# more step: a dateline's year from the corpus, a weekday vouching for an event
+# date, an unchecked page date); "low" (only the other articles' dates).
+DateConfidence = Literal["given", "high", "medium", "low"]
 
 STATUSES: tuple[Status, ...] = ("fallen", "claimed", "contested", "government")
 STATES: tuple[State, ...] = ("government", "contested", "claimed", "taliban")
@@ -47,6 +52,7 @@ class Article:
     url: str = ""
     outlet: str = ""
     path: Path | None = None
+    published_confidence: DateConfidence | None = None
     problems: tuple[str, ...] = ()
 
 
@@ -136,7 +142,8 @@ EVENT_COLUMNS = [
     "actor", "confidence", "evidence", "start", "end", "lat", "lon", "title", "outlet", "url",
 ]
 ARTICLE_COLUMNS = [
-    "file", "title", "published", "published_source", "url", "outlet", "events", "problems",
+    "file", "title", "published", "published_source", "published_confidence", "url", "outlet",
+    "events", "problems",
 ]
 TIMELINE_COLUMNS = ["date", "region_id", "region", "state", "events", "conflict"]
 COUNT_COLUMNS = ["article", "date", "count", "total", "evidence"]
