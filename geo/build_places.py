@@ -75,7 +75,7 @@ DISTRICT = "district"
 # Places that stand for the district around them (the district gets no row of its
 # own): the provincial capital in its district, a crossing or base of the district's name.
 _CENTRE_KINDS = ("capital", "border_crossing", "airport", "base")
-# Names shorter than this (letters) get no generated variants: "Kama" -> "Kame" is noise.
+# One-word names shorter than this get no generated variants: "Kama" -> "Kame" is noise.
 _MIN_VARIANT_LETTERS = 5
 # How Dari and Pashto names vary in English news, as (pattern, replacement) over
 # folded names; each generated spelling applies at most `_VARIANT_EDITS` of them.
@@ -93,6 +93,8 @@ _VARIANT_RULES = tuple(
         (r"([a-z])\1", r"\1"),  # Nahri Sarraj / Nahri Saraj
         (r"khail\b", "khel"), (r"khel\b", "khail"),
         (r"a\b", "ah"), (r"ah\b", "a"),  # Musa Qala / Musa Qalah
+        (r"\brod\b", "road"), (r"\brod\b", "rud"),  # Pusht Rod / Posht Road / Pusht Rud
+        (r"\bwa", "wo"),  # Warsaj / Worsaj
         # the ezafe: Puli Hisar / Pul-e Hisar / Pul-i-Hisar / Pule Hisar
         (r"\b([a-z]{2,})[ie] (?=[a-z]{2})", r"\1 e "),
         (r"\b([a-z]{2,})[ie] (?=[a-z]{2})", r"\1 i "),
@@ -260,7 +262,7 @@ def spelling_variants(name: str) -> list[str]:
     and hyphens, so "Pul-e Hisar" in a text matches "Pul E Hisar".
     """
     start = name_key(name)
-    if len(start.replace(" ", "")) < _MIN_VARIANT_LETTERS:
+    if " " not in start and len(start) < _MIN_VARIANT_LETTERS:
         return []
     seen = {start}
     frontier = [start]
@@ -350,7 +352,8 @@ def add_districts(
         drops = dropped | {name_key(d) for d in row["drop"].split(ALIAS_SEPARATOR) if d}
         names = [n for n in name_parts(district.name) if name_key(n) not in drops]
         aliases = [a for a in row["aliases"].split(ALIAS_SEPARATOR) if a]
-        variants = [v for n in names for v in spelling_variants(n) if name_key(v) not in drops]
+        sources = [n for n in (*names, *aliases) if not name_key(n).endswith(" district")]
+        variants = [v for n in sources for v in spelling_variants(n) if name_key(v) not in drops]
         every_name = [*name_parts(district.name), *aliases]
         keys = {name_key(s) for n in every_name for s in (n, *spelling_variants(n))}
         centre = _centre(places, district, keys)

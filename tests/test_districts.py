@@ -209,6 +209,8 @@ def test_district_points_lie_in_the_unsimplified_district(gazetteer: Gazetteer) 
         ("Khanabad", ["Khan Abad"]),
         ("Jaghuri", ["Jaghori"]),
         ("Mosa Khail", ["Musa Khail", "Mosa Khel"]),
+        ("Du Ab", ["Doab", "Do Ab"]),
+        ("Pusht Rod", ["Posht Road", "Pusht Rud", "Pusht E Rod"]),
     ],
 )
 def test_spelling_variants(name: str, expected: list[str]) -> None:
