@@ -155,8 +155,20 @@ class OfflineGeocoder(Geocoder):  # type: ignore[misc]
         raise NotImplementedError(msg)
 
     def _from_gazetteer(self, query: str) -> Location | None:
-        """The gazetteer's answer, with the full table row as ``raw``."""
-        place = self.gazetteer.lookup(query)
+        """The gazetteer's answer, with the full table row as ``raw``.
+
+        A query in the usual geocoder form "place, province[, country]" picks,
+        among places sharing the name, the one in that province ("Arghandab,
+        Zabul" is Zabul's district, "Arghandab, Kandahar" Kandahar's).
+        """
+        name, _, context = query.partition(",")
+        province = None
+        for part in filter(str.strip, context.split(",")):
+            found = self.gazetteer.lookup(part)
+            if found is not None:
+                province = found.province_id
+                break
+        place = self.gazetteer.lookup(name, province_id=province)
         if place is None:
             return None
         table = self.gazetteer.places
