@@ -512,7 +512,7 @@ OFFENSIVE_CASES: list[tuple[str, set[tuple[str, str]]]] = [
      "confirmation.", {("Sharana", CL)}),
     ("The Taliban now control more than half of the country's 34 provincial capitals.", set()),
     ("Government troops retook Sangin district after a week of fighting, officials "
-     "said.", {("Sangīn", G)}),
+     "said.", {("Sangin", G)}),
     ("Elders brokered the surrender of Qalat, sparing the city from bloodshed.", {("Qalat", F)}),
     ("Chaghcharan fell without resistance, a provincial council member told AFP.",
      {("Feroz Koh", F)}),

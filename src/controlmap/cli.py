@@ -91,9 +91,12 @@ def map_options(command: F) -> F:
                      help="Last day of the timeline (default: the day of the last event)."),
         click.option("--baseline", type=click.Path(exists=True, dir_okay=False, path_type=Path),
                      help="CSV of region_id,state: each region's state before any event."),
+        click.option("--regions", type=click.Choice(["provinces", "districts"]),
+                     default="provinces", show_default=True,
+                     help="Bundled layer to map onto: the 34 provinces or the 398 districts."),
         click.option("--boundaries", type=click.Path(exists=True, dir_okay=False, path_type=Path),
                      help="Polygon layer (GeoJSON, GeoPackage, shapefile) to map onto instead "
-                          "of the bundled provinces; events are placed by point-in-polygon."),
+                          "of the bundled one; events are placed by point-in-polygon."),
         click.option("--id-field", default="id", show_default=True,
                      help="Field of --boundaries holding each region's id."),
         click.option("--name-field", default="name", show_default=True,

@@ -13,10 +13,16 @@ Matching rules, for both functions:
   apostrophes, quotes, hyphens and line breaks read as spaces. "Mazār-e Sharīf",
   "MAZAR-E-SHARIF" and "Mazar e Sharif" are one name.
 - When several places share a spelling, the most prominent wins: a provincial
-  capital, then the province, then a city, border crossing, airport, base, town;
-  ties go to the larger population, then the smaller ``place_id``. So "Kabul" is
-  the city (province AF-KAB), "Balkh" is the province (its capital is
-  Mazar-i-Sharif, not the town of Balkh).
+  capital, then the province, then a city, border crossing, airport, base,
+  district, town; ties go to the larger population, then the smaller
+  ``place_id``. So "Kabul" is the city (province AF-KAB), "Balkh" is the
+  province (its capital is Mazar-i-Sharif, not the district of Balkh, which
+  "Balkh district" names).
+- Except for districts of one name in several provinces (Kandahar's and Zabul's
+  Arghandab, Badakhshan's capital Fayzabad and Jowzjan's district): in a text,
+  the one whose province the text names nearest to the mention (the province,
+  its capital or any place in it) is meant; `Gazetteer.lookup` takes the
+  province as an argument instead.
 - A province name followed by "province" ("Kandahar province", "Helmand
   provinces") or preceded by "province of" means the province itself, and so
   do the names listed before a plural ("Kandahar, Helmand and Herat
@@ -50,7 +56,7 @@ logger = logging.getLogger(__name__)
 PLACE_COLUMNS = [
     "place_id", "name", "kind", "province_id", "province", "lat", "lon", "population", "aliases",
 ]
-KINDS = ("capital", "province", "city", "border_crossing", "airport", "base", "town", "district")
+KINDS = ("capital", "province", "city", "border_crossing", "airport", "base", "district", "town")
 ALIAS_SEPARATOR = "|"
 
 # Characters read as word separators; each becomes one space so offsets keep.
@@ -137,6 +143,9 @@ class _Entry:
     length: int
     place_id: str
     province_id: str | None  # set when the key is also a province's name
+    # Districts in other provinces that share the key (the place_id first): the
+    # provinces the text names nearest decide which one a mention means.
+    alternatives: tuple[str, ...] = ()
 
 
 class Gazetteer:
@@ -177,15 +186,34 @@ class Gazetteer:
                 if place.kind == "province":
                     province_keys[key] = place.place_id
         self._keys = {key: min(candidates)[1] for key, candidates in ranked.items()}
+        self._shared = {
+            key: tuple(place_id for _, place_id in sorted(candidates))
+            for key, candidates in ranked.items()
+            if len(candidates) > 1
+        }
         self._province_keys = province_keys
         self._automaton = ahocorasick.Automaton()
         for key, place_id in self._keys.items():
-            self._automaton.add_word(key, _Entry(len(key), place_id, province_keys.get(key)))
+            entry = _Entry(len(key), place_id, province_keys.get(key), self._alternatives(key))
+            self._automaton.add_word(key, entry)
         if self._keys:
             self._automaton.make_automaton()
 
     def __len__(self) -> int:
         return len(self._by_id)
+
+    def _alternatives(self, key: str) -> tuple[str, ...]:
+        """The place a key means and the districts elsewhere that share it; () if none."""
+        shared = self._shared.get(key, ())
+        if not shared:
+            return ()
+        first = self._by_id[shared[0]]
+        others = tuple(
+            place_id for place_id in shared[1:]
+            if self._by_id[place_id].kind == "district"
+            and self._by_id[place_id].province_id != first.province_id
+        )
+        return (first.place_id, *others) if others else ()
 
     def by_id(self, place_id: str) -> Place | None:
         """The place with this ``place_id``, or None."""
@@ -207,7 +235,7 @@ class Gazetteer:
             raise InputError(msg)
         return self._provinces[province_id]
 
-    def lookup(self, name: str) -> Place | None:
+    def lookup(self, name: str, *, province_id: str | None = None) -> Place | None:
         """The place a name means, or None when no spelling matches.
 
         Parameters
@@ -215,7 +243,12 @@ class Gazetteer:
         name
             A place name in any spelling the gazetteer knows, in any case, with
             or without accents and hyphens. "X province" and "province of X"
-            give the province X; "X city" gives what "X" gives.
+            give the province X; "X district" and "district of X" the district
+            X when there is one; "X city" gives what "X" gives.
+        province_id
+            When several places share the name, the one in this province (an
+            ISO 3166-2 id) if there is one: ``lookup("Arghandab",
+            province_id="AF-ZAB")`` is Zabul's district, not Kandahar's.
 
         Returns
         -------
@@ -223,15 +256,35 @@ class Gazetteer:
         """
         key = name_key(name)
         if key in self._keys:
-            return self._by_id[self._keys[key]]
+            return self._by_id[self._choose(key, province_id)]
         for pattern in (r"^(.+?) provinces?$", r"^province of (.+)$"):
             match = re.match(pattern, key)
             if match and match.group(1) in self._province_keys:
                 return self._provinces[self._province_keys[match.group(1)]]
+        for pattern in (r"^(.+?) districts?$", r"^district of (.+)$"):
+            match = re.match(pattern, key)
+            if match and match.group(1) in self._keys:
+                districts = [
+                    place_id for place_id in self._shared.get(match.group(1), ())
+                    if self._by_id[place_id].kind == "district"
+                ]
+                if districts:
+                    chosen = next((d for d in districts
+                                   if self._by_id[d].province_id == province_id), districts[0])
+                    return self._by_id[chosen]
+                return self._by_id[self._choose(match.group(1), province_id)]
         match = re.match(r"^(.+?) city$", key)
         if match and match.group(1) in self._keys:
-            return self._by_id[self._keys[match.group(1)]]
+            return self._by_id[self._choose(match.group(1), province_id)]
         return None
+
+    def _choose(self, key: str, province_id: str | None) -> str:
+        """The place_id a key means, preferring a place in ``province_id`` when several share it."""
+        if province_id is not None:
+            for place_id in self._shared.get(key, ()):
+                if self._by_id[place_id].province_id == province_id:
+                    return place_id
+        return self._keys[key]
 
     def find(self, text: str) -> list[Mention]:
         """Every place named in a text: whole words, longest first, sorted by position.
@@ -270,6 +323,7 @@ class Gazetteer:
         after, before = _province_words(folded)
         # Walk leftwards so that "Kandahar, Helmand and Herat provinces" makes all three provinces.
         mentions: list[Mention] = []
+        ambiguous: list[tuple[int, tuple[str, ...]]] = []  # (position in mentions, choices)
         in_list = False
         for index in range(len(chosen) - 1, -1, -1):
             start, end, entry = chosen[index]
@@ -285,9 +339,39 @@ class Gazetteer:
                 in_list = False
                 if start in before:
                     place_id = entry.province_id
+            if place_id == entry.place_id and entry.alternatives:
+                ambiguous.append((len(mentions), entry.alternatives))
             mentions.append(Mention(self._by_id[place_id], start, end, text[start:end]))
+        if ambiguous:
+            self._disambiguate(mentions, ambiguous)
         mentions.reverse()
         return mentions
+
+    def _disambiguate(
+        self, mentions: list[Mention], ambiguous: list[tuple[int, tuple[str, ...]]]
+    ) -> None:
+        """Give each mention of a shared name the place whose province the text names nearest.
+
+        The anchors are the other mentions (a province, its capital, any place in
+        it); a mention keeps its default place when no anchor is in the province
+        of another candidate, or when its own province's anchor is as near.
+        """
+        positions = {position for position, _ in ambiguous}
+        anchors: dict[str, list[int]] = {}
+        for position, mention in enumerate(mentions):
+            if position not in positions:
+                anchors.setdefault(mention.place.province_id, []).append(mention.start)
+        for position, choices in ambiguous:
+            mention = mentions[position]
+            best, nearest = choices[0], None
+            for place_id in choices:
+                starts = anchors.get(self._by_id[place_id].province_id, ())
+                distance = min((abs(s - mention.start) for s in starts), default=None)
+                if distance is not None and (nearest is None or distance < nearest):
+                    best, nearest = place_id, distance
+            if best != mention.place.place_id:
+                mentions[position] = Mention(self._by_id[best], mention.start, mention.end,
+                                             mention.surface)
 
 def _province_words(folded: str) -> tuple[dict[int, bool], set[int]]:
     """Where the word "province" stands next to a possible name in folded text.

@@ -32,6 +32,9 @@ from controlmap.gazetteer import Gazetteer, load_gazetteer, name_key
 logger = logging.getLogger(__name__)
 
 REGION_COLUMNS = ["region_id", "region", "geometry"]
+# The bundled region layers, by level: the 34 provinces (Natural Earth) and the
+# 398 districts (geoBoundaries ADM2), both with an ``id`` and a ``name`` field.
+BUNDLED_REGIONS = {"provinces": "provinces.geojson", "districts": "districts.geojson"}
 # Points this close to a region (in degrees, ~10 km) but outside every polygon
 # belong to the nearest one: border posts sit on borders that simplification moved.
 NEAR_TOLERANCE = 0.1
@@ -152,8 +155,20 @@ class OfflineGeocoder(Geocoder):  # type: ignore[misc]
         raise NotImplementedError(msg)
 
     def _from_gazetteer(self, query: str) -> Location | None:
-        """The gazetteer's answer, with the full table row as ``raw``."""
-        place = self.gazetteer.lookup(query)
+        """The gazetteer's answer, with the full table row as ``raw``.
+
+        A query in the usual geocoder form "place, province[, country]" picks,
+        among places sharing the name, the one in that province ("Arghandab,
+        Zabul" is Zabul's district, "Arghandab, Kandahar" Kandahar's).
+        """
+        name, _, context = query.partition(",")
+        province = None
+        for part in filter(str.strip, context.split(",")):
+            found = self.gazetteer.lookup(part)
+            if found is not None:
+                province = found.province_id
+                break
+        place = self.gazetteer.lookup(name, province_id=province)
         if place is None:
             return None
         table = self.gazetteer.places
@@ -180,7 +195,11 @@ class OfflineGeocoder(Geocoder):  # type: ignore[misc]
 
 
 def load_regions(
-    path: Path | None = None, *, id_field: str = "id", name_field: str = "name"
+    path: Path | None = None,
+    *,
+    id_field: str = "id",
+    name_field: str = "name",
+    level: str = "provinces",
 ) -> gpd.GeoDataFrame:
     """Read a polygon layer as regions: columns ``region_id``, ``region``, ``geometry`` (EPSG:4326).
 
@@ -188,19 +207,26 @@ def load_regions(
     ----------
     path
         Any vector file geopandas reads (GeoJSON, GeoPackage, shapefile); None
-        for the bundled ``data/provinces.geojson``.
+        for the bundled layer of ``level``.
     id_field, name_field
         The layer's fields holding each region's unique id and display name.
+    level
+        Which bundled layer ``path=None`` means: ``"provinces"``
+        (``data/provinces.geojson``, ids such as ``AF-HER``) or ``"districts"``
+        (``data/districts.geojson``, ids such as ``AF-KAN-maywand``).
 
     Raises
     ------
     InputError
         When a user-supplied file is missing, unreadable, lacks a field, has
-        empty or duplicate ids, or holds no polygons.
+        empty or duplicate ids, or holds no polygons; or ``level`` is unknown.
     DataError
         The same problems in the bundled file.
     """
-    source = path if path is not None else data_path("provinces.geojson")
+    if level not in BUNDLED_REGIONS:
+        msg = f"unknown region level {level!r}; choose one of {', '.join(BUNDLED_REGIONS)}"
+        raise InputError(msg)
+    source = path if path is not None else data_path(BUNDLED_REGIONS[level])
     error = InputError if path is not None else DataError
     if not Path(source).exists():
         msg = f"region file {source} does not exist; pass an existing polygon layer"

@@ -223,7 +223,8 @@ def reconcile_events(
 ) -> Timeline:
     """Place events in the regions of the boundary layer and reconcile them into a timeline."""
     regions = geocode.load_regions(
-        settings.boundaries, id_field=settings.id_field, name_field=settings.name_field
+        settings.boundaries, id_field=settings.id_field, name_field=settings.name_field,
+        level=settings.regions,
     )
     located = geocode.assign_regions(events, regions)
     baseline = (
@@ -454,9 +455,10 @@ def source_line(timeline: Timeline, settings: Settings = Settings()) -> str:
 
 def _attribution(settings: Settings) -> str:
     """Credit line for the map: the bundled layers' sources, or the user's layer."""
-    if settings.boundaries is None and settings.places is None:
+    if settings.boundaries is None and settings.places is None and settings.regions == "provinces":
         return render.DEFAULT_ATTRIBUTION
-    boundaries = settings.boundaries.name if settings.boundaries else "Natural Earth"
+    bundled = "geoBoundaries.org" if settings.regions == "districts" else "Natural Earth"
+    boundaries = settings.boundaries.name if settings.boundaries else bundled
     places = settings.places.name if settings.places else "GeoNames (CC BY 4.0)"
     return f"Boundaries: {boundaries} · Places: {places} · Made with controlmap"
 

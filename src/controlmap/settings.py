@@ -17,7 +17,8 @@ class Settings:
     start: dt.date | None = None  # first day of the timeline; default: day before first event
     end: dt.date | None = None  # last day; default: day of the last dated event
     baseline: Path | None = None  # CSV region_id,state: the state before any event
-    boundaries: Path | None = None  # polygon layer; default: bundled data/provinces.geojson
+    boundaries: Path | None = None  # polygon layer; default: the bundled layer of `regions`
+    regions: str = "provinces"  # bundled layer when boundaries is None: provinces or districts
     id_field: str = "id"
     name_field: str = "name"
     places: Path | None = None  # gazetteer CSV; default: bundled data/places.csv
