@@ -21,9 +21,10 @@ import pandas as pd
 from . import corpus as corpus_mod
 from . import extract as extract_mod
 from . import geocode, reconcile, render
+from ._resources import data_path
 from .errors import InputError
 from .events_table import events_frame, read_events
-from .gazetteer import load_gazetteer
+from .gazetteer import load_gazetteer, read_places
 from .records import (
     ARTICLE_COLUMNS,
     COUNT_COLUMNS,
@@ -139,22 +140,42 @@ def reconcile_events(
     events: pd.DataFrame,
     *,
     counts: pd.DataFrame | None = None,
+    articles: pd.DataFrame | None = None,
     settings: Settings = Settings(),
 ) -> Timeline:
-    """Place events in the regions of the boundary layer and reconcile them into a timeline."""
+    """Place events in the regions of the boundary layer and reconcile them into a timeline.
+
+    ``articles`` (ARTICLE_COLUMNS), when given, supplies each article's publication
+    date, which bounds its undated falls.
+    """
     regions = geocode.load_regions(
         settings.boundaries, id_field=settings.id_field, name_field=settings.name_field
     )
     located = geocode.assign_regions(events, regions)
+    if articles is not None and "published" in articles.columns and len(articles):
+        dates = dict(zip(articles["file"].astype(str), articles["published"].fillna(""),
+                         strict=True))
+        located = located.assign(published=located["article"].astype(str).map(dates).fillna(""))
     baseline = (
         reconcile.read_baseline(settings.baseline, regions["region_id"])
         if settings.baseline is not None
         else None
     )
+    provinces = settings.level == "provinces"
     return reconcile.reconcile(
         located, regions, counts=counts, start=settings.start, end=settings.end,
-        baseline=baseline,
+        baseline=baseline, level=settings.level,
+        district_counts=reconcile.read_district_counts() if provinces else None,
+        districts=None if provinces else _district_parents(regions, settings),
+        confirm_days=settings.confirm_days, stale_days=settings.stale_days,
     )
+
+
+def _district_parents(regions: Any, settings: Settings) -> pd.DataFrame:
+    """Province and capital of each district of a district layer, from the bundled provinces."""
+    places = read_places(settings.places or data_path("places.csv"))
+    capitals = places.loc[places["kind"] == "capital", ["province_id", "lat", "lon"]]
+    return reconcile.district_parents(regions, geocode.load_regions(None), capitals)
 
 
 def timeline_from_csv(events_csv: Path | str, *, settings: Settings = Settings()) -> Timeline:
@@ -165,7 +186,9 @@ def timeline_from_csv(events_csv: Path | str, *, settings: Settings = Settings()
     events = events_table(read_events(events_csv, gazetteer=gazetteer))
     counts_csv = events_csv.with_name("counts.csv")
     counts = _read_counts(counts_csv) if counts_csv.exists() else None
-    return reconcile_events(events, counts=counts, settings=settings)
+    articles_csv = events_csv.with_name("articles.csv")
+    articles = _read_articles(articles_csv) if articles_csv.exists() else None
+    return reconcile_events(events, counts=counts, articles=articles, settings=settings)
 
 
 def render_timeline(
@@ -246,7 +269,8 @@ def build(
         problem met with the inputs.
     """
     extracted = extract_corpus(corpus, out, settings=settings, progress=progress)
-    reconciled = reconcile_events(extracted.events, counts=extracted.counts, settings=settings)
+    reconciled = reconcile_events(extracted.events, counts=extracted.counts,
+                                  articles=extracted.articles, settings=settings)
     result = render_timeline(reconciled, out, settings=settings, problems=extracted.problems)
     written = tuple(Path(out) / name for name in ("articles.csv", "counts.csv", "unresolved.csv"))
     return BuildResult(result.out, result.index, result.timeline, result.problems,
@@ -357,6 +381,16 @@ def _read_counts(path: Path) -> pd.DataFrame:
     if missing:
         raise InputError(f"Counts file {str(path)!r} lacks columns {sorted(missing)}.")
     return frame  # numbers and dates are checked by reconcile
+
+
+def _read_articles(path: Path) -> pd.DataFrame | None:
+    """``articles.csv`` for its publication dates; None when unusable (they are optional)."""
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, ValueError, pd.errors.ParserError) as err:
+        log.warning("Not using the publication dates of %s: %s", path, err)
+        return None
+    return frame if {"file", "published"} <= set(frame.columns) else None
 
 
 def _unresolved_frame(items: Iterable[Unresolved]) -> pd.DataFrame:

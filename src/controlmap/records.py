@@ -17,9 +17,11 @@ import pandas as pd
 Status = Literal["fallen", "claimed", "contested", "government"]
 State = Literal["government", "contested", "claimed", "taliban"]
 DateSource = Literal["sidecar", "text", "corpus", "unknown"]
+Level = Literal["provinces", "districts"]
 
 STATUSES: tuple[Status, ...] = ("fallen", "claimed", "contested", "government")
 STATES: tuple[State, ...] = ("government", "contested", "claimed", "taliban")
+LEVELS: tuple[Level, ...] = ("provinces", "districts")
 
 
 @dataclass(frozen=True)
@@ -138,7 +140,10 @@ EVENT_COLUMNS = [
 ARTICLE_COLUMNS = [
     "file", "title", "published", "published_source", "url", "outlet", "events", "problems",
 ]
-TIMELINE_COLUMNS = ["date", "region_id", "region", "state", "events", "conflict"]
+TIMELINE_COLUMNS = [
+    "date", "region_id", "region", "state", "events", "conflict", "stale", "districts_taken",
+    "districts_total",
+]
 COUNT_COLUMNS = ["article", "date", "count", "total", "evidence"]
 UNRESOLVED_COLUMNS = ["article", "name", "sentence", "start", "end"]
 
@@ -151,7 +156,11 @@ class Timeline:
     ``states`` has TIMELINE_COLUMNS, one row per day x region, ordered by date then
     region_id; ``date`` holds ``datetime.date`` values, ``events`` the positions
     (in ``events``) of the events that justify the state, joined by ";", and
-    ``conflict`` is True where same-day reports disagreed.
+    ``conflict`` is True where same-day reports disagreed or a single outlet's fall was
+    contradicted, ``stale`` is True where a ``contested`` state has had no report for
+    longer than the staleness window, ``districts_taken`` (int) counts the places below the
+    region's level that reports have taken by that day and ``districts_total`` (Int64,
+    ``<NA>`` when unknown) is how many districts the region has.
     ``events`` has EVENT_COLUMNS plus ``region_id`` and ``region``.
     ``counts`` has COUNT_COLUMNS (reported numbers of fallen capitals).
     """

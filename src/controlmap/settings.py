@@ -9,6 +9,8 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from .records import Level
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -23,3 +25,6 @@ class Settings:
     places: Path | None = None  # gazetteer CSV; default: bundled data/places.csv
     tiles: bool = False  # opt-in basemap (needs the network when the map is opened)
     title: str = "controlmap"
+    level: Level = "provinces"  # what the regions are: what moves one (README, control rules)
+    confirm_days: int = 3  # a single outlet's fall contradicted within this many days is a claim
+    stale_days: int = 14  # contested with no report for longer than this is drawn as stale
