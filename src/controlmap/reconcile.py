@@ -114,6 +114,7 @@ from .records import (
     COUNT_COLUMNS,
     EVENT_COLUMNS,
     LEVELS,
+    PLACE_STATE_COLUMNS,
     STATES,
     STATUSES,
     Level,
@@ -250,7 +251,8 @@ def reconcile(
         len(table), n_regions, n_days, first, last,
     )
     return Timeline(
-        regions=layer, days=days, states=states, events=table, counts=_count_table(counts)
+        regions=layer, days=days, states=states, events=table, counts=_count_table(counts),
+        places=_capital_states(table, days, confirm_days),
     )
 
 
@@ -435,6 +437,53 @@ def coverage(timeline: Timeline) -> pd.DataFrame:
         },
         columns=_COVERAGE_COLUMNS,
     )
+
+
+def _capital_states(
+    events: pd.DataFrame, days: tuple[dt.date, ...], confirm_days: int
+) -> pd.DataFrame:
+    """Each reported provincial capital's own state, by the reports about it alone.
+
+    The capital's reports (kind ``capital``, dated, placed) go through rules 4 to 6
+    as if the capital were a region of its own, so that its map marker can differ
+    from its province (moved also by whole-province reports).
+
+    Returns one row per capital and day its state changes (PLACE_STATE_COLUMNS).
+    """
+    columns = PLACE_STATE_COLUMNS
+    mask = ((events["kind"] == "capital") & (events["date"] != "") &
+            (events["region_id"] != ""))
+    reports = events[mask]
+    if reports.empty:
+        return pd.DataFrame(columns=columns)
+    first = days[0]
+    place_ids = sorted(set(reports["place_id"]))
+    column = {place_id: i for i, place_id in enumerate(place_ids)}
+    moves = pd.DataFrame({
+        "pos": reports.index,
+        "col": [column[p] for p in reports["place_id"]],
+        "day": [(dt.date.fromisoformat(d) - first).days for d in reports["date"]],
+        "status": reports["status"],
+        "outlet": [o or a for o, a in zip(reports["outlet"].map(_text),
+                                          reports["article"].map(_text), strict=True)],
+    }).sort_values(["col", "day", "pos"], kind="mergesort").reset_index(drop=True)
+    moves, _ = _weigh(moves, confirm_days)
+    rows: list[tuple[Any, ...]] = []
+    n_days = len(days)
+    for key, place in moves.groupby("col", sort=True):
+        first_row = reports.loc[reports["place_id"] == place_ids[cast(int, key)]].iloc[0]
+        state: State = "government"
+        for offset, day_moves in place.groupby("day", sort=True):
+            if cast(int, offset) >= n_days:
+                break
+            new = _next_state(state, set(day_moves["status"]))
+            day = max(cast(int, offset), 0)
+            if rows and rows[-1][0] == first_row["place_id"] and rows[-1][5] == day:
+                rows.pop()  # several reports before the first day: keep the last state
+            rows.append((first_row["place_id"], first_row["place"], float(first_row["lat"]),
+                         float(first_row["lon"]), first_row["region_id"], day, new))
+            state = new
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _capitals_on_map(timeline: Timeline) -> list[int]:

@@ -145,6 +145,7 @@ TIMELINE_COLUMNS = [
     "districts_total",
 ]
 COUNT_COLUMNS = ["article", "date", "count", "total", "evidence"]
+PLACE_STATE_COLUMNS = ["place_id", "place", "lat", "lon", "region_id", "day", "state"]
 UNRESOLVED_COLUMNS = ["article", "name", "sentence", "start", "end"]
 
 
@@ -163,6 +164,9 @@ class Timeline:
     ``<NA>`` when unknown) is how many districts the region has.
     ``events`` has EVENT_COLUMNS plus ``region_id`` and ``region``.
     ``counts`` has COUNT_COLUMNS (reported numbers of fallen capitals).
+    ``places`` has PLACE_STATE_COLUMNS: each reported provincial capital's own state
+    (by its own reports only), one row per day it changes, ``day`` an offset into
+    ``days`` (0 also for reports before the first day); None when not worked out.
     """
 
     regions: Any
@@ -170,3 +174,4 @@ class Timeline:
     states: pd.DataFrame
     events: pd.DataFrame
     counts: pd.DataFrame
+    places: pd.DataFrame | None = None

@@ -266,7 +266,62 @@ def _map_data(timeline: Timeline, title: str) -> dict[str, Any]:
         ],
         "coverage": _coverage_rows(timeline),
         "sources": sources,
+        "share": _share(timeline, region_ids),
+        "stale": _stale_runs(timeline, index),
+        "places": _capital_markers(timeline, index),
     }
+
+
+def _share(timeline: Timeline, region_ids: list[str]) -> dict[str, Any]:
+    """Districts reported taken: each region's total, and [day, region, count] where it changes."""
+    states = timeline.states
+    if "districts_taken" not in states.columns:
+        return {"total": [None] * len(region_ids), "changes": []}
+    table = states.pivot(index="date", columns="region_id", values="districts_taken")
+    taken = table.reindex(index=list(timeline.days), columns=region_ids).fillna(0).astype(int)
+    values = taken.to_numpy()
+    before = np.vstack([np.zeros((1, values.shape[1]), dtype=values.dtype), values[:-1]])
+    changes = [[int(d), int(r), int(values[d, r])] for d, r in zip(*np.nonzero(values != before),
+                                                                     strict=True)]
+    totals = states.drop_duplicates("region_id").set_index("region_id")["districts_total"]
+    total = [None if pd.isna(totals.get(r, pd.NA)) else int(totals[r]) for r in region_ids]
+    return {"total": total, "changes": changes}
+
+
+def _stale_runs(timeline: Timeline, index: dict[str, int]) -> list[list[int]]:
+    """[region, first day, last day] of each run of stale contested days."""
+    states = timeline.states
+    if "stale" not in states.columns:
+        return []
+    day_index = {day: i for i, day in enumerate(timeline.days)}
+    flagged = states[states["stale"].astype(bool)]
+    runs: list[list[int]] = []
+    for region_id, day in sorted((index[str(r)], day_index[d]) for r, d in
+                                 zip(flagged["region_id"], flagged["date"], strict=True)):
+        if runs and runs[-1][0] == region_id and runs[-1][2] == day - 1:
+            runs[-1][2] = day
+        else:
+            runs.append([region_id, day, day])
+    return runs
+
+
+def _capital_markers(timeline: Timeline, index: dict[str, int]) -> list[dict[str, Any]]:
+    """Each reported capital: name, point, region and its own state where it changes."""
+    places = timeline.places
+    if places is None or places.empty:
+        return []
+    codes = dict(zip(STATES, _CODES, strict=True))
+    markers: list[dict[str, Any]] = []
+    for _, rows in places.groupby("place_id", sort=True):
+        first = rows.iloc[0]
+        markers.append({
+            "name": _text(first["place"]),
+            "point": [round(float(first["lon"]), _DECIMALS), round(float(first["lat"]), _DECIMALS)],
+            "region": index.get(_text(first["region_id"]), -1),
+            "changes": [[int(d), codes[str(s)]] for d, s in zip(rows["day"], rows["state"],
+                                                                  strict=True)],
+        })
+    return markers
 
 
 def _coverage_rows(timeline: Timeline) -> list[list[Any]]:
