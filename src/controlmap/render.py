@@ -310,7 +310,7 @@ def _capital_markers(timeline: Timeline, index: dict[str, int]) -> list[dict[str
     places = timeline.places
     if places is None or places.empty:
         return []
-    codes = dict(zip(STATES, _CODES, strict=True))
+    codes: dict[str, str] = dict(zip(STATES, _CODES, strict=True))
     markers: list[dict[str, Any]] = []
     for _, rows in places.groupby("place_id", sort=True):
         first = rows.iloc[0]
