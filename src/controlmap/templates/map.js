@@ -492,7 +492,8 @@
     document.getElementById("cm-title").textContent = data.title;
 
     var legend = el("details", "cm-legend");
-    legend.open = window.innerWidth >= 560 && window.innerHeight >= 560;
+    // Collapsed in small frames (an 800x560 embed) so that it covers no region.
+    legend.open = window.innerWidth >= 960 && window.innerHeight >= 600;
     legend.appendChild(el("summary", null, "Legend"));
     data.order.forEach(function (state) {
       var row = el("div", "cm-legend-row");
@@ -504,7 +505,7 @@
     var pale = swatch(styles[data.order[data.order.length - 1]]);
     pale.style.opacity = "0.45";
     paleRow.appendChild(pale);
-    paleRow.appendChild(el("span", null, "Paler: no report yet, or stale (no recent report)"));
+    paleRow.appendChild(el("span", null, "Paler: no report yet, or stale"));
     legend.appendChild(paleRow);
     var shareRow = el("div", "cm-legend-row cm-legend-note");
     var shareSwatch = el("span", "cm-swatch cm-swatch-share");
