@@ -271,3 +271,20 @@ def test_a_hand_made_timeline_without_shares_still_renders(tmp_path: Path) -> No
                     timeline.events, timeline.counts)
     data = embedded(render_map(bare, tmp_path).read_text(encoding="utf-8"))
     assert data["share"]["changes"] == [] and data["stale"] == [] and data["places"] == []
+
+
+def test_a_province_report_on_a_district_map_is_listed_in_every_district_it_moved() -> None:
+    regions = make_regions({"D-1": "Alpha Centre", "D-2": "Alpha North", "D-3": "Bravo"})
+    parents = pd.DataFrame({"region_id": ["D-1", "D-2", "D-3"],
+                            "province_id": ["AF-A", "AF-A", "AF-B"],
+                            "capital": [True, False, True]})
+    events = make_events(
+        {"region_id": "D-2", "date": "2021-08-10", "kind": "province", "place": "Alpha",
+         "place_id": "AF-A", "evidence": "Alpha province fell to the Taliban."},
+        {"region_id": "D-3", "date": "2021-08-11", "kind": "district", "place": "Bravo"},
+    )
+    timeline = reconcile(events, regions, level="districts", districts=parents)
+    data = _map_data(timeline, "t")
+    province, district = data["events"]
+    assert province["region"] == 1 and province["also"] == [0]  # D-2 itself, and D-1
+    assert district["also"] == []

@@ -210,6 +210,7 @@ def _map_data(timeline: Timeline, title: str) -> dict[str, Any]:
     articles = {str(a) for a in events["article"]}
     undated = int((events["date"] == "").sum())
     unplaced = int((events["region_id"] == "").sum())
+    also = _moved_elsewhere(timeline, index)
     sources = f"From {_plural(len(events), 'report')} in {_plural(len(articles), 'article')}"
     notes = []
     if undated:
@@ -254,6 +255,7 @@ def _map_data(timeline: Timeline, title: str) -> dict[str, Any]:
             {
                 "date": _text(row["date"]),
                 "region": index.get(_text(row["region_id"]), -1),
+                "also": also.get(position, []),
                 "status": _text(row["status"]),
                 "place": _text(row["place"]),
                 "evidence": _text(row["evidence"]),
@@ -262,7 +264,7 @@ def _map_data(timeline: Timeline, title: str) -> dict[str, Any]:
                 "url": _text(row["url"]),
                 "article": _text(row["article"]),
             }
-            for row in events.to_dict("records")
+            for position, row in enumerate(events.to_dict("records"))
         ],
         "coverage": _coverage_rows(timeline),
         "sources": sources,
@@ -270,6 +272,23 @@ def _map_data(timeline: Timeline, title: str) -> dict[str, Any]:
         "stale": _stale_runs(timeline, index),
         "places": _capital_markers(timeline, index),
     }
+
+
+def _moved_elsewhere(timeline: Timeline, index: dict[str, int]) -> dict[int, list[int]]:
+    """Regions other than its own whose state an event is evidence of, by event position.
+
+    On a district map a report about a whole province moves districts its point is
+    not in (its capital's, and the others up to contested); their popups list it.
+    """
+    states = timeline.states
+    pairs = states.loc[states["events"] != "", ["region_id", "events"]].drop_duplicates()
+    own = timeline.events["region_id"].map(_text).tolist()
+    moved: dict[int, set[int]] = {}
+    for region_id, positions in zip(pairs["region_id"], pairs["events"], strict=True):
+        for position in {int(p) for p in str(positions).split(";")}:
+            if own[position] != str(region_id):
+                moved.setdefault(position, set()).add(index[str(region_id)])
+    return {position: sorted(regions) for position, regions in moved.items()}
 
 
 def _share(timeline: Timeline, region_ids: list[str]) -> dict[str, Any]:

@@ -180,14 +180,15 @@
     var byRegion = features.map(function () { return []; });
     var firstReport = features.map(function () { return Infinity; });
     data.events.forEach(function (event) {
-      if (event.region < 0) {
-        return;
-      }
-      byRegion[event.region].push(event);
-      if (event.date) {
-        var i = Math.max(dayIndex(event.date), 0);
-        firstReport[event.region] = Math.min(firstReport[event.region], i);
-      }
+      // Its own region, and any other it moved (a whole province on a district map).
+      var regions = (event.region < 0 ? [] : [event.region]).concat(event.also || []);
+      regions.forEach(function (r) {
+        byRegion[r].push(event);
+        if (event.date) {
+          var i = Math.max(dayIndex(event.date), 0);
+          firstReport[r] = Math.min(firstReport[r], i);
+        }
+      });
     });
     // Districts reported taken, per region and day, from the days it changes.
     var share = data.share || { total: [], changes: [] };
@@ -466,7 +467,8 @@
         box.appendChild(list);
       }
       if (undated.length) {
-        box.appendChild(el("div", "cm-pop-count", "Undated reports (not used for the timeline)"));
+        box.appendChild(el("div", "cm-pop-count",
+          "Undated reports (a fall counts from its article's date)"));
         var rest = el("ol", "cm-evidence");
         undated.forEach(function (event) { rest.appendChild(eventItem(event)); });
         box.appendChild(rest);
