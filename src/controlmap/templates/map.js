@@ -582,7 +582,8 @@
       var now = data.states[i];
       for (var r = 0; r < nRegions; r += 1) {
         if (before.charAt(r) !== now.charAt(r)) {
-          list.push({ region: r, from: data.codes[before.charAt(r)], to: data.codes[now.charAt(r)] });
+          list.push({ region: r, from: data.codes[before.charAt(r)],
+            to: data.codes[now.charAt(r)] });
         }
       }
       return list;
@@ -629,6 +630,10 @@
       return days.length > 1 ? (i / (days.length - 1)) * CHART_W : CHART_W / 2;
     }
 
+    function chartPoint(i, regions) {
+      return chartX(i).toFixed(1) + "," + (CHART_H - (regions / nRegions) * CHART_H).toFixed(1);
+    }
+
     function drawChart() {
       var svg = svgNode("svg", { viewBox: "0 0 " + CHART_W + " " + CHART_H, width: CHART_W,
         height: CHART_H, role: "img", "class": "cm-chart-svg" });
@@ -653,10 +658,10 @@
         });
         var points = [];
         top.forEach(function (v, i) {
-          points.push(chartX(i).toFixed(1) + "," + (CHART_H - (v / nRegions) * CHART_H).toFixed(1));
+          points.push(chartPoint(i, v));
         });
         for (var i = below.length - 1; i >= 0; i -= 1) {
-          points.push(chartX(i).toFixed(1) + "," + (CHART_H - (below[i] / nRegions) * CHART_H).toFixed(1));
+          points.push(chartPoint(i, below[i]));
         }
         var area = svgNode("polygon", { points: points.join(" "), fill: styles[state].color,
           "data-state": state });
