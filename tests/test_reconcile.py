@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ import pytest
 from shapely.geometry import box
 
 from controlmap.errors import DataError, InputError
+from controlmap.pipeline import timeline_frame, timeline_geojson_text
 from controlmap.reconcile import (
     coverage,
     district_parents,
@@ -650,3 +652,23 @@ def test_contested_with_no_report_for_the_window_is_stale() -> None:
     assert stale_a == [False] * 6 + [True] * 6  # from the sixth day without a report
     assert not bool(_row(timeline, D(2021, 8, 12), "AF-B")["stale"])
     assert not timeline.states.loc[timeline.states["state"] != "contested", "stale"].any()
+
+
+def test_timeline_csv_and_geojson_carry_share_and_staleness() -> None:
+    events = make_events(
+        {"region_id": "AF-A", "date": "2021-07-02", "kind": "district", "place": "Hill Fort"},
+        {"region_id": "AF-B", "date": "2021-07-01", "status": "contested"},
+        {"region_id": "AF-C", "date": "2021-07-04", "status": "government"},
+    )
+    timeline = reconcile(events, REGIONS, district_counts=COUNTS, stale_days=2)
+    frame = timeline_frame(timeline)
+    assert list(frame.columns) == TIMELINE_COLUMNS
+    row = frame[(frame["date"] == "2021-07-04") & (frame["region_id"] == "AF-A")].iloc[0]
+    assert (row["districts_taken"], row["districts_total"], row["stale"]) == (1, 16, False)
+    features = json.loads(timeline_geojson_text(timeline))["features"]
+    props = {f["properties"]["region_id"]: f["properties"] for f in features}
+    assert props["AF-A"]["districts_total"] == 16
+    assert props["AF-A"]["districts_taken"] == {"2021-07-02": 1, "2021-07-03": 1,
+                                                "2021-07-04": 1}
+    assert props["AF-B"]["stale"] == ["2021-07-04"]
+    assert props["AF-C"]["districts_total"] is None

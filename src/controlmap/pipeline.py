@@ -285,12 +285,28 @@ def timeline_frame(timeline: Timeline) -> pd.DataFrame:
 
 
 def timeline_geojson_text(timeline: Timeline) -> str:
-    """Regions as GeoJSON, each with its state on every day under ``states``."""
-    by_region: dict[str, dict[str, str]] = {}
+    """Regions as GeoJSON, each with its state on every day under ``states``.
+
+    Also, where the timeline has them: ``districts_total`` (None when unknown),
+    ``districts_taken`` (day -> count, days with none left out) and ``stale``
+    (the days its ``contested`` state was stale).
+    """
     states = timeline.states
+    by_region: dict[str, dict[str, str]] = {}
     for region_id, day, state in zip(states["region_id"], states["date"], states["state"],
                                      strict=True):
         by_region.setdefault(str(region_id), {})[str(day)] = str(state)
+    extra: dict[str, dict[str, Any]] = {}
+    if {"districts_taken", "districts_total", "stale"} <= set(states.columns):
+        for region_id, rows in states.groupby("region_id", sort=False):
+            total = rows["districts_total"].iloc[0]
+            taken = rows[rows["districts_taken"] > 0]
+            extra[str(region_id)] = {
+                "districts_total": None if pd.isna(total) else int(total),
+                "districts_taken": {str(d): int(n) for d, n in zip(
+                    taken["date"], taken["districts_taken"], strict=True)},
+                "stale": [str(d) for d in rows.loc[rows["stale"].astype(bool), "date"]],
+            }
     features: list[dict[str, Any]] = []
     for region in timeline.regions.itertuples(index=False):
         features.append(
@@ -300,6 +316,7 @@ def timeline_geojson_text(timeline: Timeline) -> str:
                     "region_id": region.region_id,
                     "region": region.region,
                     "states": by_region.get(str(region.region_id), {}),
+                    **extra.get(str(region.region_id), {}),
                 },
                 "geometry": region.geometry.__geo_interface__,
             }
