@@ -288,3 +288,19 @@ def test_a_province_report_on_a_district_map_is_listed_in_every_district_it_move
     province, district = data["events"]
     assert province["region"] == 1 and province["also"] == [0]  # D-2 itself, and D-1
     assert district["also"] == []
+
+
+def test_capitals_no_report_names_are_markers_without_changes() -> None:
+    timeline = share_timeline()
+    capitals = pd.DataFrame({"place_id": ["c-alpha", "c-charlie"],
+                             "name": ["Alpha City", "Charlie Port"],
+                             "lat": [33.8, 33.5], "lon": [60.2, 62.5],
+                             "region_id": ["AF-ALP", "AF-CHR"]})
+    events = timeline.events.assign(place_id=timeline.events["place_id"].replace(
+        {"p-Alpha City": "c-alpha"}))
+    again = reconcile(events, timeline.regions, capitals=capitals)
+    markers = {m["name"]: m for m in _map_data(again, "t")["places"]}
+    assert sorted(markers) == ["Alpha City", "Bravo Town", "Charlie Port"]
+    assert markers["Charlie Port"] == {"name": "Charlie Port", "point": [62.5, 33.5],
+                                       "region": 2, "changes": []}
+    assert len(markers["Alpha City"]["changes"]) == 1  # named by a report: not repeated

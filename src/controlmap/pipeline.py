@@ -162,20 +162,24 @@ def reconcile_events(
         else None
     )
     provinces = settings.level == "provinces"
+    capitals = _capitals(regions, settings)
     return reconcile.reconcile(
         located, regions, counts=counts, start=settings.start, end=settings.end,
         baseline=baseline, level=settings.level,
         district_counts=reconcile.read_district_counts() if provinces else None,
-        districts=None if provinces else _district_parents(regions, settings),
+        districts=None if provinces else reconcile.district_parents(
+            regions, geocode.load_regions(None), capitals),
         confirm_days=settings.confirm_days, stale_days=settings.stale_days,
+        capitals=capitals,
     )
 
 
-def _district_parents(regions: Any, settings: Settings) -> pd.DataFrame:
-    """Province and capital of each district of a district layer, from the bundled provinces."""
+def _capitals(regions: Any, settings: Settings) -> pd.DataFrame:
+    """The gazetteer's provincial capitals, each placed in its region of the layer."""
     places = read_places(settings.places or data_path("places.csv"))
-    capitals = places.loc[places["kind"] == "capital", ["province_id", "lat", "lon"]]
-    return reconcile.district_parents(regions, geocode.load_regions(None), capitals)
+    capitals = places.loc[places["kind"] == "capital",
+                          ["place_id", "name", "province_id", "lat", "lon"]]
+    return geocode.assign_regions(capitals.reset_index(drop=True), regions)
 
 
 def timeline_from_csv(events_csv: Path | str, *, settings: Settings = Settings()) -> Timeline:

@@ -155,6 +155,7 @@ def reconcile(
     districts: pd.DataFrame | None = None,
     confirm_days: int = 3,
     stale_days: int = 14,
+    capitals: pd.DataFrame | None = None,
 ) -> Timeline:
     """Reconcile located events into one state per region per day (rules: module docstring).
 
@@ -191,6 +192,10 @@ def reconcile(
     stale_days
         A ``contested`` region with no report for more than this many days is
         flagged ``stale``.
+    capitals
+        ``place_id``, ``name``, ``lat``, ``lon`` and ``region_id`` of every
+        provincial capital, so that ``Timeline.places`` lists those no report
+        names too (the map draws them as assumed).
 
     Returns
     -------
@@ -252,7 +257,7 @@ def reconcile(
     )
     return Timeline(
         regions=layer, days=days, states=states, events=table, counts=_count_table(counts),
-        places=_capital_states(table, days, confirm_days),
+        places=_capital_states(table, days, confirm_days, capitals),
     )
 
 
@@ -440,7 +445,10 @@ def coverage(timeline: Timeline) -> pd.DataFrame:
 
 
 def _capital_states(
-    events: pd.DataFrame, days: tuple[dt.date, ...], confirm_days: int
+    events: pd.DataFrame,
+    days: tuple[dt.date, ...],
+    confirm_days: int,
+    capitals: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Each reported provincial capital's own state, by the reports about it alone.
 
@@ -448,14 +456,24 @@ def _capital_states(
     as if the capital were a region of its own, so that its map marker can differ
     from its province (moved also by whole-province reports).
 
-    Returns one row per capital and day its state changes (PLACE_STATE_COLUMNS).
+    Returns one row per capital and day its state changes (PLACE_STATE_COLUMNS), and
+    one row with ``day`` <NA> and an empty ``state`` for each of ``capitals`` that no
+    dated report names.
     """
     columns = PLACE_STATE_COLUMNS
     mask = ((events["kind"] == "capital") & (events["date"] != "") &
             (events["region_id"] != ""))
     reports = events[mask]
+    unnamed: list[tuple[Any, ...]] = []
+    if capitals is not None:
+        named = set(reports["place_id"])
+        unnamed = [(str(i), _text(n), float(la), float(lo), _text(r), pd.NA, "")
+                   for i, n, la, lo, r in zip(capitals["place_id"], capitals["name"],
+                                              capitals["lat"], capitals["lon"],
+                                              capitals["region_id"], strict=True)
+                   if str(i) not in named]
     if reports.empty:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(unnamed, columns=columns).astype({"day": "Int64"})
     first = days[0]
     place_ids = sorted(set(reports["place_id"]))
     column = {place_id: i for i, place_id in enumerate(place_ids)}
@@ -483,7 +501,8 @@ def _capital_states(
             rows.append((first_row["place_id"], first_row["place"], float(first_row["lat"]),
                          float(first_row["lon"]), first_row["region_id"], day, new))
             state = new
-    return pd.DataFrame(rows, columns=columns)
+    frame = pd.DataFrame(rows + unnamed, columns=columns).astype({"day": "Int64"})
+    return frame.sort_values(["place_id", "day"], kind="mergesort").reset_index(drop=True)
 
 
 def _capitals_on_map(timeline: Timeline) -> list[int]:

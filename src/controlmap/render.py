@@ -338,7 +338,7 @@ def _capital_markers(timeline: Timeline, index: dict[str, int]) -> list[dict[str
             "point": [round(float(first["lon"]), _DECIMALS), round(float(first["lat"]), _DECIMALS)],
             "region": index.get(_text(first["region_id"]), -1),
             "changes": [[int(d), codes[str(s)]] for d, s in zip(rows["day"], rows["state"],
-                                                                  strict=True)],
+                                                                  strict=True) if not pd.isna(d)],
         })
     return markers
 
