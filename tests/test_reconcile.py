@@ -613,6 +613,19 @@ def test_a_fall_stands_when_confirmed_or_uncontradicted(
     assert state(timeline, D(2021, 8, 8), "AF-A") == expected
 
 
+def test_an_outlet_reporting_the_fighting_does_not_confirm_the_fall() -> None:
+    events = make_events(
+        {"region_id": "AF-A", "date": "2021-08-05", "outlet": "Wire One", "article": "1"},
+        {"region_id": "AF-A", "date": "2021-08-07", "outlet": "Daily Two", "article": "2",
+         "evidence": "The militants said they had taken Alpha."},
+        {"region_id": "AF-A", "date": "2021-08-07", "status": "contested",
+         "outlet": "Daily Two", "article": "2", "evidence": "Fighting goes on in Alpha."},
+    )
+    timeline = reconcile(events, REGIONS)
+    assert [state(timeline, D(2021, 8, d), "AF-A") for d in (5, 6, 7)] == [
+        "claimed", "claimed", "taliban"]  # the second fall, on its own day, stands
+
+
 def test_an_undated_recap_bounds_the_fall_to_the_articles_date() -> None:
     events = make_events(
         {"region_id": "AF-B", "date": "2021-08-01", "status": "contested", "article": "x"},

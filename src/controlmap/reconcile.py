@@ -56,7 +56,8 @@ Rules
    outlet within ``confirm_days`` days after it counts as ``claimed`` (its day
    flagged), unless another outlet reported the fall by the day of that
    fighting: a single report of a fall that others still describe as a battle
-   is not a fall yet. Uncontradicted for ``confirm_days`` days, it stands.
+   is not a fall yet (an outlet that itself reports the fighting by that day
+   confirms nothing). Uncontradicted for ``confirm_days`` days, it stands.
 7. **Undated events** (empty ``date``) move nothing, except undated falls and
    claims (background recaps: "X, Y and Z have fallen") whose article has a
    publication date: such a recap moves the place from that date (the fall
@@ -829,8 +830,14 @@ def _weigh(moves: pd.DataFrame, window: int) -> tuple[pd.DataFrame, set[tuple[in
             if not len(fights):
                 continue
             first_fight = days[fights].min()
-            confirmed = np.any((status == "fallen") & (outlets != outlets[k]) &
-                               (days >= days[k]) & (days <= first_fight))
+            # An outlet that itself reports the fighting by then confirms nothing.
+            fighting = set(outlets[(status == "contested") & (days > days[k]) &
+                                   (days <= first_fight)])
+            confirmed = any(
+                outlets[j] != outlets[k] and outlets[j] not in fighting
+                for j in np.flatnonzero((status == "fallen") & (days >= days[k]) &
+                                        (days <= first_fight))
+            )
             if not confirmed:
                 statuses[int(group.index[int(k)])] = "claimed"
                 flagged.add((int(days[k]), int(group["col"].iloc[0])))
