@@ -304,3 +304,16 @@ def test_capitals_no_report_names_are_markers_without_changes() -> None:
     assert markers["Charlie Port"] == {"name": "Charlie Port", "point": [62.5, 33.5],
                                        "region": 2, "changes": []}
     assert len(markers["Alpha City"]["changes"]) == 1  # named by a report: not repeated
+
+
+def test_an_undated_recap_counts_from_the_day_its_article_gave_it() -> None:
+    regions = make_regions({"AF-ALP": "Alpha", "AF-BRV": "Bravo"})
+    events = make_events(
+        {"region_id": "AF-BRV", "date": "2021-08-01", "status": "contested", "article": "x"},
+        {"region_id": "AF-ALP", "date": "", "article": "recap",
+         "evidence": "Alpha, Bravo and Charlie have all fallen."},
+    ).assign(published=["2021-08-01", "2021-08-04"])
+    data = _map_data(reconcile(events, regions, end=D(2021, 8, 6)), "t")
+    recap = next(e for e in data["events"] if e["article"] == "recap")
+    assert recap["date"] == "" and data["days"][recap["from"]] == "2021-08-04"
+    assert next(e for e in data["events"] if e["article"] == "x")["from"] is None

@@ -210,7 +210,7 @@ def _map_data(timeline: Timeline, title: str) -> dict[str, Any]:
     articles = {str(a) for a in events["article"]}
     undated = int((events["date"] == "").sum())
     unplaced = int((events["region_id"] == "").sum())
-    also = _moved_elsewhere(timeline, index)
+    also, since = _reach(timeline, index)
     sources = f"From {_plural(len(events), 'report')} in {_plural(len(articles), 'article')}"
     notes = []
     if undated:
@@ -256,6 +256,7 @@ def _map_data(timeline: Timeline, title: str) -> dict[str, Any]:
                 "date": _text(row["date"]),
                 "region": index.get(_text(row["region_id"]), -1),
                 "also": also.get(position, []),
+                "from": since.get(position),
                 "status": _text(row["status"]),
                 "place": _text(row["place"]),
                 "evidence": _text(row["evidence"]),
@@ -274,21 +275,33 @@ def _map_data(timeline: Timeline, title: str) -> dict[str, Any]:
     }
 
 
-def _moved_elsewhere(timeline: Timeline, index: dict[str, int]) -> dict[int, list[int]]:
-    """Regions other than its own whose state an event is evidence of, by event position.
+def _reach(
+    timeline: Timeline, index: dict[str, int]
+) -> tuple[dict[int, list[int]], dict[int, int]]:
+    """Where and from when events moved regions, beyond their own region and date.
 
-    On a district map a report about a whole province moves districts its point is
-    not in (its capital's, and the others up to contested); their popups list it.
+    Returns, by event position, the regions other than its own whose state it is
+    evidence of (on a district map a report about a whole province moves its
+    capital's district and the others up to contested; their popups list it), and,
+    for an undated event that moved a region (a recap dated by its article), the
+    first day it did.
     """
     states = timeline.states
-    pairs = states.loc[states["events"] != "", ["region_id", "events"]].drop_duplicates()
+    pairs = states.loc[states["events"] != "", ["region_id", "events", "date"]]
+    pairs = pairs.drop_duplicates(["region_id", "events"])
+    day_index = {day: i for i, day in enumerate(timeline.days)}
     own = timeline.events["region_id"].map(_text).tolist()
+    undated = (timeline.events["date"] == "").tolist()
     moved: dict[int, set[int]] = {}
-    for region_id, positions in zip(pairs["region_id"], pairs["events"], strict=True):
+    since: dict[int, int] = {}
+    for region_id, positions, day in zip(pairs["region_id"], pairs["events"], pairs["date"],
+                                         strict=True):
         for position in {int(p) for p in str(positions).split(";")}:
             if own[position] != str(region_id):
                 moved.setdefault(position, set()).add(index[str(region_id)])
-    return {position: sorted(regions) for position, regions in moved.items()}
+            if undated[position]:
+                since[position] = min(since.get(position, day_index[day]), day_index[day])
+    return {position: sorted(regions) for position, regions in moved.items()}, since
 
 
 def _share(timeline: Timeline, region_ids: list[str]) -> dict[str, Any]:

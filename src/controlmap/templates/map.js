@@ -184,8 +184,9 @@
       var regions = (event.region < 0 ? [] : [event.region]).concat(event.also || []);
       regions.forEach(function (r) {
         byRegion[r].push(event);
-        if (event.date) {
-          var i = Math.max(dayIndex(event.date), 0);
+        // An undated recap counts from the day its article's date gave it ("from").
+        var i = event.date ? Math.max(dayIndex(event.date), 0) : event.from;
+        if (i !== null && i !== undefined) {
           firstReport[r] = Math.min(firstReport[r], i);
         }
       });
