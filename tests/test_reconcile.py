@@ -544,6 +544,17 @@ def test_district_map_a_whole_province_report_moves_its_capital_district_only() 
     assert state(timeline, D(2021, 8, 10), "D-3") == "government"  # another province
 
 
+def test_district_map_a_report_about_an_unnamed_part_of_a_province_moves_no_district() -> None:
+    events = make_events(
+        {"region_id": "D-2", "date": "2021-06-10", "kind": "province", "place": "Alpha",
+         "place_id": "AF-A", "evidence": "A district in the province of Alpha was overrun."},
+        {"region_id": "D-3", "date": "2021-06-11", "kind": "district", "place": "Bravo"},
+    )
+    timeline = reconcile(events, DISTRICTS, level="districts", districts=PARENTS)
+    assert states_of(timeline, "D-1") == states_of(timeline, "D-2") == ["government"] * 3
+    assert len(timeline.events) == 2
+
+
 def test_unknown_level_is_rejected() -> None:
     events = make_events({"region_id": "AF-A", "date": "2021-08-03"})
     with pytest.raises(InputError, match="'counties'"):

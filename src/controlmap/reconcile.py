@@ -26,7 +26,8 @@ Rules
    the district holding it; a report about a whole province moves its capital's
    district and marks the province's other districts no further than
    ``contested`` (a ``government`` report about a province moves only the
-   capital's district).
+   capital's district); a report about an unnamed part of a province moves no
+   district (it does not say which).
 4. **A report moves a region from its day on**, and the state holds until a
    later report changes it:
 
@@ -756,11 +757,14 @@ def _moves(
         local = frame[~frame["kind"].isin(WHOLE_REGION_KINDS | FACILITY_KINDS) & ~part]
         return frame[whole], local
     empty = frame.iloc[0:0]
+    # District map: a report about an unnamed part of a province says nothing of which
+    # district; the point of a province is no district of its own.
+    frame = frame[~part]
     if districts is None:
         return frame, empty
-    # District map: a report about a whole province moves its capital's district; the
-    # province's other districts it marks no further than contested.
-    is_province = (frame["kind"] == "province") & ~part
+    # A report about a whole province moves its capital's district; the province's
+    # other districts it marks no further than contested.
+    is_province = frame["kind"] == "province"
     members = districts.groupby(districts["province_id"].astype(str))
     moves = [frame[~is_province]]
     for _, row in frame[is_province].iterrows():
