@@ -189,8 +189,7 @@ def share_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _share_fill(offline: OfflinePage, region_id: str) -> tuple[str, str]:
     """Fill and fill-opacity of a region's share hatching (drawn in its own pane)."""
-    index = ["AF-ALP", "AF-BRV", "AF-CHR"].index(region_id)
-    path = offline.page.locator(".leaflet-cm-share-pane path").nth(index)
+    path = offline.page.locator(f'.leaflet-cm-share-pane path[data-share="{region_id}"]')
     return str(path.get_attribute("fill")), str(path.get_attribute("fill-opacity"))
 
 
@@ -225,6 +224,15 @@ def test_district_share_markers_changes_and_chart(
     assert page.evaluate("window.controlmap.stale('AF-BRV')") is True
     bravo = page.locator('path[data-region="AF-BRV"]')
     assert bravo.get_attribute("fill-opacity") == "0.45"
+
+    # Only regions that ever have a share get a hatching path.
+    assert page.locator(".leaflet-cm-share-pane path").count() == 1
+    # Three one-degree squares fill the frame at a zoom past 6.5: the capitals are named.
+    assert page.locator(".cm-place-label").all_inner_texts() == ["Alpha City", "Bravo Town"]
+    for _ in range(4):  # out to the zoom of a whole country
+        page.locator(".leaflet-control-zoom-out").click()
+        page.wait_for_timeout(350)
+    assert page.locator(".cm-place-label").count() == 0
 
     page.keyboard.press("End")  # 20 Jul: the capital falls
     assert browser_page.region_fill("AF-ALP") == TALIBAN

@@ -255,8 +255,6 @@ def _map_data(timeline: Timeline, title: str) -> dict[str, Any]:
             {
                 "date": _text(row["date"]),
                 "region": index.get(_text(row["region_id"]), -1),
-                "also": also.get(position, []),
-                "from": since.get(position),
                 "status": _text(row["status"]),
                 "place": _text(row["place"]),
                 "evidence": _text(row["evidence"]),
@@ -265,6 +263,10 @@ def _map_data(timeline: Timeline, title: str) -> dict[str, Any]:
                 "url": _text(row["url"]),
                 "article": _text(row["article"]),
             }
+            # Only events that moved other regions (``also``) or moved one undated
+            # (``from``, a day index) carry those keys: most do not.
+            | ({"also": also[position]} if position in also else {})
+            | ({"from": since[position]} if position in since else {})
             for position, row in enumerate(events.to_dict("records"))
         ],
         "coverage": _coverage_rows(timeline),

@@ -299,16 +299,22 @@
     var sharePane = map.createPane("cm-share");
     sharePane.style.zIndex = 410;
     sharePane.style.pointerEvents = "none";
-    var nextShare = 0;
-    L.geoJSON(data.regions, {
-      pane: "cm-share",
-      interactive: false,
-      style: function () { return { stroke: false, fillOpacity: 0 }; },
-      onEachFeature: function (feature, layer) {
-        shareLayers[nextShare] = layer;
-        nextShare += 1;
+    // Only regions that ever have a share get a path (none on a district map).
+    features.forEach(function (feature, r) {
+      if (taken[r]) {
+        shareLayers[r] = L.geoJSON(feature, {
+          pane: "cm-share",
+          interactive: false,
+          style: function () { return { stroke: false, fillOpacity: 0 }; }
+        }).addTo(map);
+        shareLayers[r].eachLayer(function (layer) {
+          var path = layer.getElement && layer.getElement();
+          if (path) {
+            path.setAttribute("data-share", feature.properties.id);
+          }
+        });
       }
-    }).addTo(map);
+    });
     addPatterns(map, styles);
 
     // --- provincial capitals: markers in their own pane, above the regions --------
@@ -317,8 +323,6 @@
       var marker = L.circleMarker([place.point[1], place.point[0]], {
         pane: "cm-places", radius: 5, weight: 1.5, color: "#1f2328", fillOpacity: 1
       }).addTo(map);
-      marker.bindTooltip(place.name, { permanent: true, direction: "right", offset: [6, 0],
-        className: "cm-place-label" });
       if (place.region >= 0) {
         marker.on("click", function (e) { openPopup(place.region, e.latlng); });
       }
@@ -339,9 +343,15 @@
       return state;
     }
 
+    var markerStates = [];
+
     function restyleMarkers() {
       (data.places || []).forEach(function (place, k) {
         var state = placeStateAt(current, place);
+        if (markerStates[k] === state) {
+          return;
+        }
+        markerStates[k] = state;
         var style = styles[state || "government"];
         markers[k].setStyle({ fillColor: style.color, fillOpacity: state ? 1 : 0.45 });
         var path = markers[k].getElement();
@@ -351,8 +361,24 @@
       });
     }
 
+    // Labels exist only while the zoom leaves them room: permanent tooltips cost a
+    // reposition on every pan and zoom.
+    var labelled = false;
+
     function showLabels() {
-      map.getContainer().classList.toggle("cm-labels", map.getZoom() >= LABEL_ZOOM);
+      var wanted = map.getZoom() >= LABEL_ZOOM;
+      if (wanted === labelled) {
+        return;
+      }
+      labelled = wanted;
+      markers.forEach(function (marker, k) {
+        if (wanted) {
+          marker.bindTooltip(data.places[k].name, { permanent: true, direction: "right",
+            offset: [6, 0], className: "cm-place-label" });
+        } else {
+          marker.unbindTooltip();
+        }
+      });
     }
     map.on("zoomend", showLabels);
 
