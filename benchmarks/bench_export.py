@@ -45,7 +45,7 @@ def synthetic_timeline(regions: int, days: int) -> Timeline:
             edge = col + (row % 3) * 0.3
             state = ("taliban" if edge < front - 1 else "claimed" if edge < front - 0.5
                      else "contested" if edge < front else "government")
-            rows.append((day, f"R{i:04d}", f"Region {i}", state, "", False))
+            rows.append((day, f"R{i:04d}", f"Region {i}", state, "", False, False, 0, pd.NA))
     return Timeline(
         regions=layer,
         days=dates,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from conftest import OfflinePage
-from test_render import XSS_EVIDENCE, XSS_TITLE, XSS_URL, sample_timeline
+from test_render import XSS_EVIDENCE, XSS_TITLE, XSS_URL, sample_timeline, share_timeline
 
 from controlmap.palette import STATE_COLORS
 from controlmap.render import render_map
@@ -180,3 +180,73 @@ def test_phone_width_frame_and_screenshot(browser_page: OfflinePage, index: Path
     shot = index.parent / "phone.png"
     page.screenshot(path=str(shot))
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def share_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return render_map(share_timeline(), tmp_path_factory.mktemp("share"), title="Share test")
+
+
+def _share_fill(offline: OfflinePage, region_id: str) -> tuple[str, str]:
+    """Fill and fill-opacity of a region's share hatching (drawn in its own pane)."""
+    path = offline.page.locator(f'.leaflet-cm-share-pane path[data-share="{region_id}"]')
+    return str(path.get_attribute("fill")), str(path.get_attribute("fill-opacity"))
+
+
+def test_district_share_markers_changes_and_chart(
+    browser_page: OfflinePage, share_index: Path
+) -> None:
+    page = browser_page.open_map(share_index, "#2021-07-01")
+    assert page.evaluate("window.controlmap.share('AF-ALP')") == {"taken": 0, "total": 16}
+    assert _share_fill(browser_page, "AF-ALP")[1] == "0"
+    assert page.evaluate("window.controlmap.placeState('Alpha City')") is None
+
+    page.keyboard.press("ArrowRight")  # 2 Jul: a district falls, the province holds
+    assert browser_page.region_fill("AF-ALP") == GOVERNMENT
+    assert _share_fill(browser_page, "AF-ALP")[0] == "url(#controlmap-share-1)"
+    point = page.evaluate("window.controlmap.pagePoint('AF-ALP')")
+    page.mouse.move(point["x"], point["y"])
+    tooltip = page.locator(".cm-tooltip")
+    tooltip.wait_for()
+    assert "1 of 16 districts reported taken" in tooltip.inner_text()
+    changes = page.text_content("#cm-changes")
+    assert changes == "Changes this day: none"  # the province did not change
+
+    page.keyboard.press("ArrowRight")  # 3 Jul: fighting in Bravo's capital
+    assert page.evaluate("window.controlmap.changes()") == [["AF-BRV", "government",
+                                                             "contested"]]
+    assert "Bravo government \u2192 contested" in str(page.text_content("#cm-changes"))
+    assert page.evaluate("window.controlmap.placeState('Bravo Town')") == "contested"
+    marker = page.locator('path[data-place="Bravo Town"]')
+    assert str(marker.get_attribute("fill")).lower() == CONTESTED
+
+    page.evaluate("window.controlmap.setDay('2021-07-12')")  # Bravo: no report for 9 days
+    assert page.evaluate("window.controlmap.stale('AF-BRV')") is True
+    bravo = page.locator('path[data-region="AF-BRV"]')
+    assert bravo.get_attribute("fill-opacity") == "0.45"
+
+    # Only regions that ever have a share get a hatching path.
+    assert page.locator(".leaflet-cm-share-pane path").count() == 1
+    # Three one-degree squares fill the frame at a zoom past 6.5: the capitals are named.
+    assert page.locator(".cm-place-label").all_inner_texts() == ["Alpha City", "Bravo Town"]
+    for _ in range(4):  # out to the zoom of a whole country
+        page.locator(".leaflet-control-zoom-out").click()
+        page.wait_for_timeout(350)
+    assert page.locator(".cm-place-label").count() == 0
+
+    page.keyboard.press("End")  # 20 Jul: the capital falls
+    assert browser_page.region_fill("AF-ALP") == TALIBAN
+    assert page.evaluate("window.controlmap.placeState('Alpha City')") == "taliban"
+    assert page.locator('#cm-chart line[data-day="2021-07-20"]').count() == 1
+    assert page.locator("#cm-chart polygon").count() == 4
+    browser_page.click_region("AF-ALP")
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert "2 of 16 districts reported taken" in popup.inner_text()
+    assert browser_page.errors == [] and browser_page.blocked == []
+
+
+def test_legend_is_collapsed_in_a_small_embed(browser_page: OfflinePage, share_index: Path) -> None:
+    browser_page.page.set_viewport_size({"width": 800, "height": 560})
+    page = browser_page.open_map(share_index)
+    assert page.evaluate("document.querySelector('.cm-legend').open") is False

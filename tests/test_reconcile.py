@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,14 @@ import pytest
 from shapely.geometry import box
 
 from controlmap.errors import DataError, InputError
-from controlmap.reconcile import coverage, read_baseline, reconcile
+from controlmap.pipeline import timeline_frame, timeline_geojson_text
+from controlmap.reconcile import (
+    coverage,
+    district_parents,
+    read_baseline,
+    read_district_counts,
+    reconcile,
+)
 from controlmap.records import COUNT_COLUMNS, EVENT_COLUMNS, TIMELINE_COLUMNS, Timeline
 
 D = dt.date
@@ -435,3 +443,256 @@ def test_a_typo_date_that_would_span_centuries_is_an_error_naming_the_event() ->
     # With an explicit range the timeline is built and the stray event moves nothing.
     timeline = reconcile(events, REGIONS, end=D(2021, 8, 3))
     assert states_of(timeline, "AF-B") == ["government", "government", "government"]
+
+
+# --- what moves a region, by level ---------------------------------------------------------
+
+COUNTS = pd.DataFrame({"region_id": ["AF-A", "AF-B"], "districts": [16, 9]})
+
+
+def _share(timeline: Timeline, day: dt.date, region_id: str) -> tuple[int, Any]:
+    row = _row(timeline, day, region_id)
+    return int(row["districts_taken"]), row["districts_total"]
+
+
+def test_a_district_falling_in_may_does_not_flip_the_province_but_counts_in_its_share() -> None:
+    events = make_events(
+        {"region_id": "AF-A", "date": "2021-05-10", "kind": "district", "place": "Upper Vale"},
+        {"region_id": "AF-A", "date": "2021-06-02", "kind": "town", "place": "Stone Ford"},
+        {"region_id": "AF-A", "date": "2021-08-13", "kind": "capital", "place": "Alpha City"},
+    )
+    timeline = reconcile(events, REGIONS, district_counts=COUNTS)
+    assert state(timeline, D(2021, 5, 10), "AF-A") == "government"
+    assert state(timeline, D(2021, 8, 12), "AF-A") == "government"
+    assert state(timeline, D(2021, 8, 13), "AF-A") == "taliban"  # the capital's fall does
+    assert _share(timeline, D(2021, 5, 9), "AF-A") == (0, 16)
+    assert _share(timeline, D(2021, 5, 10), "AF-A") == (1, 16)
+    assert _share(timeline, D(2021, 6, 2), "AF-A") == (2, 16)
+    assert _share(timeline, D(2021, 6, 2), "AF-B") == (0, 9)
+    assert pd.isna(_row(timeline, D(2021, 6, 2), "AF-C")["districts_total"])  # not listed
+
+
+def test_a_retaken_district_leaves_the_share_and_facilities_never_count() -> None:
+    events = make_events(
+        {"region_id": "AF-B", "date": "2021-07-01", "kind": "district", "place": "Low Pass"},
+        {"region_id": "AF-B", "date": "2021-07-01", "kind": "airport", "place": "Bravo airport"},
+        {"region_id": "AF-B", "date": "2021-07-04", "kind": "district", "place": "Low Pass",
+         "status": "government"},
+    )
+    timeline = reconcile(events, REGIONS, district_counts=COUNTS)
+    assert [_share(timeline, D(2021, 7, d), "AF-B")[0] for d in (1, 3, 4)] == [1, 1, 0]
+    assert states_of(timeline, "AF-B") == ["government"] * len(timeline.days)
+
+
+@pytest.mark.parametrize(
+    ("kind", "place", "sentence", "moves"),
+    [
+        ("province", "Alpha", "Alpha province fell to the Taliban on Friday.", True),
+        ("province", "Alpha", "The provinces of Alpha and Bravo surrendered to the militants.",
+         True),
+        ("province", "Alpha", "A district in the eastern province of Alpha was overrun.", False),
+        ("province", "Alpha", "Insurgents now control four Alpha districts, officials said.",
+         False),
+        ("province", "Alpha", "The militants seized 9 checkpoints in Alpha province.", False),
+        ("province", "Alpha", "The rest of Alpha province is in the hands of the Taliban.", False),
+        ("capital", "Alpha", "The Taliban captured Alpha on Thursday.", True),
+        ("capital", "Alpha", "Residents fled as the Taliban took a key Alpha district.", False),
+        ("capital", "Alpha", "Alpha's Green Valley district fell after two days of clashes.",
+         False),
+        ("capital", "Alpha", "The Taliban took a district in the old stronghold of Alpha.", False),
+        ("capital", "Alpha",
+         "The Taliban captured Alpha after overrunning the districts around Alpha.", True),
+    ],
+)
+def test_what_a_report_naming_a_province_is_about(
+    kind: str, place: str, sentence: str, moves: bool
+) -> None:
+    events = make_events({"region_id": "AF-A", "date": "2021-07-02", "kind": kind,
+                          "place": place, "evidence": sentence})
+    timeline = reconcile(events, REGIONS)
+    assert state(timeline, D(2021, 7, 2), "AF-A") == ("taliban" if moves else "government")
+    assert len(timeline.events) == 1  # kept as evidence either way
+
+
+DISTRICTS = make_regions({"D-1": "Alpha Centre", "D-2": "Alpha North", "D-3": "Bravo Centre"})
+PARENTS = pd.DataFrame({"region_id": ["D-1", "D-2", "D-3"],
+                        "province_id": ["AF-A", "AF-A", "AF-B"],
+                        "capital": [True, False, True]})
+
+
+def test_district_map_moves_each_district_by_its_own_reports() -> None:
+    events = make_events(
+        {"region_id": "D-2", "date": "2021-05-10", "kind": "district", "place": "North"},
+        {"region_id": "D-1", "date": "2021-08-13", "kind": "capital", "place": "Alpha City"},
+    )
+    timeline = reconcile(events, DISTRICTS, level="districts", districts=PARENTS)
+    assert state(timeline, D(2021, 5, 10), "D-2") == "taliban"
+    assert state(timeline, D(2021, 5, 10), "D-1") == "government"
+    assert state(timeline, D(2021, 8, 13), "D-1") == "taliban"
+    assert pd.isna(_row(timeline, D(2021, 8, 13), "D-1")["districts_total"])
+
+
+def test_district_map_a_whole_province_report_moves_its_capital_district_only() -> None:
+    events = make_events(
+        # the province's point lies in D-2, but the report is about the whole province
+        {"region_id": "D-2", "date": "2021-08-10", "kind": "province", "place": "Alpha",
+         "place_id": "AF-A", "evidence": "Alpha province fell to the Taliban."},
+    )
+    timeline = reconcile(events, DISTRICTS, level="districts", districts=PARENTS)
+    assert state(timeline, D(2021, 8, 10), "D-1") == "taliban"
+    assert state(timeline, D(2021, 8, 10), "D-2") == "contested"  # no further than contested
+    assert state(timeline, D(2021, 8, 10), "D-3") == "government"  # another province
+
+
+def test_district_map_a_report_about_an_unnamed_part_of_a_province_moves_no_district() -> None:
+    events = make_events(
+        {"region_id": "D-2", "date": "2021-06-10", "kind": "province", "place": "Alpha",
+         "place_id": "AF-A", "evidence": "A district in the province of Alpha was overrun."},
+        {"region_id": "D-3", "date": "2021-06-11", "kind": "district", "place": "Bravo"},
+    )
+    timeline = reconcile(events, DISTRICTS, level="districts", districts=PARENTS)
+    assert states_of(timeline, "D-1") == states_of(timeline, "D-2") == ["government"] * 3
+    assert len(timeline.events) == 2
+
+
+def test_unknown_level_is_rejected() -> None:
+    events = make_events({"region_id": "AF-A", "date": "2021-08-03"})
+    with pytest.raises(InputError, match="'counties'"):
+        reconcile(events, REGIONS, level="counties")  # type: ignore[arg-type]
+
+
+def test_bundled_district_counts_cover_every_province() -> None:
+    counts = read_district_counts()
+    assert len(counts) == 34 and counts["districts"].sum() == 398
+    assert counts["region_id"].str.match(r"^AF-[A-Z]{3}$").all()
+
+
+def test_district_parents_from_layers() -> None:
+    provinces = make_regions({"AF-A": "Alpha", "AF-B": "Bravo"})
+    halves = gpd.GeoDataFrame(
+        [{"region_id": "D-1", "region": "West half", "geometry": box(60, 33, 60.5, 34)},
+         {"region_id": "D-2", "region": "East half", "geometry": box(60.5, 33, 61, 34)},
+         {"region_id": "D-3", "region": "Bravo", "geometry": box(61, 33, 62, 34)}],
+        geometry="geometry", crs="EPSG:4326")
+    capitals = pd.DataFrame({"province_id": ["AF-A", "AF-B"], "lat": [33.5, 33.5],
+                             "lon": [60.8, 61.5]})
+    parents = district_parents(halves, provinces, capitals)
+    assert parents.to_dict("list") == {"region_id": ["D-1", "D-2", "D-3"],
+                                       "province_id": ["AF-A", "AF-A", "AF-B"],
+                                       "capital": [False, True, True]}
+
+
+# --- evidence weighting --------------------------------------------------------------------
+
+
+def test_a_single_outlets_fall_contradicted_by_fighting_from_another_outlet_is_claimed() -> None:
+    events = make_events(
+        {"region_id": "AF-A", "date": "2021-08-05", "outlet": "Wire One", "article": "1"},
+        {"region_id": "AF-A", "date": "2021-08-07", "status": "contested",
+         "outlet": "Daily Two", "article": "2"},
+        {"region_id": "AF-A", "date": "2021-08-09", "outlet": "Wire One", "article": "3"},
+    )
+    timeline = reconcile(events, REGIONS)
+    assert [state(timeline, D(2021, 8, d), "AF-A") for d in range(4, 10)] == [
+        "government", "claimed", "claimed", "contested", "contested", "taliban"]
+    assert bool(_row(timeline, D(2021, 8, 5), "AF-A")["conflict"])
+
+
+@pytest.mark.parametrize(
+    ("second", "expected"),
+    [
+        # a second outlet reports the fall before the fighting: it stands
+        ({"date": "2021-08-06", "status": "fallen", "outlet": "Radio Three"}, "taliban"),
+        # fighting from the same outlet is the battle it recounts
+        ({"date": "2021-08-07", "status": "contested", "outlet": "Wire One"}, "taliban"),
+        # fighting reported after the window: the fall stood uncontradicted
+        ({"date": "2021-08-12", "status": "contested", "outlet": "Daily Two"}, "taliban"),
+    ],
+)
+def test_a_fall_stands_when_confirmed_or_uncontradicted(
+    second: dict[str, Any], expected: str
+) -> None:
+    events = make_events(
+        {"region_id": "AF-A", "date": "2021-08-05", "outlet": "Wire One", "article": "1"},
+        {"region_id": "AF-A", "article": "2"} | second,
+        {"region_id": "AF-A", "date": "2021-08-08", "status": "contested",
+         "outlet": "Daily Two", "article": "4"} if second["status"] == "fallen" else
+        {"region_id": "AF-B", "date": "2021-08-08", "status": "contested"},
+    )
+    timeline = reconcile(events, REGIONS, confirm_days=3)
+    assert state(timeline, D(2021, 8, 5), "AF-A") == expected
+    assert state(timeline, D(2021, 8, 8), "AF-A") == expected
+
+
+def test_an_outlet_reporting_the_fighting_does_not_confirm_the_fall() -> None:
+    events = make_events(
+        {"region_id": "AF-A", "date": "2021-08-05", "outlet": "Wire One", "article": "1"},
+        {"region_id": "AF-A", "date": "2021-08-07", "outlet": "Daily Two", "article": "2",
+         "evidence": "The militants said they had taken Alpha."},
+        {"region_id": "AF-A", "date": "2021-08-07", "status": "contested",
+         "outlet": "Daily Two", "article": "2", "evidence": "Fighting goes on in Alpha."},
+    )
+    timeline = reconcile(events, REGIONS)
+    assert [state(timeline, D(2021, 8, d), "AF-A") for d in (5, 6, 7)] == [
+        "claimed", "claimed", "taliban"]  # the second fall, on its own day, stands
+
+
+def test_an_undated_recap_bounds_the_fall_to_the_articles_date() -> None:
+    events = make_events(
+        {"region_id": "AF-B", "date": "2021-08-01", "status": "contested", "article": "x"},
+        {"region_id": "AF-A", "date": "", "article": "recap.txt"},
+    ).assign(published=["2021-08-01", "2021-08-06"])
+    timeline = reconcile(events, REGIONS, end=D(2021, 8, 8))
+    assert state(timeline, D(2021, 8, 5), "AF-A") == "government"
+    assert state(timeline, D(2021, 8, 6), "AF-A") == "taliban"
+    assert timeline.events["date"].tolist() == ["2021-08-01", ""]  # the evidence keeps its date
+
+
+@pytest.mark.parametrize("dated_fall", ["2021-08-03", "2021-08-08"])
+def test_a_recap_never_makes_a_fall_earlier_than_a_dated_report(dated_fall: str) -> None:
+    events = make_events(
+        {"region_id": "AF-A", "date": dated_fall, "place": "Alpha City", "article": "news"},
+        {"region_id": "AF-A", "date": "", "place": "Alpha City", "article": "recap"},
+    ).assign(published=["2021-08-08", "2021-08-06"])
+    timeline = reconcile(events, REGIONS, confirm_days=3)
+    first_taken = min(d for d in timeline.days if state(timeline, d, "AF-A") == "taliban")
+    assert first_taken == D.fromisoformat(dated_fall)
+
+
+def test_undated_events_without_a_publication_date_still_move_nothing() -> None:
+    events = make_events({"region_id": "AF-B", "date": "2021-08-02", "status": "contested"},
+                         {"region_id": "AF-A", "date": ""})
+    timeline = reconcile(events, REGIONS)
+    assert states_of(timeline, "AF-A") == ["government", "government"]
+
+
+def test_contested_with_no_report_for_the_window_is_stale() -> None:
+    events = make_events(
+        {"region_id": "AF-A", "date": "2021-08-01", "status": "contested"},
+        {"region_id": "AF-B", "date": "2021-08-12", "status": "contested"},
+    )
+    timeline = reconcile(events, REGIONS, stale_days=5)
+    stale_a = [bool(_row(timeline, D(2021, 8, d), "AF-A")["stale"]) for d in range(1, 13)]
+    assert stale_a == [False] * 6 + [True] * 6  # from the sixth day without a report
+    assert not bool(_row(timeline, D(2021, 8, 12), "AF-B")["stale"])
+    assert not timeline.states.loc[timeline.states["state"] != "contested", "stale"].any()
+
+
+def test_timeline_csv_and_geojson_carry_share_and_staleness() -> None:
+    events = make_events(
+        {"region_id": "AF-A", "date": "2021-07-02", "kind": "district", "place": "Hill Fort"},
+        {"region_id": "AF-B", "date": "2021-07-01", "status": "contested"},
+        {"region_id": "AF-C", "date": "2021-07-04", "status": "government"},
+    )
+    timeline = reconcile(events, REGIONS, district_counts=COUNTS, stale_days=2)
+    frame = timeline_frame(timeline)
+    assert list(frame.columns) == TIMELINE_COLUMNS
+    row = frame[(frame["date"] == "2021-07-04") & (frame["region_id"] == "AF-A")].iloc[0]
+    assert (row["districts_taken"], row["districts_total"], row["stale"]) == (1, 16, False)
+    features = json.loads(timeline_geojson_text(timeline))["features"]
+    props = {f["properties"]["region_id"]: f["properties"] for f in features}
+    assert props["AF-A"]["districts_total"] == 16
+    assert props["AF-A"]["districts_taken"] == {"2021-07-02": 1, "2021-07-03": 1,
+                                                "2021-07-04": 1}
+    assert props["AF-B"]["stale"] == ["2021-07-04"]
+    assert props["AF-C"]["districts_total"] is None

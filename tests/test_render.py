@@ -21,7 +21,7 @@ from controlmap.errors import InputError
 from controlmap.palette import STATE_COLORS
 from controlmap.reconcile import reconcile
 from controlmap.records import COUNT_COLUMNS, Timeline
-from controlmap.render import embed_snippet, render_map
+from controlmap.render import _map_data, embed_snippet, render_map
 
 D = dt.date
 XSS_EVIDENCE = 'Fighters entered the city.</script><script>window.__xss = "evidence"</script>'
@@ -219,3 +219,101 @@ def test_embed_snippet() -> None:
 def test_embed_snippet_rejects_bad_input(url: str, options: dict[str, Any]) -> None:
     with pytest.raises(InputError):
         embed_snippet(url, **options)
+
+
+def share_timeline() -> Timeline:
+    """Three regions over 1-20 Jul 2021: two of Alpha's districts fall while its capital
+    holds, then the capital falls; Bravo's fighting goes stale; Charlie is never reported."""
+    regions = make_regions({"AF-ALP": "Alpha", "AF-BRV": "Bravo", "AF-CHR": "Charlie"})
+    events = make_events(
+        {"region_id": "AF-ALP", "place": "North Dale", "kind": "district", "date": "2021-07-02",
+         "evidence": "The Taliban overran North Dale district on Friday."},
+        {"region_id": "AF-ALP", "place": "South Dale", "kind": "district", "date": "2021-07-05",
+         "evidence": "South Dale district fell after a week of clashes."},
+        {"region_id": "AF-BRV", "place": "Bravo Town", "kind": "capital", "date": "2021-07-03",
+         "status": "contested", "evidence": "Fighting raged on the edge of Bravo Town."},
+        {"region_id": "AF-ALP", "place": "Alpha City", "kind": "capital", "date": "2021-07-20",
+         "lat": 33.8, "lon": 60.2, "evidence": "Alpha City fell to the Taliban on Tuesday."},
+    )
+    counts = pd.DataFrame({"region_id": ["AF-ALP", "AF-BRV"], "districts": [16, 9]})
+    return reconcile(events, regions, district_counts=counts, stale_days=7)
+
+
+def test_embeds_the_share_of_districts_taken() -> None:
+    data = _map_data(share_timeline(), "t")
+    days = data["days"]
+    assert data["share"]["total"] == [16, 9, None]
+    changes = [(days[d], r, n) for d, r, n in data["share"]["changes"]]
+    assert changes == [("2021-07-02", 0, 1), ("2021-07-05", 0, 2)]
+    alpha = [data["codes"][s[0]] for s in data["states"]]
+    assert alpha[days.index("2021-07-19")] == "government"  # the districts did not flip it
+    assert alpha[days.index("2021-07-20")] == "taliban"
+
+
+def test_embeds_stale_runs_and_capital_markers() -> None:
+    data = _map_data(share_timeline(), "t")
+    days = data["days"]
+    # Bravo contested from 3 Jul; no report after it, so stale from the eighth day on.
+    assert [[r, days[a], days[b]] for r, a, b in data["stale"]] == [
+        [1, "2021-07-11", "2021-07-20"]]
+    markers = {m["name"]: m for m in data["places"]}
+    assert sorted(markers) == ["Alpha City", "Bravo Town"]  # capitals only, not districts
+    alpha = markers["Alpha City"]
+    assert alpha["point"] == [60.2, 33.8] and alpha["region"] == 0
+    assert [[days[d], c] for d, c in alpha["changes"]] == [["2021-07-20", "t"]]
+    assert [[days[d], c] for d, c in markers["Bravo Town"]["changes"]] == [["2021-07-03", "c"]]
+
+
+def test_a_hand_made_timeline_without_shares_still_renders(tmp_path: Path) -> None:
+    timeline = sample_timeline()
+    bare = Timeline(timeline.regions, timeline.days,
+                    timeline.states.drop(columns=["stale", "districts_taken", "districts_total"]),
+                    timeline.events, timeline.counts)
+    data = embedded(render_map(bare, tmp_path).read_text(encoding="utf-8"))
+    assert data["share"]["changes"] == [] and data["stale"] == [] and data["places"] == []
+
+
+def test_a_province_report_on_a_district_map_is_listed_in_every_district_it_moved() -> None:
+    regions = make_regions({"D-1": "Alpha Centre", "D-2": "Alpha North", "D-3": "Bravo"})
+    parents = pd.DataFrame({"region_id": ["D-1", "D-2", "D-3"],
+                            "province_id": ["AF-A", "AF-A", "AF-B"],
+                            "capital": [True, False, True]})
+    events = make_events(
+        {"region_id": "D-2", "date": "2021-08-10", "kind": "province", "place": "Alpha",
+         "place_id": "AF-A", "evidence": "Alpha province fell to the Taliban."},
+        {"region_id": "D-3", "date": "2021-08-11", "kind": "district", "place": "Bravo"},
+    )
+    timeline = reconcile(events, regions, level="districts", districts=parents)
+    data = _map_data(timeline, "t")
+    province, district = data["events"]
+    assert province["region"] == 1 and province["also"] == [0]  # D-2 itself, and D-1
+    assert "also" not in district
+
+
+def test_capitals_no_report_names_are_markers_without_changes() -> None:
+    timeline = share_timeline()
+    capitals = pd.DataFrame({"place_id": ["c-alpha", "c-charlie"],
+                             "name": ["Alpha City", "Charlie Port"],
+                             "lat": [33.8, 33.5], "lon": [60.2, 62.5],
+                             "region_id": ["AF-ALP", "AF-CHR"]})
+    events = timeline.events.assign(place_id=timeline.events["place_id"].replace(
+        {"p-Alpha City": "c-alpha"}))
+    again = reconcile(events, timeline.regions, capitals=capitals)
+    markers = {m["name"]: m for m in _map_data(again, "t")["places"]}
+    assert sorted(markers) == ["Alpha City", "Bravo Town", "Charlie Port"]
+    assert markers["Charlie Port"] == {"name": "Charlie Port", "point": [62.5, 33.5],
+                                       "region": 2, "changes": []}
+    assert len(markers["Alpha City"]["changes"]) == 1  # named by a report: not repeated
+
+
+def test_an_undated_recap_counts_from_the_day_its_article_gave_it() -> None:
+    regions = make_regions({"AF-ALP": "Alpha", "AF-BRV": "Bravo"})
+    events = make_events(
+        {"region_id": "AF-BRV", "date": "2021-08-01", "status": "contested", "article": "x"},
+        {"region_id": "AF-ALP", "date": "", "article": "recap",
+         "evidence": "Alpha, Bravo and Charlie have all fallen."},
+    ).assign(published=["2021-08-01", "2021-08-04"])
+    data = _map_data(reconcile(events, regions, end=D(2021, 8, 6)), "t")
+    recap = next(e for e in data["events"] if e["article"] == "recap")
+    assert recap["date"] == "" and data["days"][recap["from"]] == "2021-08-04"
+    assert "from" not in next(e for e in data["events"] if e["article"] == "x")

@@ -27,9 +27,10 @@ import pandas as pd
 from . import _outputs, geocode, reconcile, render
 from . import corpus as corpus_mod
 from . import extract as extract_mod
+from ._resources import data_path
 from .errors import InputError, UndatedError
 from .events_table import DATE_RANGE_TEXT, events_frame, plausible_date, read_events
-from .gazetteer import load_gazetteer
+from .gazetteer import load_gazetteer, read_places
 from .records import (
     ARTICLE_COLUMNS,
     COUNT_COLUMNS,
@@ -219,23 +220,47 @@ def reconcile_events(
     events: pd.DataFrame,
     *,
     counts: pd.DataFrame | None = None,
+    articles: pd.DataFrame | None = None,
     settings: Settings = Settings(),
 ) -> Timeline:
-    """Place events in the regions of the boundary layer and reconcile them into a timeline."""
+    """Place events in the regions of the boundary layer and reconcile them into a timeline.
+
+    ``articles`` (ARTICLE_COLUMNS), when given, supplies each article's publication
+    date, which bounds its undated falls.
+    """
     regions = geocode.load_regions(
         settings.boundaries, id_field=settings.id_field, name_field=settings.name_field,
         level=settings.regions,
     )
     located = geocode.assign_regions(events, regions)
+    if articles is not None and "published" in articles.columns and len(articles):
+        dates = dict(zip(articles["file"].astype(str), articles["published"].fillna(""),
+                         strict=True))
+        located = located.assign(published=located["article"].astype(str).map(dates).fillna(""))
     baseline = (
         reconcile.read_baseline(settings.baseline, regions["region_id"])
         if settings.baseline is not None
         else None
     )
+    provinces = settings.regions == "provinces"
+    capitals = _capitals(regions, settings)
     return reconcile.reconcile(
         located, regions, counts=counts, start=settings.start, end=settings.end,
-        baseline=baseline,
+        baseline=baseline, level=settings.regions,
+        district_counts=reconcile.read_district_counts() if provinces else None,
+        districts=None if provinces else reconcile.district_parents(
+            regions, geocode.load_regions(None), capitals),
+        confirm_days=settings.confirm_days, stale_days=settings.stale_days,
+        capitals=capitals,
     )
+
+
+def _capitals(regions: Any, settings: Settings) -> pd.DataFrame:
+    """The gazetteer's provincial capitals, each placed in its region of the layer."""
+    places = read_places(settings.places or data_path("places.csv"))
+    capitals = places.loc[places["kind"] == "capital",
+                          ["place_id", "name", "province_id", "lat", "lon"]]
+    return geocode.assign_regions(capitals.reset_index(drop=True), regions)
 
 
 def timeline_from_csv(events_csv: Path | str, *, settings: Settings = Settings()) -> Timeline:
@@ -246,7 +271,9 @@ def timeline_from_csv(events_csv: Path | str, *, settings: Settings = Settings()
     events = events_table(read_events(events_csv, gazetteer=gazetteer))
     counts_csv = events_csv.with_name("counts.csv")
     counts = _read_counts(counts_csv) if counts_csv.exists() else None
-    return reconcile_events(events, counts=counts, settings=settings)
+    articles_csv = events_csv.with_name("articles.csv")
+    articles = _read_articles(articles_csv) if articles_csv.exists() else None
+    return reconcile_events(events, counts=counts, articles=articles, settings=settings)
 
 
 def render_timeline(
@@ -389,7 +416,7 @@ def build(
             outputs.commit(only=_EXTRACT_FILES)
             raise UndatedError(undated)
         timeline = reconcile_events(extracted.events, counts=extracted.counts,
-                                    settings=settings)
+                                    articles=extracted.articles, settings=settings)
         _write_map(outputs, timeline, settings)
         if gif:
             from .export import export_gif
@@ -424,12 +451,28 @@ def timeline_frame(timeline: Timeline) -> pd.DataFrame:
 
 
 def timeline_geojson_text(timeline: Timeline) -> str:
-    """Regions as GeoJSON, each with its state on every day under ``states``."""
-    by_region: dict[str, dict[str, str]] = {}
+    """Regions as GeoJSON, each with its state on every day under ``states``.
+
+    Also, where the timeline has them: ``districts_total`` (None when unknown),
+    ``districts_taken`` (day -> count, days with none left out) and ``stale``
+    (the days its ``contested`` state was stale).
+    """
     states = timeline.states
+    by_region: dict[str, dict[str, str]] = {}
     for region_id, day, state in zip(states["region_id"], states["date"], states["state"],
                                      strict=True):
         by_region.setdefault(str(region_id), {})[str(day)] = str(state)
+    extra: dict[str, dict[str, Any]] = {}
+    if {"districts_taken", "districts_total", "stale"} <= set(states.columns):
+        for region_id, rows in states.groupby("region_id", sort=False):
+            total = rows["districts_total"].iloc[0]
+            taken = rows[rows["districts_taken"] > 0]
+            extra[str(region_id)] = {
+                "districts_total": None if pd.isna(total) else int(total),
+                "districts_taken": {str(d): int(n) for d, n in zip(
+                    taken["date"], taken["districts_taken"], strict=True)},
+                "stale": [str(d) for d in rows.loc[rows["stale"].astype(bool), "date"]],
+            }
     features: list[dict[str, Any]] = []
     for region in timeline.regions.itertuples(index=False):
         features.append(
@@ -439,6 +482,7 @@ def timeline_geojson_text(timeline: Timeline) -> str:
                     "region_id": region.region_id,
                     "region": region.region,
                     "states": by_region.get(str(region.region_id), {}),
+                    **extra.get(str(region.region_id), {}),
                 },
                 "geometry": region.geometry.__geo_interface__,
             }
@@ -571,6 +615,16 @@ def _check_date(text: str, where: str) -> None:
                          "unknown).") from err
     if not plausible_date(day):
         raise InputError(f"{where}: date {text!r} is out of range; {DATE_RANGE_TEXT}.")
+
+
+def _read_articles(path: Path) -> pd.DataFrame | None:
+    """``articles.csv`` for its publication dates; None when unusable (they are optional)."""
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, ValueError, pd.errors.ParserError) as err:
+        log.warning("Not using the publication dates of %s: %s", path, err)
+        return None
+    return frame if {"file", "published"} <= set(frame.columns) else None
 
 
 def _unresolved_frame(items: Iterable[Unresolved]) -> pd.DataFrame:

@@ -22,9 +22,11 @@ DateSource = Literal["sidecar", "url", "text", "corpus", "unknown"]
 # more step: a dateline's year from the corpus, a weekday vouching for an event
 # date, an unchecked page date); "low" (only the other articles' dates).
 DateConfidence = Literal["given", "high", "medium", "low"]
+Level = Literal["provinces", "districts"]
 
 STATUSES: tuple[Status, ...] = ("fallen", "claimed", "contested", "government")
 STATES: tuple[State, ...] = ("government", "contested", "claimed", "taliban")
+LEVELS: tuple[Level, ...] = ("provinces", "districts")
 
 
 @dataclass(frozen=True)
@@ -145,8 +147,12 @@ ARTICLE_COLUMNS = [
     "file", "title", "published", "published_source", "published_confidence", "url", "outlet",
     "events", "problems",
 ]
-TIMELINE_COLUMNS = ["date", "region_id", "region", "state", "events", "conflict"]
+TIMELINE_COLUMNS = [
+    "date", "region_id", "region", "state", "events", "conflict", "stale", "districts_taken",
+    "districts_total",
+]
 COUNT_COLUMNS = ["article", "date", "count", "total", "evidence"]
+PLACE_STATE_COLUMNS = ["place_id", "place", "lat", "lon", "region_id", "day", "state"]
 UNRESOLVED_COLUMNS = ["article", "name", "sentence", "start", "end"]
 
 
@@ -158,9 +164,16 @@ class Timeline:
     ``states`` has TIMELINE_COLUMNS, one row per day x region, ordered by date then
     region_id; ``date`` holds ``datetime.date`` values, ``events`` the positions
     (in ``events``) of the events that justify the state, joined by ";", and
-    ``conflict`` is True where same-day reports disagreed.
+    ``conflict`` is True where same-day reports disagreed or a single outlet's fall was
+    contradicted, ``stale`` is True where a ``contested`` state has had no report for
+    longer than the staleness window, ``districts_taken`` (int) counts the places below the
+    region's level that reports have taken by that day and ``districts_total`` (Int64,
+    ``<NA>`` when unknown) is how many districts the region has.
     ``events`` has EVENT_COLUMNS plus ``region_id`` and ``region``.
     ``counts`` has COUNT_COLUMNS (reported numbers of fallen capitals).
+    ``places`` has PLACE_STATE_COLUMNS: each reported provincial capital's own state
+    (by its own reports only), one row per day it changes, ``day`` an offset into
+    ``days`` (0 also for reports before the first day); None when not worked out.
     """
 
     regions: Any
@@ -168,3 +181,4 @@ class Timeline:
     states: pd.DataFrame
     events: pd.DataFrame
     counts: pd.DataFrame
+    places: pd.DataFrame | None = None

@@ -240,6 +240,7 @@ def _map_data(timeline: Timeline, title: str) -> dict[str, Any]:
     articles = {str(a) for a in events["article"]}
     undated = int((events["date"] == "").sum())
     unplaced = int((events["region_id"] == "").sum())
+    also, since = _reach(timeline, index)
     sources = f"From {_plural(len(events), 'report')} in {_plural(len(articles), 'article')}"
     notes = []
     if undated:
@@ -292,11 +293,99 @@ def _map_data(timeline: Timeline, title: str) -> dict[str, Any]:
                 "url": _text(row["url"]),
                 "article": _text(row["article"]),
             }
-            for row in events.to_dict("records")
+            # Only events that moved other regions (``also``) or moved one undated
+            # (``from``, a day index) carry those keys: most do not.
+            | ({"also": also[position]} if position in also else {})
+            | ({"from": since[position]} if position in since else {})
+            for position, row in enumerate(events.to_dict("records"))
         ],
         "coverage": _coverage_rows(timeline),
         "sources": sources,
+        "share": _share(timeline, region_ids),
+        "stale": _stale_runs(timeline, index),
+        "places": _capital_markers(timeline, index),
     }
+
+
+def _reach(
+    timeline: Timeline, index: dict[str, int]
+) -> tuple[dict[int, list[int]], dict[int, int]]:
+    """Where and from when events moved regions, beyond their own region and date.
+
+    Returns, by event position, the regions other than its own whose state it is
+    evidence of (on a district map a report about a whole province moves its
+    capital's district and the others up to contested; their popups list it), and,
+    for an undated event that moved a region (a recap dated by its article), the
+    first day it did.
+    """
+    states = timeline.states
+    pairs = states.loc[states["events"] != "", ["region_id", "events", "date"]]
+    pairs = pairs.drop_duplicates(["region_id", "events"])
+    day_index = {day: i for i, day in enumerate(timeline.days)}
+    own = timeline.events["region_id"].map(_text).tolist()
+    undated = (timeline.events["date"] == "").tolist()
+    moved: dict[int, set[int]] = {}
+    since: dict[int, int] = {}
+    for region_id, positions, day in zip(pairs["region_id"], pairs["events"], pairs["date"],
+                                         strict=True):
+        for position in {int(p) for p in str(positions).split(";")}:
+            if own[position] != str(region_id):
+                moved.setdefault(position, set()).add(index[str(region_id)])
+            if undated[position]:
+                since[position] = min(since.get(position, day_index[day]), day_index[day])
+    return {position: sorted(regions) for position, regions in moved.items()}, since
+
+
+def _share(timeline: Timeline, region_ids: list[str]) -> dict[str, Any]:
+    """Districts reported taken: each region's total, and [day, region, count] where it changes."""
+    states = timeline.states
+    if "districts_taken" not in states.columns:
+        return {"total": [None] * len(region_ids), "changes": []}
+    table = states.pivot(index="date", columns="region_id", values="districts_taken")
+    taken = table.reindex(index=list(timeline.days), columns=region_ids).fillna(0).astype(int)
+    values = taken.to_numpy()
+    before = np.vstack([np.zeros((1, values.shape[1]), dtype=values.dtype), values[:-1]])
+    changes = [[int(d), int(r), int(values[d, r])] for d, r in zip(*np.nonzero(values != before),
+                                                                     strict=True)]
+    totals = states.drop_duplicates("region_id").set_index("region_id")["districts_total"]
+    total = [None if pd.isna(totals.get(r, pd.NA)) else int(totals[r]) for r in region_ids]
+    return {"total": total, "changes": changes}
+
+
+def _stale_runs(timeline: Timeline, index: dict[str, int]) -> list[list[int]]:
+    """[region, first day, last day] of each run of stale contested days."""
+    states = timeline.states
+    if "stale" not in states.columns:
+        return []
+    day_index = {day: i for i, day in enumerate(timeline.days)}
+    flagged = states[states["stale"].astype(bool)]
+    runs: list[list[int]] = []
+    for region_id, day in sorted((index[str(r)], day_index[d]) for r, d in
+                                 zip(flagged["region_id"], flagged["date"], strict=True)):
+        if runs and runs[-1][0] == region_id and runs[-1][2] == day - 1:
+            runs[-1][2] = day
+        else:
+            runs.append([region_id, day, day])
+    return runs
+
+
+def _capital_markers(timeline: Timeline, index: dict[str, int]) -> list[dict[str, Any]]:
+    """Each reported capital: name, point, region and its own state where it changes."""
+    places = timeline.places
+    if places is None or places.empty:
+        return []
+    codes: dict[str, str] = dict(zip(STATES, _CODES, strict=True))
+    markers: list[dict[str, Any]] = []
+    for _, rows in places.groupby("place_id", sort=True):
+        first = rows.iloc[0]
+        markers.append({
+            "name": _text(first["place"]),
+            "point": [round(float(first["lon"]), _DECIMALS), round(float(first["lat"]), _DECIMALS)],
+            "region": index.get(_text(first["region_id"]), -1),
+            "changes": [[int(d), codes[str(s)]] for d, s in zip(rows["day"], rows["state"],
+                                                                  strict=True) if not pd.isna(d)],
+        })
+    return markers
 
 
 def _coverage_rows(timeline: Timeline) -> list[list[Any]]:

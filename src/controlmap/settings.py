@@ -9,6 +9,8 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from .records import Level
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -18,10 +20,14 @@ class Settings:
     end: dt.date | None = None  # last day; default: day of the last dated event
     baseline: Path | None = None  # CSV region_id,state: the state before any event
     boundaries: Path | None = None  # polygon layer; default: the bundled layer of `regions`
-    regions: str = "provinces"  # bundled layer when boundaries is None: provinces or districts
+    # What the regions are, and so what moves one (README, control rules); also the
+    # bundled layer drawn when boundaries is None.
+    regions: Level = "provinces"
     id_field: str = "id"
     name_field: str = "name"
     places: Path | None = None  # gazetteer CSV; default: bundled data/places.csv
     tiles: bool = False  # opt-in basemap (needs the network when the map is opened)
     title: str = "controlmap"
     jobs: int | None = None  # worker processes for extraction; None: one per core
+    confirm_days: int = 3  # a single outlet's fall contradicted within this many days is a claim
+    stale_days: int = 14  # contested with no report for longer than this is drawn as stale

@@ -18,6 +18,10 @@
   var PLAY_INTERVAL_MS = 800;
   var SVG_NS = "http://www.w3.org/2000/svg";
   var ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+  var SHARE_STEPS = [1, 1.8, 2.8, 4]; // line width of share buckets 1-4 (pattern of 7)
+  var SHARE_COLOR = "#2b1a10";
+  var LABEL_ZOOM = 6.5; // capital labels from this zoom on, where they no longer collide
+  var MAX_CHANGES = 8;
 
   // Wrap evidence in quotation marks unless the sentence already opens with one
   // (a quoted statement), which would otherwise show doubled marks.
@@ -113,7 +117,43 @@
       pattern.appendChild(line);
       defs.appendChild(pattern);
     });
+    // Share of districts reported taken: dark lines, denser for a larger share.
+    SHARE_STEPS.forEach(function (width, k) {
+      var pattern = document.createElementNS(SVG_NS, "pattern");
+      pattern.setAttribute("id", shareId(k + 1));
+      pattern.setAttribute("patternUnits", "userSpaceOnUse");
+      pattern.setAttribute("width", "7");
+      pattern.setAttribute("height", "7");
+      pattern.setAttribute("patternTransform", "rotate(-45)");
+      var line = document.createElementNS(SVG_NS, "rect");
+      line.setAttribute("width", String(width));
+      line.setAttribute("height", "7");
+      line.setAttribute("fill", SHARE_COLOR);
+      pattern.appendChild(line);
+      defs.appendChild(pattern);
+    });
     svg.insertBefore(defs, svg.firstChild);
+  }
+
+  function shareId(bucket) {
+    return "controlmap-share-" + bucket;
+  }
+
+  // Bucket 0 (nothing taken) to 4 (three quarters or more of the districts).
+  function shareBucket(taken, total) {
+    if (!taken) {
+      return 0;
+    }
+    var share = total ? taken / Math.max(total, taken) : 0;
+    return share >= 0.75 ? 4 : share >= 0.5 ? 3 : share >= 0.25 ? 2 : 1;
+  }
+
+  function shareText(taken, total) {
+    if (total) {
+      return taken + " of " + total + " districts reported taken";
+    }
+    return taken === 1 ? "1 district or town reported taken"
+      : taken + " districts or towns reported taken";
   }
 
   function start(map, data) {
@@ -128,6 +168,7 @@
     var popupRegion = -1;
     var timer = null;
     var layers = [];
+    var shareLayers = [];
     var keys = [];
 
     function dayIndex(iso) {
@@ -139,15 +180,42 @@
     var byRegion = features.map(function () { return []; });
     var firstReport = features.map(function () { return Infinity; });
     data.events.forEach(function (event) {
-      if (event.region < 0) {
-        return;
+      // Its own region, and any other it moved (a whole province on a district map).
+      var regions = (event.region < 0 ? [] : [event.region]).concat(event.also || []);
+      regions.forEach(function (r) {
+        byRegion[r].push(event);
+        // An undated recap counts from the day its article's date gave it ("from").
+        var i = event.date ? Math.max(dayIndex(event.date), 0) : event.from;
+        if (i !== null && i !== undefined) {
+          firstReport[r] = Math.min(firstReport[r], i);
+        }
+      });
+    });
+    // Districts reported taken, per region and day, from the days it changes.
+    var share = data.share || { total: [], changes: [] };
+    var taken = features.map(function () { return null; });
+    share.changes.forEach(function (change) {
+      var r = change[1];
+      if (!taken[r]) {
+        taken[r] = new Array(days.length).fill(0);
       }
-      byRegion[event.region].push(event);
-      if (event.date) {
-        var i = Math.max(dayIndex(event.date), 0);
-        firstReport[event.region] = Math.min(firstReport[event.region], i);
+      for (var i = change[0]; i < days.length; i += 1) {
+        taken[r][i] = change[2];
       }
     });
+    function takenAt(i, r) {
+      return taken[r] ? taken[r][i] : 0;
+    }
+    var stale = {};
+    (data.stale || []).forEach(function (run) {
+      for (var i = run[1]; i <= run[2]; i += 1) {
+        stale[i] = stale[i] || {};
+        stale[i][run[0]] = true;
+      }
+    });
+    function staleAt(i, r) {
+      return Boolean(stale[i] && stale[i][r]);
+    }
     var conflicts = {};
     data.conflicts.forEach(function (pair) {
       conflicts[pair[0]] = conflicts[pair[0]] || {};
@@ -173,7 +241,7 @@
       var conflict = Boolean(conflicts[current] && conflicts[current][r]);
       return {
         fillColor: style.hatched ? "url(#" + hatchId(state) + ")" : style.color,
-        fillOpacity: firstReport[r] <= current ? 0.85 : 0.4,
+        fillOpacity: firstReport[r] > current ? 0.4 : (staleAt(current, r) ? 0.45 : 0.85),
         color: r === hovered ? "#111111" : (conflict ? "#222222" : "#ffffff"),
         weight: r === hovered ? 2.5 : (conflict ? 1.8 : 1),
         dashArray: conflict && r !== hovered ? "4 3" : null,
@@ -182,11 +250,17 @@
     }
 
     function restyle(r) {
-      var key = stateAt(current, r) + (firstReport[r] <= current) +
-        Boolean(conflicts[current] && conflicts[current][r]) + (r === hovered);
+      var bucket = shareBucket(takenAt(current, r), share.total[r]);
+      var key = stateAt(current, r) + (firstReport[r] <= current) + staleAt(current, r) +
+        Boolean(conflicts[current] && conflicts[current][r]) + (r === hovered) + bucket;
       if (keys[r] !== key) {
         keys[r] = key;
         layers[r].setStyle(styleFor(r));
+        if (shareLayers[r]) {
+          shareLayers[r].setStyle(bucket
+            ? { fillColor: "url(#" + shareId(bucket) + ")", fillOpacity: 0.75 }
+            : { fillOpacity: 0 });
+        }
       }
     }
 
@@ -220,10 +294,101 @@
         path.setAttribute("data-region", features[r].properties.id);
       }
     });
+    // The share of districts taken, hatched over the regions in a pane of its own
+    // that lets the pointer through to the regions below.
+    var sharePane = map.createPane("cm-share");
+    sharePane.style.zIndex = 410;
+    sharePane.style.pointerEvents = "none";
+    // Only regions that ever have a share get a path (none on a district map).
+    features.forEach(function (feature, r) {
+      if (taken[r]) {
+        shareLayers[r] = L.geoJSON(feature, {
+          pane: "cm-share",
+          interactive: false,
+          style: function () { return { stroke: false, fillOpacity: 0 }; }
+        }).addTo(map);
+        shareLayers[r].eachLayer(function (layer) {
+          var path = layer.getElement && layer.getElement();
+          if (path) {
+            path.setAttribute("data-share", feature.properties.id);
+          }
+        });
+      }
+    });
     addPatterns(map, styles);
 
+    // --- provincial capitals: markers in their own pane, above the regions --------
+    map.createPane("cm-places").style.zIndex = 450;
+    var markers = (data.places || []).map(function (place) {
+      var marker = L.circleMarker([place.point[1], place.point[0]], {
+        pane: "cm-places", radius: 5, weight: 1.5, color: "#1f2328", fillOpacity: 1
+      }).addTo(map);
+      if (place.region >= 0) {
+        marker.on("click", function (e) { openPopup(place.region, e.latlng); });
+      }
+      var path = marker.getElement();
+      if (path) {
+        path.setAttribute("data-place", place.name);
+      }
+      return marker;
+    });
+
+    function placeStateAt(i, place) {
+      var state = null;
+      place.changes.forEach(function (change) {
+        if (change[0] <= i) {
+          state = data.codes[change[1]];
+        }
+      });
+      return state;
+    }
+
+    var markerStates = [];
+
+    function restyleMarkers() {
+      (data.places || []).forEach(function (place, k) {
+        var state = placeStateAt(current, place);
+        if (markerStates[k] === state) {
+          return;
+        }
+        markerStates[k] = state;
+        var style = styles[state || "government"];
+        markers[k].setStyle({ fillColor: style.color, fillOpacity: state ? 1 : 0.45 });
+        var path = markers[k].getElement();
+        if (path) {
+          path.setAttribute("data-state", state || "");
+        }
+      });
+    }
+
+    // Labels exist only while the zoom leaves them room: permanent tooltips cost a
+    // reposition on every pan and zoom.
+    var labelled = false;
+
+    function showLabels() {
+      var wanted = map.getZoom() >= LABEL_ZOOM;
+      if (wanted === labelled) {
+        return;
+      }
+      labelled = wanted;
+      markers.forEach(function (marker, k) {
+        if (wanted) {
+          marker.bindTooltip(data.places[k].name, { permanent: true, direction: "right",
+            offset: [6, 0], className: "cm-place-label" });
+        } else {
+          marker.unbindTooltip();
+        }
+      });
+    }
+    map.on("zoomend", showLabels);
+
+    // Fit the regions beside the open legend where the map is wide enough, so that
+    // the legend covers none of them.
     function fit() {
-      map.fitBounds(geo.getBounds(), { padding: [12, 12], animate: false });
+      var width = map.getSize().x;
+      var aside = legend.open && width > 3 * legend.offsetWidth ? legend.offsetWidth + 10 : 0;
+      map.fitBounds(geo.getBounds(), { paddingTopLeft: [12, 12],
+        paddingBottomRight: [12 + aside, 12], animate: false });
     }
 
     function tooltipFor(r) {
@@ -236,6 +401,12 @@
       node.appendChild(line);
       if (firstReport[r] > current) {
         node.appendChild(el("div", "cm-tooltip-note", "no report yet: state assumed"));
+      } else if (staleAt(current, r)) {
+        node.appendChild(el("div", "cm-tooltip-note", "stale: no recent report of fighting"));
+      }
+      var n = takenAt(current, r);
+      if (n || share.total[r]) {
+        node.appendChild(el("div", "cm-tooltip-share", shareText(n, share.total[r])));
       }
       return node;
     }
@@ -289,6 +460,14 @@
       line.appendChild(el("strong", null, styles[state].label));
       line.appendChild(document.createTextNode(" on " + longDate(days[current])));
       box.appendChild(line);
+      var n = takenAt(current, r);
+      if (n || share.total[r]) {
+        box.appendChild(el("div", "cm-pop-share", shareText(n, share.total[r])));
+      }
+      if (staleAt(current, r)) {
+        box.appendChild(el("p", "cm-pop-note",
+          "Stale: no report about this region for a long while; the fighting may be over."));
+      }
       if (conflicts[current] && conflicts[current][r]) {
         box.appendChild(el("p", "cm-pop-note",
           "Reports on this day contradict each other; the state follows the precedence " +
@@ -315,7 +494,8 @@
         box.appendChild(list);
       }
       if (undated.length) {
-        box.appendChild(el("div", "cm-pop-count", "Undated reports (not used for the timeline)"));
+        box.appendChild(el("div", "cm-pop-count",
+          "Undated reports (a fall counts from its article's date)"));
         var rest = el("ol", "cm-evidence");
         undated.forEach(function (event) { rest.appendChild(eventItem(event)); });
         box.appendChild(rest);
@@ -341,7 +521,8 @@
     document.getElementById("cm-title").textContent = data.title;
 
     var legend = el("details", "cm-legend");
-    legend.open = window.innerWidth >= 560 && window.innerHeight >= 560;
+    // Collapsed in small frames (an 800x560 embed) so that it covers no region.
+    legend.open = window.innerWidth >= 960 && window.innerHeight >= 600;
     legend.appendChild(el("summary", null, "Legend"));
     data.order.forEach(function (state) {
       var row = el("div", "cm-legend-row");
@@ -353,8 +534,19 @@
     var pale = swatch(styles[data.order[data.order.length - 1]]);
     pale.style.opacity = "0.45";
     paleRow.appendChild(pale);
-    paleRow.appendChild(el("span", null, "Paler: no report yet (assumed)"));
+    paleRow.appendChild(el("span", null, "Paler: no report yet, or stale"));
     legend.appendChild(paleRow);
+    var shareRow = el("div", "cm-legend-row cm-legend-note");
+    var shareSwatch = el("span", "cm-swatch cm-swatch-share");
+    shareRow.appendChild(shareSwatch);
+    shareRow.appendChild(el("span", null, "Dark lines: share of districts reported taken"));
+    legend.appendChild(shareRow);
+    if (data.places && data.places.length) {
+      var placeRow = el("div", "cm-legend-row cm-legend-note");
+      placeRow.appendChild(el("span", "cm-swatch cm-swatch-place"));
+      placeRow.appendChild(el("span", null, "Dot: provincial capital, by its own reports"));
+      legend.appendChild(placeRow);
+    }
     var dashRow = el("div", "cm-legend-row cm-legend-note");
     dashRow.appendChild(el("span", "cm-swatch cm-swatch-dashed"));
     dashRow.appendChild(el("span", null, "Dashed: reports that day contradict"));
@@ -401,6 +593,122 @@
       }
     }
 
+    // --- changes this day ----------------------------------------------------
+    var changesBox = document.getElementById("cm-changes");
+
+    function regionName(r) {
+      return features[r].properties.name || features[r].properties.id;
+    }
+
+    function changesOn(i) {
+      var list = [];
+      if (i <= 0) {
+        return list;
+      }
+      var before = data.states[i - 1];
+      var now = data.states[i];
+      for (var r = 0; r < nRegions; r += 1) {
+        if (before.charAt(r) !== now.charAt(r)) {
+          list.push({ region: r, from: data.codes[before.charAt(r)],
+            to: data.codes[now.charAt(r)] });
+        }
+      }
+      return list;
+    }
+
+    function showChanges() {
+      var list = changesOn(current);
+      changesBox.textContent = "";
+      changesBox.appendChild(el("span", "cm-changes-head", "Changes this day: "));
+      if (!list.length) {
+        changesBox.appendChild(el("span", "cm-changes-none", current ? "none" : "first day"));
+        return;
+      }
+      var items = el("ul", "cm-changes-list");
+      list.slice(0, MAX_CHANGES).forEach(function (change) {
+        var item = el("li", "cm-change");
+        item.setAttribute("data-region", features[change.region].properties.id);
+        item.appendChild(swatch(styles[change.to]));
+        item.appendChild(el("strong", null, regionName(change.region)));
+        item.appendChild(document.createTextNode(" " + styles[change.from].short + " \u2192 " +
+          styles[change.to].short));
+        items.appendChild(item);
+      });
+      if (list.length > MAX_CHANGES) {
+        items.appendChild(el("li", "cm-change cm-change-more",
+          "and " + (list.length - MAX_CHANGES) + " more"));
+      }
+      changesBox.appendChild(items);
+    }
+
+    // --- chart of regions per state over time ------------------------------------
+    var chartBox = document.getElementById("cm-chart");
+    var CHART_W = 220;
+    var CHART_H = 46;
+    var chartMarker = null;
+
+    function svgNode(tag, attrs) {
+      var node = document.createElementNS(SVG_NS, tag);
+      Object.keys(attrs).forEach(function (name) { node.setAttribute(name, String(attrs[name])); });
+      return node;
+    }
+
+    function chartX(i) {
+      return days.length > 1 ? (i / (days.length - 1)) * CHART_W : CHART_W / 2;
+    }
+
+    function chartPoint(i, regions) {
+      return chartX(i).toFixed(1) + "," + (CHART_H - (regions / nRegions) * CHART_H).toFixed(1);
+    }
+
+    function drawChart() {
+      var svg = svgNode("svg", { viewBox: "0 0 " + CHART_W + " " + CHART_H, width: CHART_W,
+        height: CHART_H, role: "img", "class": "cm-chart-svg" });
+      var title = svgNode("title", {});
+      title.textContent = "Regions in each state, day by day";
+      svg.appendChild(title);
+      // Stacked areas, government at the bottom, Taliban on top.
+      var below = days.map(function () { return 0; });
+      data.order.slice().reverse().forEach(function (state) {
+        var code = null;
+        Object.keys(data.codes).forEach(function (c) {
+          if (data.codes[c] === state) {
+            code = c;
+          }
+        });
+        var top = data.states.map(function (codes, i) {
+          var n = 0;
+          for (var r = 0; r < codes.length; r += 1) {
+            n += codes.charAt(r) === code ? 1 : 0;
+          }
+          return below[i] + n;
+        });
+        var points = [];
+        top.forEach(function (v, i) {
+          points.push(chartPoint(i, v));
+        });
+        for (var i = below.length - 1; i >= 0; i -= 1) {
+          points.push(chartPoint(i, below[i]));
+        }
+        var area = svgNode("polygon", { points: points.join(" "), fill: styles[state].color,
+          "data-state": state });
+        svg.appendChild(area);
+        below = top;
+      });
+      chartMarker = svgNode("line", { y1: 0, y2: CHART_H, stroke: "#1f2328", "stroke-width": 1.5,
+        "class": "cm-chart-day" });
+      svg.appendChild(chartMarker);
+      chartBox.appendChild(svg);
+    }
+
+    function showChartDay() {
+      var x = chartX(current).toFixed(1);
+      chartMarker.setAttribute("x1", x);
+      chartMarker.setAttribute("x2", x);
+      chartMarker.setAttribute("data-day", days[current]);
+    }
+    drawChart();
+
     // --- time control -----------------------------------------------------
     var bar = document.getElementById("cm-controls");
     var slider = document.getElementById("cm-slider");
@@ -434,6 +742,9 @@
       dateLine.setAttribute("data-day", days[current]);
       slider.value = String(current);
       showCounts();
+      showChanges();
+      showChartDay();
+      restyleMarkers();
       if (popupRegion >= 0) {
         popup.setContent(popupContent(popupRegion));
       }
@@ -550,6 +861,7 @@
     // later changes of the map's size (frame resized, controls hidden).
     map.invalidateSize();
     fit();
+    showLabels();
     if (window.ResizeObserver) {
       new window.ResizeObserver(function () {
         map.invalidateSize({ pan: false });
@@ -577,6 +889,28 @@
         var at = map.latLngToContainerPoint([inside[1], inside[0]]);
         var box = map.getContainer().getBoundingClientRect();
         return { x: box.left + at.x, y: box.top + at.y };
+      },
+      // Districts reported taken in a region on the current day, and of how many.
+      share: function (regionId) {
+        var r = regionIndex(regionId);
+        return r < 0 ? null : { taken: takenAt(current, r), total: share.total[r] };
+      },
+      stale: function (regionId) {
+        var r = regionIndex(regionId);
+        return r >= 0 && staleAt(current, r);
+      },
+      placeState: function (name) {
+        for (var k = 0; k < (data.places || []).length; k += 1) {
+          if (data.places[k].name === name) {
+            return placeStateAt(current, data.places[k]);
+          }
+        }
+        return null;
+      },
+      changes: function () {
+        return changesOn(current).map(function (change) {
+          return [features[change.region].properties.id, change.from, change.to];
+        });
       },
       openRegion: function (regionId) {
         var r = regionIndex(regionId);
