@@ -56,49 +56,55 @@ def state_runs(timeline: Timeline) -> pd.DataFrame:
         Ordered by ``region_id``, then ``from``.
     """
     states = timeline.states
-    frame = pd.DataFrame({
-        "region_id": states["region_id"].astype(str).to_numpy(dtype=object),
-        "region": states["region"].astype(str).to_numpy(dtype=object),
-        "state": states["state"].astype(str).to_numpy(dtype=object),
-        "date": states["date"].to_numpy(dtype=object),
-        "conflict": states["conflict"].astype(bool).to_numpy(),
-        "events": states["events"].fillna("").astype(str).to_numpy(dtype=object),
-    })
-    # A stable sort keeps each region's days in timeline order (rows come by date).
-    frame = frame.sort_values(["region_id", "date"], kind="stable", ignore_index=True)
-    new_run = (frame["region_id"] != frame["region_id"].shift()) | (
-        frame["state"] != frame["state"].shift()
-    )
-    frame["run"] = new_run.cumsum() - 1
-    runs = frame.groupby("run", sort=True).agg(
-        region_id=("region_id", "first"),
-        region=("region", "first"),
-        state=("state", "first"),
-        first=("date", "first"),
-        last=("date", "last"),
-        days=("date", "size"),
-        conflict_days=("conflict", "sum"),
-    )
-    runs["events"] = _run_events(frame)
-    runs["from"] = [_iso(day) for day in runs.pop("first")]
-    runs["to"] = [_iso(day) for day in runs.pop("last")]
-    runs["days"] = runs["days"].astype("int64")
-    runs["conflict_days"] = runs["conflict_days"].astype("int64")
-    return runs.reset_index(drop=True).loc[:, RUN_COLUMNS]
+    # Integer codes, so that runs are found with array operations only.
+    region_codes, _ = pd.factorize(states["region_id"].astype(str), sort=True)
+    day_codes, day_values = pd.factorize(states["date"], sort=True)
+    state_codes, _ = pd.factorize(states["state"])
+    order = np.lexsort((day_codes, region_codes))  # each region's days in date order
+    rows = len(order)
+    region_codes, state_codes = region_codes[order], state_codes[order]
+    new_run = np.ones(rows, dtype=bool)
+    new_run[1:] = (region_codes[1:] != region_codes[:-1]) | (state_codes[1:] != state_codes[:-1])
+    starts = np.flatnonzero(new_run)
+    lengths = np.diff(np.append(starts, rows))
+    first, last = order[starts], order[starts + lengths - 1]  # rows of each run's ends
+    days = np.asarray(day_values, dtype=object)
+    conflict = states["conflict"].astype(bool).to_numpy()[order].astype(np.int64)
+    # Event lists as codes too: equal lists are then equal integers.
+    list_codes, lists = pd.factorize(states["events"].fillna("").astype(str))
+    return pd.DataFrame({
+        "region_id": _strings(states["region_id"], first),
+        "region": _strings(states["region"], first),
+        "state": _strings(states["state"], first),
+        "from": [_iso(day) for day in days[day_codes[first]]],
+        "to": [_iso(day) for day in days[day_codes[last]]],
+        "days": lengths.astype(np.int64),
+        "conflict_days": (np.add.reduceat(conflict, starts) if rows
+                          else np.zeros(0, dtype=np.int64)),
+        "events": _run_events(list_codes[order], np.asarray(lists, dtype=object),
+                              np.cumsum(new_run) - 1, len(starts)),
+    }, columns=RUN_COLUMNS)
 
 
-def _run_events(frame: pd.DataFrame) -> pd.Series:
-    """Per run: the distinct event positions of its days, ascending, ``;``-joined."""
-    # Days of a run mostly repeat the same list: split each distinct list once.
-    lists = frame.loc[frame["events"] != "", ["run", "events"]].drop_duplicates()
-    runs = pd.RangeIndex(int(frame["run"].max()) + 1 if len(frame) else 0, name="run")
-    if lists.empty:
-        return pd.Series("", index=runs, dtype=object)
-    positions = lists.assign(event=lists["events"].str.split(";")).explode("event")
-    positions = positions.assign(event=positions["event"].astype("int64"))
-    positions = positions.drop_duplicates(["run", "event"]).sort_values(["run", "event"])
-    joined = positions.groupby("run")["event"].agg(lambda e: ";".join(map(str, e)))
-    return joined.reindex(runs, fill_value="").astype(object)
+def _strings(column: pd.Series, rows: np.ndarray) -> np.ndarray:
+    return column.iloc[rows].astype(str).to_numpy(dtype=object)
+
+
+def _run_events(codes: np.ndarray, lists: np.ndarray, run_of_row: np.ndarray,
+                runs: int) -> list[str]:
+    """Per run: the distinct event positions of its days, ascending, ``;``-joined.
+
+    ``codes`` are the rows' event lists in run order, as positions in ``lists``.
+    """
+    # A run's days mostly repeat one list: only a list that differs from the day
+    # before is split, so the work grows with the distinct lists, not the days.
+    changed = np.ones(len(codes), dtype=bool)
+    changed[1:] = (codes[1:] != codes[:-1]) | (run_of_row[1:] != run_of_row[:-1])
+    positions: list[set[int]] = [set() for _ in range(runs)]
+    for run, code in zip(run_of_row[changed], codes[changed], strict=True):
+        if lists[code]:
+            positions[run].update(int(p) for p in lists[code].split(";"))
+    return [";".join(map(str, sorted(p))) for p in positions]
 
 
 def runs_frame(timeline: Timeline) -> Any:
