@@ -12,6 +12,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 import pytest
+from shapely.geometry import MultiPolygon, box
 from test_reconcile import make_events, make_regions
 
 from controlmap import gis, render
@@ -99,6 +100,22 @@ def test_a_region_that_returns_to_a_state_starts_a_new_run() -> None:
     ]
 
 
+def test_runs_do_not_depend_on_the_order_of_the_states_rows(timeline: Timeline) -> None:
+    shuffled = timeline.states.sample(frac=1, random_state=7).reset_index(drop=True)
+    again = Timeline(timeline.regions, timeline.days, shuffled, timeline.events,
+                     timeline.counts)
+    pd.testing.assert_frame_equal(gis.state_runs(again), gis.state_runs(timeline))
+
+
+def test_run_events_are_sorted_as_numbers_not_text(timeline: Timeline) -> None:
+    states = timeline.states.copy()
+    alpha = states["region_id"] == "AF-A"
+    states.loc[alpha & (states["date"] == D(2021, 8, 1)), "events"] = "10"
+    states.loc[alpha & (states["date"] == D(2021, 8, 2)), "events"] = "9;10;2"
+    edited = Timeline(timeline.regions, timeline.days, states, timeline.events, timeline.counts)
+    assert gis.state_runs(edited)["events"].iloc[0] == "2;9;10"
+
+
 def test_the_geopackage_has_regions_and_dated_state_runs(timeline: Timeline,
                                                           tmp_path: Path) -> None:
     path = gis.write_geopackage(timeline, tmp_path / "timeline.gpkg")
@@ -127,6 +144,17 @@ def test_writing_the_geopackage_again_replaces_it(timeline: Timeline, tmp_path: 
     gis.write_geopackage(timeline, path)
     gis.write_geopackage(timeline, path)
     assert len(gpd.read_file(path, layer="state_runs")) == len(RUNS)
+
+
+def test_a_layer_of_polygons_and_multipolygons_is_written_as_multipolygons(
+        tmp_path: Path) -> None:
+    regions = make_regions({"AF-A": "Alpha", "AF-B": "Bravo"})
+    regions.loc[1, "geometry"] = MultiPolygon([box(61, 33, 62, 34), box(63, 33, 64, 34)])
+    timeline = reconcile(make_events(), regions, start=D(2021, 8, 1), end=D(2021, 8, 2))
+    path = gis.write_geopackage(timeline, tmp_path / "timeline.gpkg")
+    assert {kind for _, kind in pyogrio.list_layers(path)} == {"MultiPolygon"}
+    runs = gpd.read_file(path, layer="state_runs")
+    assert [len(g.geoms) for g in runs.geometry] == [1, 2]
 
 
 def test_the_geoparquet_round_trips(timeline: Timeline, tmp_path: Path) -> None:
