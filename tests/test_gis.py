@@ -12,11 +12,13 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 import pytest
+from conftest import OfflinePage
 from shapely.geometry import MultiPolygon, box
 from test_reconcile import make_events, make_regions
 
 from controlmap import gis, render
 from controlmap.errors import InputError
+from controlmap.palette import STATE_COLORS, STATE_LABELS
 from controlmap.pipeline import BuildResult
 from controlmap.reconcile import reconcile
 from controlmap.records import Timeline
@@ -245,16 +247,17 @@ def test_explore_shows_the_last_day_by_default(timeline: Timeline, tmp_path: Pat
     fmap = _result(timeline, tmp_path).explore()
     assert isinstance(fmap, folium.Map)
     assert _explored_states(fmap) == {
-        "AF-A": ("Taliban", "#D55E00"),
-        "AF-B": ("Government", "#0072B2"),
-        "AF-C": ("Government", "#0072B2"),
+        "AF-A": (STATE_LABELS["taliban"], STATE_COLORS["taliban"]),
+        "AF-B": (STATE_LABELS["government"], STATE_COLORS["government"]),
+        "AF-C": (STATE_LABELS["government"], STATE_COLORS["government"]),
     }
     assert "2021-08-08" in fmap.get_root().render()
 
 
 @pytest.mark.parametrize("day", ["2021-08-03", D(2021, 8, 3)])
 def test_explore_shows_the_day_asked_for(timeline: Timeline, day: str | dt.date) -> None:
-    assert _explored_states(gis.explore(timeline, day))["AF-A"] == ("Contested", "#F0E442")
+    assert _explored_states(gis.explore(timeline, day))["AF-A"] == (
+        STATE_LABELS["contested"], STATE_COLORS["contested"])
 
 
 def test_explore_draws_on_a_map_of_ones_own(timeline: Timeline) -> None:
@@ -270,3 +273,22 @@ def test_explore_refuses_a_day_outside_the_timeline(timeline: Timeline, day: str
                                                     message: str) -> None:
     with pytest.raises(InputError, match=message):
         gis.explore(timeline, day)
+
+
+@pytest.mark.browser
+def test_a_to_folium_map_with_a_layer_of_ones_own_works_offline(
+        timeline: Timeline, tmp_path: Path, browser_page: OfflinePage) -> None:
+    fmap = _result(timeline, tmp_path).to_folium()
+    mine = folium.GeoJson({"type": "Feature", "properties": {},
+                           "geometry": box(60.2, 33.2, 60.8, 33.8).__geo_interface__},
+                          style_function=lambda _: {"color": "#123456"})
+    mine.add_to(fmap)
+    saved = tmp_path / "mine.html"
+    fmap.save(str(saved))
+    page = browser_page.open_map(saved, "#2021-08-03")
+    assert browser_page.region_fill("AF-A") == STATE_COLORS["contested"].lower()
+    page.keyboard.press("End")
+    assert browser_page.region_fill("AF-A") == STATE_COLORS["taliban"].lower()
+    assert page.locator('path[stroke="#123456"]').count() == 1  # the user's layer is drawn
+    assert browser_page.errors == []
+    assert browser_page.blocked == []
