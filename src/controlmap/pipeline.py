@@ -88,6 +88,18 @@ class BuildResult:
         page = html.escape(self.index.read_text(encoding="utf-8"), quote=True)
         return f'<iframe srcdoc="{page}" style="width:100%;height:560px;border:0"></iframe>'
 
+    def to_folium(self, *, title: str = "controlmap", tiles: bool = False,
+                  attribution: str = render.DEFAULT_ATTRIBUTION) -> Any:
+        """The map as a `folium.Map` with its time control, to add layers to and save."""
+        return render.folium_map(self.timeline, title=title, tiles=tiles,
+                                 attribution=attribution)
+
+    def explore(self, day: dt.date | str | None = None, **kwargs: Any) -> Any:
+        """One day's states (default: the last) as geopandas' ``explore`` map (`gis.explore`)."""
+        from . import gis
+
+        return gis.explore(self.timeline, day, **kwargs)
+
 
 def _identity(items: Iterable[T]) -> Iterable[T]:
     return items

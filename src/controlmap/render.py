@@ -206,6 +206,25 @@ def _environment() -> jinja2.Environment:
 
 
 def _page(timeline: Timeline, *, title: str, tiles: bool, attribution: str) -> str:
+    fmap = folium_map(timeline, title=title, tiles=tiles, attribution=attribution)
+    page: str = fmap.get_root().render()
+    return page
+
+
+def folium_map(
+    timeline: Timeline,
+    *,
+    title: str = "controlmap",
+    tiles: bool = False,
+    attribution: str = DEFAULT_ATTRIBUTION,
+) -> folium.Map:
+    """The map of `render_map` as a `folium.Map`, time control included, before rendering.
+
+    Add layers of one's own to it and ``save`` it, or show it in a notebook.
+    Leaflet is inlined and folium's CDN links are dropped, so a layer needing
+    another library (a plugin) brings its own links. The options are
+    `render_map`'s.
+    """
     minx, miny, maxx, maxy = (float(v) for v in timeline.regions.total_bounds)
     fmap = folium.Map(
         location=[(miny + maxy) / 2, (minx + maxx) / 2],
@@ -226,8 +245,7 @@ def _page(timeline: Timeline, *, title: str, tiles: bool, attribution: str) -> s
         basemap._id = "basemap"
         basemap.add_to(fmap)
     _ControlMap(_map_data(timeline, title) | {"attribution": attribution}).add_to(fmap)
-    page: str = fmap.get_root().render()
-    return page
+    return fmap
 
 
 def _map_data(timeline: Timeline, title: str) -> dict[str, Any]:
