@@ -86,7 +86,8 @@ def test_build_on_the_seeds_writes_every_output_and_prints_the_map(tmp_path: Pat
     result = CliRunner().invoke(cli, ["--quiet", "build", str(ROOT / "seeds"), "--out", str(out)])
     assert result.exit_code == 0, result.output
     for name in ("index.html", "embed.html", "events.csv", "articles.csv", "counts.csv",
-                 "unresolved.csv", "timeline.csv", "timeline.geojson"):
+                 "unresolved.csv", "timeline.csv", "timeline.geojson", "timeline.gpkg",
+                 "timeline.parquet", "timeline_runs.geojson"):
         assert (out / name).is_file(), name
     assert f"map: {out / 'index.html'}" in result.output
     assert "<iframe" in result.output

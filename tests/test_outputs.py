@@ -19,7 +19,8 @@ from controlmap.events_table import read_events
 ARTICLE = ("Kabul, Aug. 13, 2021 - The Taliban captured Ghazni on Thursday, officials said. "
            "Fighting went on around Kandahar.\n")
 BUILD_FILES = {"index.html", "embed.html", "events.csv", "articles.csv", "counts.csv",
-               "unresolved.csv", "timeline.csv", "timeline.geojson", "manifest.json"}
+               "unresolved.csv", "timeline.csv", "timeline.geojson", "timeline_runs.geojson",
+               "timeline.gpkg", "timeline.parquet", "manifest.json"}
 
 
 def _corpus(folder: Path, title: str = "Ghazni falls") -> Path:

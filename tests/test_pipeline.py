@@ -14,7 +14,8 @@ from controlmap.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUTS = ("index.html", "embed.html", "events.csv", "articles.csv", "counts.csv",
-           "unresolved.csv", "timeline.csv", "timeline.geojson")
+           "unresolved.csv", "timeline.csv", "timeline.geojson", "timeline_runs.geojson",
+           "timeline.gpkg", "timeline.parquet")
 
 
 @pytest.fixture(scope="module")

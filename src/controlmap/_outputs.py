@@ -47,7 +47,8 @@ MANIFEST = "manifest.json"
 OUTPUT_NAMES = frozenset({
     "index.html", "embed.html", "events.csv", "articles.csv", "counts.csv",
     "unresolved.csv", "timeline.csv", "timeline.geojson", "timeline.gif",
-    "articles.template.csv", MANIFEST,
+    "articles.template.csv", "timeline_runs.geojson", "timeline.gpkg", "timeline.parquet",
+    MANIFEST,
 })
 _TOOL = "controlmap"
 _TEMP_PREFIX = ".controlmap-tmp-"

@@ -38,6 +38,8 @@ GEOPACKAGE, GEOPARQUET, RUNS_GEOJSON = "timeline.gpkg", "timeline.parquet", "tim
 _DECIMALS = 6  # GeoJSON coordinates: 1e-6 degree is about 11 cm, below any boundary's accuracy
 
 
+_STAMP = "2000-01-01T00:00:00.000Z"  # the GeoPackage's "last change" time
+
 def state_runs(timeline: Timeline) -> pd.DataFrame:
     """One row per region per run of consecutive days in the same state.
 
@@ -135,11 +137,18 @@ def write_geopackage(timeline: Timeline, path: Path | str) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)  # GDAL adds layers to an existing GeoPackage
-    # Through Arrow, date values become Date fields (plain writes make them text).
-    pyogrio.write_dataframe(_layer(timeline), path, layer="regions", driver="GPKG",
-                            use_arrow=True)
-    pyogrio.write_dataframe(runs_frame(timeline), path, layer="state_runs", driver="GPKG",
-                            use_arrow=True)
+    # GDAL stamps the time of writing into the file; a fixed stamp keeps the same
+    # timeline's file byte-identical.
+    previous = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": _STAMP})
+    try:
+        # Through Arrow, date values become Date fields (plain writes make them text).
+        pyogrio.write_dataframe(_layer(timeline), path, layer="regions", driver="GPKG",
+                                use_arrow=True)
+        pyogrio.write_dataframe(runs_frame(timeline), path, layer="state_runs",
+                                driver="GPKG", use_arrow=True)
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})
     logger.info("Wrote the GeoPackage %s", path)
     return path
 

@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
-from . import _outputs, geocode, reconcile, render
+from . import _outputs, geocode, gis, reconcile, render
 from . import corpus as corpus_mod
 from . import extract as extract_mod
 from ._resources import data_path
@@ -50,7 +50,8 @@ log = logging.getLogger(__name__)
 
 DATE_TEMPLATE = "articles.template.csv"
 _EXTRACT_FILES = ("events.csv", "articles.csv", "counts.csv", "unresolved.csv", DATE_TEMPLATE)
-_MAP_FILES = ("index.html", "embed.html", "events.csv", "timeline.csv", "timeline.geojson")
+_MAP_FILES = ("index.html", "embed.html", "events.csv", "timeline.csv", "timeline.geojson",
+              gis.RUNS_GEOJSON, gis.GEOPACKAGE, gis.GEOPARQUET)
 _GIF = "timeline.gif"
 # A reported number of regions (capitals, districts): more than this is a typo.
 _MAX_COUNT = 100_000
@@ -319,6 +320,9 @@ def _write_map(outputs: _outputs.OutputSet, result: Timeline, settings: Settings
     outputs.write_csv("events.csv", result.events)
     outputs.write_csv("timeline.csv", timeline_frame(result))
     outputs.write_text("timeline.geojson", timeline_geojson_text(result))
+    outputs.write_text(gis.RUNS_GEOJSON, gis.flat_geojson_text(result))
+    gis.write_geopackage(result, outputs.path(gis.GEOPACKAGE))
+    gis.write_geoparquet(result, outputs.path(gis.GEOPARQUET))
 
 
 def render_csv(
