@@ -126,3 +126,59 @@ def test_format_detection_and_malformed_entries(tmp_path: Path) -> None:
     bad = _index(tmp_path, {"a.txt": "Alphaville|Alpha|14 Aug|fallen;Alphaville|Alpha||taken"})
     with pytest.raises(InputError, match=r"index.csv:2: .*14 Aug.*\n.*'taken'"):
         read_index_gold(bad)
+
+
+def test_cli_scores_a_gold_index_with_the_bundled_layers(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from controlmap.cli import cli
+
+    events = tmp_path / "events.csv"
+    pd.DataFrame([
+        {"article": "a.txt", "place": "Maymana", "kind": "capital", "province_id": "AF-FYB",
+         "status": "fallen", "date": "2021-08-14", "lat": 35.92, "lon": 64.78},
+        {"article": "a.txt", "place": "Maywand", "kind": "district", "province_id": "AF-KAN",
+         "status": "contested", "date": "2021-07-01", "lat": "", "lon": ""},
+    ]).to_csv(events, index=False)
+    (tmp_path / "articles.csv").write_text("file\na.txt\n", encoding="utf-8")
+    gold = _index(tmp_path, {
+        "a.txt": "Maimana|Faryab|2021-08-13|claimed;Maiwand|Kandahar|2021-07-01|contested",
+        "b.txt": "Herat|Herat|2021-08-12|fallen",
+    })
+    result = CliRunner().invoke(cli, ["evaluate", str(events), str(gold), "--show", "5"])
+    assert result.exit_code == 0, result.output
+    # Maimana is an alias of the capital Maymana; Maiwand of the district Maywand, which
+    # the event without coordinates cannot be placed in: one match of three.
+    assert "recall at capital level: 1/2" in result.output
+    assert "recall at district level: 0/1" in result.output
+    assert "gold articles missing from the corpus (1): b.txt" in result.output
+
+
+def test_cli_resolves_aliases_in_a_gold_table(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from controlmap.cli import cli
+
+    (tmp_path / "out").mkdir()
+    result = CliRunner().invoke(cli, ["extract", str(_seed_like(tmp_path)), "--out",
+                                      str(tmp_path / "out")])
+    assert result.exit_code in (0, 1), result.output
+    events = tmp_path / "out" / "events.csv"
+    gold = tmp_path / "gold.csv"
+    gold.write_text("article,place,status,date\nwire.txt,Maimana,fallen,2021-08-14\n",
+                    encoding="utf-8")
+    result = CliRunner().invoke(cli, ["evaluate", str(events), str(gold)])
+    assert result.exit_code == 0, result.output
+    exact = next(line for line in result.output.splitlines() if "exact date" in line)
+    assert exact.split()[-3:] == ["1", "0", "0"]  # TP FP FN
+
+
+def _seed_like(tmp_path: Path) -> Path:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "wire.txt").write_text(
+        "Maymana falls\n\nThe Taliban captured Maymana on Saturday, officials said.\n",
+        encoding="utf-8")
+    (corpus / "articles.csv").write_text("file,published\nwire.txt,2021-08-15\n",
+                                         encoding="utf-8")
+    return corpus

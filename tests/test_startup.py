@@ -25,3 +25,10 @@ def test_the_package_still_exports_every_name_on_use() -> None:
     for name in controlmap.__all__:
         assert getattr(controlmap, name) is not None, name
     assert set(controlmap.__all__) <= set(dir(controlmap))
+
+
+def test_the_command_line_help_imports_no_heavy_library() -> None:
+    code = ("from click.testing import CliRunner\nfrom controlmap.cli import cli\n"
+            "assert CliRunner().invoke(cli, ['--help']).exit_code == 0\n"
+            "assert CliRunner().invoke(cli, ['build', '--help']).exit_code == 0")
+    assert _imported_after(code) == []

@@ -16,15 +16,15 @@ import sys
 import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from . import pipeline
 from .errors import ControlMapError, UndatedError
-from .events_table import DATE_RANGE_TEXT, plausible_date
-from .records import Problem
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from .records import Problem
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
@@ -77,6 +77,8 @@ def _iso_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -
         day = dt.date.fromisoformat(value)
     except ValueError as err:
         raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD.") from err
+    from .events_table import DATE_RANGE_TEXT, plausible_date
+
     if not plausible_date(day):
         raise click.BadParameter(f"{value!r} is out of range: {DATE_RANGE_TEXT}.")
     return day
@@ -206,6 +208,8 @@ def build(ctx: click.Context, /, corpus: Path, out: Path, gif: bool, force: bool
 
         controlmap build seeds --out build --start 2021-08-01
     """
+    from . import pipeline
+
     settings = _settings(**options)
     try:
         result = pipeline.build(corpus, out, settings=settings, force=force, gif=gif,
@@ -222,6 +226,8 @@ def build(ctx: click.Context, /, corpus: Path, out: Path, gif: bool, force: bool
 
 def _tell_about_dates(corpus: Path, out: Path) -> None:
     """Say how to give the publication dates the build could not be sure of."""
+    from . import pipeline
+
     template = out / pipeline.DATE_TEMPLATE
     if not template.exists():
         return
@@ -254,6 +260,8 @@ def extract(ctx: click.Context, /, corpus: Path, out: Path, places: Path | None,
 
         controlmap extract seeds --out build
     """
+    from . import pipeline
+
     result = pipeline.extract_corpus(corpus, out, settings=Settings(places=places, jobs=jobs),
                                      force=force, progress=_progress(ctx, "extracting"))
     click.echo(f"{len(result.events)} events from {len(result.articles)} files: "
@@ -280,6 +288,8 @@ def render(ctx: click.Context, /, events: Path, out: Path, force: bool, **option
 
         controlmap render build/events.csv --out corrected
     """
+    from . import pipeline
+
     result = pipeline.render_csv(events, out, settings=_settings(**options), force=force)
     click.echo((out / "embed.html").read_text(encoding="utf-8").strip())
     click.echo(f"map: {result.index}")
@@ -305,6 +315,7 @@ def export_png(ctx: click.Context, /, events: Path, day: dt.date | None, out: Pa
 
         controlmap export-png build/events.csv --day 2021-08-13 --out aug13.png
     """
+    from . import pipeline
     from .export import export_gif
     from .export import export_png as write_png
 
@@ -324,23 +335,51 @@ def export_png(ctx: click.Context, /, events: Path, day: dt.date | None, out: Pa
 @cli.command()
 @click.argument("events", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def evaluate(events: Path, gold: Path) -> None:
-    """Score an EVENTS csv against a GOLD csv of hand-annotated events.
+@click.option("--districts", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="District layer that places non-capital events when GOLD is a gold index "
+                   "(default: the bundled districts; fields id, name, province_id).")
+@click.option("--show", type=click.IntRange(min=0), default=0, show_default=True,
+              help="List this many missed and spurious events (gold index only).")
+@places_option
+def evaluate(events: Path, gold: Path, districts: Path | None, show: int,
+             places: Path | None) -> None:
+    """Score an EVENTS csv against GOLD, hand-annotated events.
 
-    Prints precision, recall and F1 over (article, place, status, date), with
-    dates exact and within one day, fallen and claimed also scored as one
-    class, and a confusion table of statuses.
+    GOLD is either a gold index in the development-set format (columns file and
+    gold_events, "Place|Province|YYYY-MM-DD|status;..."), scored level by level
+    (capitals by province, other places by district, fallen and claimed as one
+    class, dates within a day) with precision and recall per level and class;
+    or a table of article, place, status, date, scored over those facts with a
+    confusion table of statuses. Gold places are resolved through the gazetteer,
+    and gold articles missing from the articles.csv beside EVENTS are listed.
 
     Example:
 
-        controlmap evaluate build/events.csv seeds/gold.csv
+        controlmap evaluate build/events.csv my-gold/index.csv --show 20
     """
-    from .evaluate import evaluate as score
-    from .evaluate import format_report, read_gold
-    from .events_table import read_events
+    import pandas as pd
 
-    scores = score(pipeline.events_table(read_events(events)), read_gold(gold))
-    click.echo(format_report(scores))
+    from . import evaluate as scoring
+    from .events_table import events_frame, read_events
+    from .gazetteer import load_gazetteer
+
+    if scoring.is_index_gold(gold):
+        from .geocode import load_regions
+
+        layer = load_regions(districts, level="districts", province_field="province_id")
+        table = pd.read_csv(events, dtype=str, keep_default_na=False)
+        sidecar = events.with_name("articles.csv")
+        corpus = (pd.read_csv(sidecar, dtype=str, keep_default_na=False)["file"]
+                  if sidecar.is_file() else None)
+        levels = scoring.evaluate_levels(table, scoring.read_index_gold(gold),
+                                         gazetteer=load_gazetteer(places), districts=layer,
+                                         corpus_articles=corpus)
+        click.echo(scoring.format_level_report(levels, show=show))
+        return
+    gazetteer = load_gazetteer(places)
+    scores = scoring.evaluate(events_frame(read_events(events, gazetteer=gazetteer)),
+                              scoring.read_gold(gold, gazetteer=gazetteer))
+    click.echo(scoring.format_report(scores))
 
 
 @cli.command()

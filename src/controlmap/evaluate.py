@@ -128,8 +128,12 @@ class Scores:
     articles: int = 0
 
 
-def read_gold(path: Path | str) -> pd.DataFrame:
+def read_gold(path: Path | str, *, gazetteer: Gazetteer | None = None) -> pd.DataFrame:
     """Read and check a gold table (format in this module's docstring).
+
+    With a ``gazetteer``, each gold place written in a spelling it knows
+    ("Maimana") is scored as the gazetteer's canonical name ("Maymana"), as the
+    events are; places it does not know are logged and kept as written.
 
     Returns
     -------
@@ -171,8 +175,19 @@ def read_gold(path: Path | str) -> pd.DataFrame:
         more = f"\n... and {len(problems) - 20} more" if len(problems) > 20 else ""
         msg = f"{path}: {len(problems)} malformed gold row(s):\n{shown}{more}"
         raise InputError(msg)
+    if gazetteer is not None:
+        table["place"] = [_canonical(place, gazetteer, path) for place in table["place"]]
     unique: pd.DataFrame = table.drop_duplicates(GOLD_COLUMNS).reset_index(drop=True)
     return unique
+
+
+def _canonical(place: str, gazetteer: Gazetteer, path: Path) -> str:
+    found = gazetteer.lookup(place)
+    if found is None:
+        logger.warning("%s: gold place %r is not in the gazetteer; scored as written",
+                       path, place)
+        return place
+    return found.name
 
 
 def _row_problem(article: str, place: str, status: str, date: str) -> str:

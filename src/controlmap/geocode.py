@@ -200,6 +200,7 @@ def load_regions(
     id_field: str = "id",
     name_field: str = "name",
     level: str = "provinces",
+    province_field: str | None = None,
 ) -> gpd.GeoDataFrame:
     """Read a polygon layer as regions: columns ``region_id``, ``region``, ``geometry`` (EPSG:4326).
 
@@ -214,6 +215,9 @@ def load_regions(
         Which bundled layer ``path=None`` means: ``"provinces"``
         (``data/provinces.geojson``, ids such as ``AF-HER``) or ``"districts"``
         (``data/districts.geojson``, ids such as ``AF-KAN-maywand``).
+    province_field
+        A field holding each region's province id, kept as column ``province_id``
+        when the layer has it (the bundled districts do).
 
     Raises
     ------
@@ -258,6 +262,9 @@ def load_regions(
         geometry=layer.geometry.to_crs("EPSG:4326").values,
         crs="EPSG:4326",
     )
+    if province_field is not None and province_field in layer.columns:
+        # Which province each region lies in (a district layer), for scoring by level.
+        regions["province_id"] = layer[province_field].fillna("").astype(str).to_numpy()
     ids = regions["region_id"]
     if (ids == "").any() or layer[id_field].isna().any():
         msg = f"region file {source}: field {id_field!r} is empty for some features"
