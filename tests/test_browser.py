@@ -72,6 +72,25 @@ def test_play_advances_and_pauses(browser_page: OfflinePage, index: Path) -> Non
     assert page.evaluate("window.controlmap.day()") == paused_on
 
 
+def test_keyboard_opens_evidence_and_plays_from_anywhere(
+    browser_page: OfflinePage, index: Path
+) -> None:
+    page = browser_page.open_map(index, "#2021-08-05")
+    page.focus('[data-region="AF-ALP"]')
+    page.keyboard.press("Enter")
+    page.locator(".leaflet-popup-content").wait_for()
+    assert "Alpha" in page.inner_text(".leaflet-popup-content")
+    for focused in ("#cm-prev", "#cm-slider"):
+        page.focus(focused)
+        day = page.evaluate("window.controlmap.day()")
+        page.keyboard.press("Space")  # plays; does not step or move the slider
+        assert page.get_attribute("#cm-play", "aria-pressed") == "true"
+        page.keyboard.press("Space")
+        assert page.get_attribute("#cm-play", "aria-pressed") == "false"
+        assert page.evaluate("window.controlmap.day()") >= day
+    assert browser_page.errors == []
+
+
 def test_popup_shows_the_evidence_up_to_the_day(browser_page: OfflinePage, index: Path) -> None:
     page = browser_page.open_map(index, "#2021-08-05")
     browser_page.click_region("AF-ALP")

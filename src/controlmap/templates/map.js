@@ -292,6 +292,16 @@
       var path = layer.getElement();
       if (path) {
         path.setAttribute("data-region", features[r].properties.id);
+        // Reachable with Tab; Enter opens the evidence as a click does.
+        path.setAttribute("tabindex", "0");
+        path.setAttribute("role", "button");
+        path.setAttribute("aria-label", features[r].properties.name || features[r].properties.id);
+        path.addEventListener("keydown", function (e) {
+          if (e.key === "Enter") {
+            e.preventDefault();
+            openPopup(r, null);
+          }
+        });
       }
     });
     // The share of districts taken, hatched over the regions in a pane of its own
@@ -807,11 +817,19 @@
     });
     document.addEventListener("keydown", function (e) {
       var tag = e.target && e.target.tagName;
-      var activates = e.key === " " || e.key === "Enter";
-      // The slider handles its own arrows; buttons and the legend their own Space/Enter.
-      if (e.altKey || e.ctrlKey || e.metaKey || tag === "INPUT" || tag === "TEXTAREA" ||
-          tag === "SELECT" || (activates && (tag === "BUTTON" || tag === "SUMMARY" ||
-          tag === "A"))) {
+      var typing = tag === "TEXTAREA" || tag === "SELECT" ||
+        (tag === "INPUT" && e.target.type !== "range");
+      if (e.altKey || e.ctrlKey || e.metaKey || typing) {
+        return;
+      }
+      // Space plays or pauses wherever the focus is (a focused button or the slider
+      // included); Enter keeps its own meaning, and the slider its own arrows.
+      if (e.key === " " || e.key === "Spacebar") {
+        e.preventDefault();
+        toggle();
+        return;
+      }
+      if (tag === "INPUT") {
         return;
       }
       if (e.key === "ArrowLeft") {
@@ -820,8 +838,6 @@
       } else if (e.key === "ArrowRight") {
         pause();
         step(1);
-      } else if (e.key === " " || e.key === "Spacebar") {
-        toggle();
       } else if (e.key === "Home") {
         pause();
         setDay(0);
