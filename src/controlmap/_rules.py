@@ -118,6 +118,8 @@ class Rules:
     foreign_actor: re.Pattern[str]  # neither side: "us troops", "the un", "aid workers"
     source_before: re.Pattern[str]
     frame_before: re.Pattern[str]
+    part_before: re.Pattern[str]  # "two districts in the northern province of " + place
+    part_after: re.Pattern[str]  # place + "'s Y district", " districts"
     any_trigger: re.Pattern[str]
     screen: _Screen | None  # words every sentence that can state control contains
     verb_screen: _Screen | None  # words every match of object_verb contains
@@ -489,6 +491,23 @@ def _compile(table: dict[str, Any]) -> Rules:
         foreign_actor=re.compile(rf"\b{_alt(verbs['foreign_actors'])}(?![\w-])", flags),
         source_before=re.compile(
             rf"\b{_alt(roles['source_before'])}\s+(?:the\s+)?(?:[a-z]+ern\s+)?$", flags
+        ),
+        part_before=re.compile(
+            # a part, maybe with its names ("the districts of Y and Z"), then where it lies
+            rf"\b(?<!police ){_alt(roles['subdivisions'])}\b"
+            r"(?:\s+(?:of|in|at)\s+(?:\x02+|[a-z-]+(?:\s+[a-z-]+)?)"
+            r"(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?:\x02+|[a-z-]+(?:\s+[a-z-]+)?))*)?"
+            r",?\s+(?:in|of)\s+(?:the\s+)?"
+            rf"(?:{_alt(roles['region_adjectives'])}\s+)*(?:provinces?\s+of\s+)?"
+            r"(?:\x02+(?:\s*,\s*(?:and\s+)?|\s+and\s+))*$",
+            flags,
+        ),
+        part_after=re.compile(
+            # "X's Y district", "X province's Y district", "five X districts"
+            r"\x01*(?:(?:'s|\s+province(?:'s)?)\s+(?!(?:said|says|told)\b)"
+            r"(?:(?:\x02+|[a-z-]+)\s+){0,2}?|\s+(?:province\s+)?(?=districts\b))"
+            rf"(?<!police ){_alt(roles['subdivisions'])}\b",
+            flags,
         ),
         frame_before=re.compile(
             r"(?:^|[,;:]\s*|\bthat\s+|\band\s+)(?:[\"'“‘]\s*)?(?:in|inside|across|at)\s+"

@@ -340,7 +340,8 @@ def _classify(
     results = _gapped(
         [
             None if historic[index] else _classify_mention(
-                sentence, plain[index], mention, cues, rules
+                sentence, plain[index], mention, cues, rules,
+                mentions[index + 1] if index + 1 < len(mentions) else None,
             )
             for index, mention in enumerate(mentions)
         ],
@@ -503,13 +504,19 @@ def _classify_mention(
     mention: Mention,
     cues: _Cues,
     rules: Rules,
+    following: Mention | None = None,
 ) -> tuple[Status, float, bool] | None:
-    """Status, confidence and whether it came from a frame ("In X, ..."), or None."""
+    """Status, confidence and whether it came from a frame ("In X, ..."), or None.
+
+    ``following`` is the next place the sentence names, if any.
+    """
     start, end = mention.start, mention.end
     if _is_name_part(sentence, mention, rules):
         return None
     if mention.place.kind == "province" and _CAPITAL_OF.search(masked, max(0, start - 60), start):
         return None  # "X, capital of Y province": Y only locates X
+    if _locates_a_part(masked, mention, following, rules):
+        return None  # "two districts in X province", "X's Y district": the part changed hands
     found = _predicate(masked, mention, cues, rules)
     if found is not None:
         status, confidence, trigger_at = found
@@ -548,6 +555,51 @@ def _classify_mention(
     # No predicate reaches the name (geography, people, talks, metonymy), unless the
     # sentence goes on to say what happened to "the city".
     return _the_city_after(masked, mention, rules)
+
+
+def _locates_a_part(
+    masked: str, mention: Mention, following: Mention | None, rules: Rules
+) -> bool:
+    """Whether the place only says where a part of a province lies.
+
+    "Seized two districts in the northern province of X", "X's Y district", "five X
+    districts", "a key X district": the verb is about the districts, and a province
+    turns only when its capital does. A city that shares its province's name is read
+    as the province here ("eight districts of Herat"), unless it is called a city.
+    """
+    place = mention.place
+    if place.kind != "province" and not (
+        place.kind == "capital" and place.name == place.province
+        and not _CITY_AROUND.search(masked, max(0, mention.start - 12), mention.end + 6)
+    ):
+        return False
+    start, end = mention.start, mention.end
+    before = rules.part_before.search(masked, max(0, start - 120), start)
+    if before is not None:
+        # "every district of X", "all 7 districts in X" is the whole province, and
+        # "most districts in X" most of it
+        return not _EVERY_PART.search(masked, max(0, before.start() - 16), before.start())
+    if place.kind == "province" and rules.part_after.match(masked, start):
+        return True  # not for a city: "Kandahar's western districts" are the city's
+    if (
+        following is not None
+        and following.start == end + 3
+        and masked.startswith("'s ", end)
+        and following.place.kind not in ("capital", "province")
+    ):
+        return True  # "X's Y" with Y a district of X
+    return bool(
+        _INDEFINITE_END.search(masked, max(0, start - 30), start)
+        and masked.startswith(" district", end)
+    )
+
+
+_EVERY_PART = re.compile(
+    r"\b(?:every|each|most|(?:nearly\s+|almost\s+)?all(?:\s+(?:the|its|\d+|[a-z]+))?"
+    r"|(?:the\s+)?majority\s+of(?:\s+the)?)\s+$"
+)
+_CITY_AROUND = re.compile(r"\bcity\s+of\s+\x01|\x01+\s+city\b")
+_INDEFINITE_END = re.compile(r"\b(?:a|an|one|another)\s+(?:[a-z-]+\s+)?$")
 
 
 def _the_city_after(
