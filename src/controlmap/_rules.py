@@ -356,7 +356,13 @@ def _compile(table: dict[str, Any]) -> Rules:
     appositive = (
         r"(?:(?:\s*,[^,;:\x01]{1,110}?){1,2},|\s*[–—][^–—;\x01]{1,110}?[–—]|\s+\([^()]{1,60}\))?"
     )
-    subject = rf"^\x01+(?:\s+(?:province|city|town))?{listing}{appositive}(?:\s+{aux}){{0,4}}\s+"
+    # "X, which fell last week, ...", "X, the whole of which is still outside ...": a
+    # relative clause says what happened to the place it follows.
+    relative = r"(?:\s*,\s*(?:which|the whole of which|all of which))?"
+    subject = (
+        rf"^\x01+(?:\s+(?:province|city|town))?{listing}{appositive}{relative}"
+        rf"(?:\s+{aux}){{0,4}}\s+"
+    )
     # "Helmand's capital, Lashkar Gah, fell" and "two more capitals, X and Y, fell": the
     # name, or a list of names, closes an appositive itself (only tried when a comma
     # opens the appositive before it, see `extract._predicate_after`).

@@ -720,6 +720,12 @@ def _predicate(
                 best = (noun.start(), status, 0.8)
                 break
     right = masked[start : end + _WINDOW]
+    if best is not None and best[1] == "contested":
+        # "fighters holed up in X, which has not yet fallen": the hold is what X's own
+        # predicate says
+        after = _predicate_after(masked, start, right, rules)
+        if after is not None and after[0] == "government":
+            return after
     if best is not None:
         facility = rules.possessive_facility.match(right)
         if facility is not None and best[1] != "contested":
