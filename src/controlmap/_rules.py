@@ -329,6 +329,7 @@ def _compile(table: dict[str, Any]) -> Rules:
         ("fallen", list(verbs["fallen_active"]), word_end),
         ("handover", list(verbs.get("handover", [])), word_end),  # "handed X to the Taliban"
         ("contested", list(verbs["contested_active"]), word_end),
+        ("movement", list(verbs["movement"]), word_end),  # no event, and blocks the rest
     ]
     object_verb = re.compile(
         _by_first_character(

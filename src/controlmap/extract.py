@@ -684,6 +684,7 @@ def _predicate(
     start, end = mention.start, mention.end
     window = start - _WINDOW
     best: tuple[int, Status, float] | None = None
+    moved_at = -1  # where a verb of movement towards the place starts
     for verb in reversed(cues.verbs):
         if verb.end() > start or verb.start() < window:
             continue
@@ -695,6 +696,9 @@ def _predicate(
         if _is_location_of_object(masked[verb.end() : end], mention.place.kind, rules):
             return None
         kind = rules.object_kinds[int(str(verb.lastgroup)[1:].split("_")[0])]
+        if kind == "movement":
+            moved_at = verb.start()  # "took X and closed in on Y": nothing reaches Y
+            break
         if kind == "handover":
             if not _TO_THE_TALIBAN.match(masked, end):
                 continue  # "handed X officials a list": only a place given to them fell
@@ -706,7 +710,7 @@ def _predicate(
             break
     if best is None or best[1] != "government":
         for noun in reversed(cues.nouns):
-            if noun.end() > start or noun.start() < window:
+            if noun.end() > start or noun.start() < max(window, moved_at):
                 continue
             if best is not None and noun.start() < best[0]:
                 break
