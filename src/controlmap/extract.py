@@ -163,6 +163,7 @@ from ._rules import (
 )
 from ._sentences import _next_sentence, _Sentence, article_sentences, split_sentences
 from ._unknown_names import _unresolved
+from .dates import resolve
 from .events_table import events_frame, read_events
 from .records import (
     Article,
@@ -342,6 +343,7 @@ def _classify(
             None if historic[index] else _classify_mention(
                 sentence, plain[index], mention, cues, rules,
                 mentions[index + 1] if index + 1 < len(mentions) else None,
+                published=published,
             )
             for index, mention in enumerate(mentions)
         ],
@@ -454,6 +456,31 @@ def _dated_before(norm: str, end: int, published: dt.date | None) -> bool:
     return year is not None and int(year.group(1)) < published.year
 
 
+def _names_day_before(norm: str, published: dt.date | None) -> bool:
+    """Whether the sentence names a day of a month at least `_RETROSPECT` days before
+    publication ("entered X on August 15" in a report of 22 August)."""
+    if published is None:
+        return False
+    for day in _DAY_OF_MONTH.finditer(norm):
+        when = resolve(day.group(0).title(), published)  # dates reads capitalised months
+        if when is not None and dt.timedelta(days=_RETROSPECT) <= published - when:
+            return True
+    return False
+
+
+_RETROSPECT = 3
+# A verb of entering a place: a fight for it when reported live (see `_classify_mention`).
+_ENTRY = re.compile(
+    r"(?:ent(?:er|ers|ered|ering)|storm(?:s|ed|ing)?(?: into)?|ha(?:ve|s|d) (?:now )?entered"
+    r"|push(?:ed|es|ing)? into)\b"
+)
+# The entry is the background of the sentence: "after the Taliban stormed into X".
+_BACKGROUND_ENTRY = re.compile(
+    r"\b(?:after|since|when|once|following)\s+(?:the\s+)?(?:taliban|insurgents|militants)"
+    r"(?:\s+[a-z]+){0,2}?\s+$"
+)
+
+
 def _is_recent(norm: str, published: dt.date) -> bool:
     """Whether a sentence names a day near publication.
 
@@ -505,6 +532,8 @@ def _classify_mention(
     cues: _Cues,
     rules: Rules,
     following: Mention | None = None,
+    *,
+    published: dt.date | None = None,
 ) -> tuple[Status, float, bool] | None:
     """Status, confidence and whether it came from a frame ("In X, ..."), or None.
 
@@ -522,6 +551,17 @@ def _classify_mention(
         status, confidence, trigger_at = found
         if status == "contested" and _took_seat_of_power(masked[end:], rules):
             status = "fallen"  # "entered X and seized the governor's office": X fell
+        if (
+            status == "contested" and trigger_at >= 0 and _ENTRY.match(masked, trigger_at)
+            and (
+                _BACKGROUND_ENTRY.search(masked, 0, trigger_at)
+                or _names_day_before(masked, published)
+            )
+        ):
+            # An entry told days later ("entered X on August 15, ending ...") or as
+            # the background of another event ("after the Taliban stormed into X")
+            # is the takeover it led to; a live report of it is a fight.
+            status = "fallen"
         before_trigger = masked[:trigger_at] if trigger_at >= 0 else ""
         hedged = _hedge(status, confidence, masked, start, end, before_trigger, cues.breaks, rules)
         if hedged is not None and hedged[0] == "contested":
@@ -964,7 +1004,7 @@ def _assemble(
             # takes the date the article gives the same fall elsewhere.
             day = strong.get(place.place_id) or weak.get(place.place_id)
         if day is None:
-            day = calendar.day_of(position, own)
+            day = calendar.day_of(position, own, recap=_group(status) == "fallen")
         events.append(
             Event(
                 article=article.id, place=place.name, place_id=place.place_id, kind=place.kind,
