@@ -359,9 +359,9 @@ def _compile(table: dict[str, Any]) -> Rules:
     )
     # "X, which fell last week, ...", "X, the whole of which is still outside ...": a
     # relative clause says what happened to the place it follows.
-    relative = r"(?:\s*,\s*(?:which|the whole of which|all of which))?"
+    relative = r"(?:\s*,\s*(?:which|the whole of which|all of which)|\s*,(?=\s+where\b))?"
     subject = (
-        rf"^\x01+(?:\s+(?:province|city|town))?{listing}{appositive}{relative}"
+        rf"^\x01+(?:\s+(?:province|city|town))?{listing}(?:\s+(?:has|have|had))?{appositive}{relative}"
         rf"(?:\s+{aux}){{0,4}}\s+"
     )
     # "Helmand's capital, Lashkar Gah, fell" and "two more capitals, X and Y, fell": the

@@ -639,7 +639,9 @@ _EVERY_PART = re.compile(
     r"|(?:the\s+)?majority\s+of(?:\s+the)?)\s+$"
 )
 _CITY_AROUND = re.compile(r"\bcity\s+of\s+\x01|\x01+\s+city\b")
-_INDEFINITE_END = re.compile(r"\b(?:a|an|one|another)\s+(?:[a-z-]+\s+)?$")
+_INDEFINITE_END = re.compile(
+    r"\b(?:a|an|one|another|key|strategic|important|major)\s+(?:[a-z-]+\s+)?$"
+)
 
 
 def _the_city_after(
@@ -706,7 +708,8 @@ _CITY_NOUN = re.compile(r"(?:city|town|provincial capital)\b")
 
 
 _AND_TOOK = re.compile(
-    r"[^\x02;:]{0,60}?\band\s+(?:then\s+|later\s+|quickly\s+|also\s+)?(?:seized|captured"
+    r"[^\x02;:]{0,100}?\band\s+(?:that\s+)?(?:they\s+|fighters\s+)?(?:had\s+|have\s+)?"
+    r"(?:then\s+|later\s+|quickly\s+|also\s+)?(?:seized|captured|brought"
     r"|took(?: control of| over)?|overran|occupied"
     r"|raised (?:their|the|a) (?:white )?flag (?:over|on))\s+(?:the\s+|a\s+)?"
 )
@@ -764,6 +767,11 @@ def _predicate(
                 best = (noun.start(), status, 0.8)
                 break
     right = masked[start : end + _WINDOW]
+    if best is not None and _CONJOINED.search(masked, best[0], start):
+        # "control was reduced to Y, and X also fell": X's own predicate says it
+        after = _predicate_after(masked, start, right, rules)
+        if after is not None:
+            return after
     if best is not None and best[1] == "contested":
         # "fighters holed up in X, which has not yet fallen": the hold is what X's own
         # predicate says
@@ -874,6 +882,7 @@ _SUMMARY_LIST = re.compile(
 )
 
 
+_CONJOINED = re.compile(r"\x02\s*,?\s+and\s+(?:also\s+)?$")  # "..., and " + the place
 _PREPOSITION_END = re.compile(r"\b(?:in|inside|across|at|from|of|the|[a-z]+ern)\s+$")
 _DETERMINER_END = re.compile(r"\b(?:the|a|an|its|their|his|her|this|that)\s+$")
 
