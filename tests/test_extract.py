@@ -257,8 +257,9 @@ CASES: list[tuple[str, set[tuple[str, str]]]] = [
      {("Lashkar Gah", CO)}),
     ("Afghan forces still control the airport in Kandahar.", {("Kandahar", CO)}),
     ("Helmand's capital, Lashkar Gah, fell on Friday.", {("Lashkar Gah", F)}),
+    # a Taliban claim that officials deny stays a claim (devset conventions)
     ("The Taliban said it had captured Qala-e-Naw, a claim the government denied.",
-     {("Qala-e-Naw", CO)}),
+     {("Qala-e-Naw", CL)}),
     ("Taliban seized control of most of Helmand province.", {("Helmand", CO)}),
     ("The Taliban's takeover of Mazar-i-Sharif stunned the north.", {("Mazar-i-Sharif", F)}),
     ("The militants have seized a key northern town in Takhar province.", set()),
@@ -401,10 +402,11 @@ OFFENSIVE_CASES: list[tuple[str, set[tuple[str, str]]]] = [
     ("Afghan troops still hold parts of Kandahar, a local official said.", {("Kandahar", CO)}),
     ("The Taliban hold all but the airport in Kandahar.", {("Kandahar", CO)}),
     ("The insurgents have taken all but Mazar-i-Sharif in the north.", set()),
+    # a denied claim stays a claim, with the officials' account beside it
     ("The Taliban claim to have overrun Lashkar Gah, but officials say fighting continues.",
-     {("Lashkar Gah", CO)}),
+     {("Lashkar Gah", CL), ("Lashkar Gah", CO)}),
     ("Insurgents said they had captured Gardez, but security officials said government forces "
-     "were still in control.", {("Gardez", CO)}),
+     "were still in control.", {("Gardez", CL), ("Gardez", G)}),
     ("The Taliban captured Zaranj on Friday, but fighting continues in Lashkar Gah.",
      {("Zaranj", F), ("Lashkar Gah", CO)}),
     ("Commandos cleared Kunduz of Taliban fighters.", {("Kunduz", G)}),
@@ -673,7 +675,7 @@ OFFENSIVE_CASES: list[tuple[str, set[tuple[str, str]]]] = [
     ("The militants claimed on Friday that Kandahar was theirs.", set()),
     ("A security source confirmed that Mehtarlam had fallen to the Taliban.", {("Mehtarlam", F)}),
     ("The Taliban claimed victory in Lashkar Gah, but government forces are still holding "
-     "out in parts of the city.", {("Lashkar Gah", CO)}),
+     "out in parts of the city.", {("Lashkar Gah", CL), ("Lashkar Gah", CO)}),
     ("Officials in Kabul said Herat had fallen but that the airport remained in "
      "government hands.", {("Herat", F)}),
     ("The Taliban claimed victory in Kunduz on Sunday.", {("Kunduz", CL)}),

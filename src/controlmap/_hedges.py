@@ -117,23 +117,50 @@ def _source(masked: str, mention: Mention, vouching: _Vouching, rules: Rules) ->
 
 # Fighting goes on, or the government side still holds out: "fighting continues",
 # "government forces are still in control" (not about another place named next).
-_STILL_FIGHTING = (
+_FIGHTING_GOES_ON = (
     r"\b(?:fighting|clashes|battles?|resistance|gunfire)"
     r"(?:\s+(?:is|was|were|are|has|have|had|been|still|reportedly))*\s+(?:continu|rag|persist"
     r"|go(?:es|ing)? on|went on|under way|underway|ongoing)(?![^.;\x01]{0,25}\x02)"
-    r"|\b(?:government|security|afghan) (?:forces|troops)"
+)
+_STILL_HOLDS = (
+    r"\b(?:government|security|afghan) (?:forces|troops)"
     r"(?:\s+(?:are|were|is|was))?\s+(?:still|remain)(?![^.;\x01]{0,40}\x02)"
 )
+_STILL_FIGHTING = f"{_FIGHTING_GOES_ON}|{_STILL_HOLDS}"
 
 
 _DISPUTED = re.compile(
-    r"\b(?:government|ministry|officials?|authorities|army|military|governor|police)\b"
+    r"\b(?:government|ministry|officials?|authorities|army|military|governor|police"
+    r"|resistance|front)\b"
     r"(?:\s+[a-z']+){0,3}\s+(?:denied|rejected|dismissed|disputed)\b"
     r"|\b(?:denied|rejected|dismissed|disputed) by (?:the )?(?:government|ministry|officials?"
-    r"|authorities|army|military|governor|police)\b"
+    r"|authorities|army|military|governor|police|resistance|anti-taliban)\b"
     # "..., but officials say fighting continues": another account of the same place
     rf"|\bbut\b[^\x02.;]{{0,60}}?(?:{_STILL_FIGHTING})"
 )
+
+
+def _counter_account(masked: str, end: int) -> tuple[bool, Status | None]:
+    """Whether the rest of the sentence disputes a fall of the place ending at ``end``,
+    and what the other account says of the place.
+
+    "..., but officials say government forces are still in control" is a hold
+    (``government``), "..., but officials say fighting continues" a fight
+    (``contested``), "..., a claim the government denied" nothing more (None).
+    """
+    disputed = _DISPUTED.search(masked, end)
+    if disputed is None:
+        return False, None
+    rest = masked[disputed.start() :]
+    if re.search(_STILL_HOLDS, rest):
+        # "still holding out in parts of the city" is partial control
+        return True, "contested" if _IN_PARTS.search(rest) else "government"
+    if re.search(_FIGHTING_GOES_ON, rest):
+        return True, "contested"
+    return True, None
+
+
+_IN_PARTS = re.compile(r"\b(?:parts?|pockets|some areas|neighbou?rhoods?|sections?) of\b")
 
 
 # "denied that X had fallen, saying fighting was continuing"

@@ -150,7 +150,7 @@ from typing import Protocol
 from ._capital_counts import _counts
 from ._direction import _FACILITY_KINDS, _THE_CITY, _clause_status, _facility_status, _object_status
 from ._event_dates import _Calendar, _Date, _date_for
-from ._hedges import _CLAUSE_BREAK, _DISPUTED, _hedge, _source, _Vouching, _vouching
+from ._hedges import _CLAUSE_BREAK, _counter_account, _hedge, _source, _Vouching, _vouching
 from ._rules import (
     _DEFENDERS_GAVE_UP,
     _OTHER,
@@ -367,22 +367,30 @@ def _classify(
             and not rules.government_actor.search(plain[index])
         ):
             status = "fallen"  # the Taliban call their captures "liberation": a claim below
-        if status == "fallen" and _DISPUTED.search(plain[index], mention.end):
-            # "..., a claim the government denied", "..., but officials say fighting
-            # continues": conflicting accounts
-            status = "contested"
         source = ""
+        beside: Status | None = None  # what another account in the sentence says
         if status == "fallen":
             vouching = vouching or _vouching(base, following(), rules)
             source = _source(plain[index], mention, vouching, rules)
+            disputed, beside = _counter_account(plain[index], mention.end)
+            if disputed and source != "taliban":
+                # "X fell, officials said, a claim the ministry denied": the accounts
+                # conflict
+                status, source, beside = "contested", "", None
+            # a Taliban claim that others deny stays a claim, with their account beside
         if source == "taliban" and status == "fallen":
             status, confidence = "claimed", min(confidence, 0.6)
-        actor = "government" if status == "government" else "Taliban"
-        key = (mention.place.place_id, status)
-        if key in seen:
-            continue
-        seen.add(key)
-        findings.append(Finding(mention, status, actor, confidence, source))
+        for status_, confidence_ in ((status, confidence), (beside, 0.6)):
+            if status_ is None:
+                continue
+            key = (mention.place.place_id, status_)
+            if key in seen:
+                continue
+            seen.add(key)
+            actor = "government" if status_ == "government" else "Taliban"
+            findings.append(
+                Finding(mention, status_, actor, confidence_, source if status_ == status else "")
+            )
     return findings
 
 
