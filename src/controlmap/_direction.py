@@ -30,8 +30,11 @@ def _object_status(
     )
     if _LEAVING.match(object_text) and _bystander(subject, government_subject, rules):
         return None  # civilians or foreigners leaving a place say nothing of its control
-    if _ALL_BUT.search(object_text):
-        return None  # "took all but X": X is the exception, held by no one named here
+    if _ALL_BUT.search(object_text) and kind in ("fallen", "government"):
+        # "the Taliban control every region except X", "took all but X": X is the
+        # exception, still held by the other side
+        taliban = bool(rules.taliban_actor.search(subject)) and not government_subject
+        return "government" if taliban else None
     if kind == "government":
         head = object_text.rstrip(_TARGET)
         if _APPROACHES.search(object_text) and _PUSHED_BACK.match(object_text):
@@ -198,7 +201,10 @@ _PUSHED_BACK = re.compile(
 )
 
 
-_ALL_BUT = re.compile(r"\ball but\s+(?:the\s+)?(?:(?:city|town) of\s+)?\x01+$")
+_ALL_BUT = re.compile(
+    r"\b(?:all but|except(?:\s+for)?|apart from|other than|save for|with the exception of)\s+"
+    r"(?:the\s+)?(?:(?:city|town|province) of\s+)?\x01+$"
+)
 
 
 _CIVILIANS = re.compile(

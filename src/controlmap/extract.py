@@ -67,7 +67,8 @@ How a mention becomes an event
    airport and the roads into the city", "the airport in X fell", "only the airport in
    X remains in government hands", "government forces still control the centre of X",
    "regained control of X's main square", "the Taliban hold all but the airport in X";
-   but in "took all but X" the place is the exception and gets no event; the seat of
+   but in "took all but X" and "the Taliban control every region except X" the place
+   is the exception, still held by the government side (``government``); the seat of
    power or the main square taken is the place: "raised their flag over the main square
    of X" is a fall), a condition ("if X falls"), a near-term forecast ("X could fall",
    "on the verge of falling", "the fall of X is only a matter of time"), an aim
@@ -854,17 +855,22 @@ def _summary_list(masked: str, start: int, rules: Rules) -> tuple[Status, float,
 
     "Three more provincial capitals fell on Monday: X, Y and Z" gives each listed
     place the predicate of the clause before the colon, and so does "the Taliban
-    captured three more capitals, including X and Y".
+    captured three more capitals, including X and Y", "..., including the strategically
+    important city of X", "the provinces whose capitals have fallen (X, Y and Z)".
     """
     window = masked[max(0, start - 240) : start]
     if (
         ":" not in window and "—" not in window and "–" not in window and " - " not in window
-        and "including" not in window
+        and "including" not in window and "(" not in window
     ):
         return None
     listed = _SUMMARY_LIST.search(masked, max(0, start - 240), start)
     if listed is None:
         return None
+    if listed.group("colon").strip() == "(" and not (
+        _OTHER in masked[listed.end("colon") : start] or _LIST_GOES_ON.match(masked, start)
+    ):
+        return None  # "Obe (Herat)": one name in brackets locates the name before it
     clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(masked, 0, listed.start())),
                        default=0)
     verbs = list(rules.clause_verbs.finditer(masked, clause_start, listed.start("colon")))
@@ -882,11 +888,17 @@ def _summary_list(masked: str, start: int, rules: Rules) -> tuple[Status, float,
     return "fallen", 0.7, verb.start()
 
 
+_LIST_GOES_ON = re.compile(r"\x01+\s*(?:,|and\b)")
+# "the (strategically important) city of": what a list item may say before its name
+_NAMED = (
+    r"(?:the\s+(?:[a-z-]+\s+){0,3}?(?:city|town|border town|provincial capital|capital)"
+    r"\s+of\s+)?"
+)
 # "... provincial capitals fell on Monday: X, Y and Z" (the target is one of the list).
 _SUMMARY_LIST = re.compile(
-    r"\b(?:capitals|cities|towns|provinces|districts|centres|centers)\b[^:;—–\x01\x02]{0,100}?"
-    r"(?P<colon>\s*(?::|—|–| - |,?\s+including)\s*)"
-    r"(?:\x02+(?:\s*\([^()]*\))?(?:\s*,\s*(?:and\s+)?|\s+and\s+))*$"
+    r"\b(?:capitals|cities|towns|provinces|districts|centres|centers)\b[^:;—–()\x01\x02]{0,100}?"
+    r"(?P<colon>\s*(?::|—|–| - |,?\s+including|\()\s*)"
+    rf"(?:{_NAMED}\x02+(?:\s*\([^()]*\))?(?:\s*,\s*(?:and\s+)?|\s+and\s+))*{_NAMED}$"
 )
 
 
@@ -948,10 +960,11 @@ def extract_article(
             counts.extend(
                 _counts(sentence, article, functools.partial(calendar.dates, position), rules)
             )
-        if not sentence.mentions:
+        mentions = _with_antecedent(sentences, position)
+        if not mentions:
             continue
         findings = _classify(
-            sentence.text, sentence.mentions, rules,
+            sentence.text, mentions, rules,
             functools.partial(_next_sentence, text, sentence.end), article.published,
         )
         if findings:
@@ -964,6 +977,41 @@ def extract_article(
         counts=tuple(counts),
         unresolved=_unresolved(text, sentences, article, rules),
     )
+
+
+def _with_antecedent(sentences: Sequence[_Sentence], position: int) -> tuple[Mention, ...]:
+    """The mentions of a sentence, with "the city" that opens it standing for the one
+    city the sentence before named.
+
+    "Fighters massed around X on Friday. The northern city fell on Saturday.": the
+    second sentence names no city, and "the northern city" can only be X. Nothing is
+    added when the sentence names a city itself or when the sentence before names
+    none or several (news often gives each sentence a paragraph of its own, so the
+    sentence before may open another paragraph).
+    """
+    sentence = sentences[position]
+    if position == 0 or "the" not in sentence.text[:40].lower():
+        return sentence.mentions
+    opening = _OPENS_WITH_THE_CITY.match(sentence.text)
+    if opening is None or any(m.place.kind in _CITY_KINDS for m in sentence.mentions):
+        return sentence.mentions
+    before = sentences[position - 1]
+    cities = {m.place.place_id: m for m in before.mentions if m.place.kind in _CITY_KINDS}
+    if len(cities) != 1:
+        return sentence.mentions
+    (antecedent,) = cities.values()
+    stand_in = Mention(antecedent.place, opening.start(1), opening.end(1), opening.group(1))
+    return tuple(sorted((*sentence.mentions, stand_in), key=lambda m: m.start))
+
+
+# "The northern city fell", "But the provincial capital held out": not "the city of Y"
+# (a name) or "the city's" (a part of it).
+_OPENS_WITH_THE_CITY = re.compile(
+    r"(?:(?:but|and|then|later|eventually|finally|by \w+|on \w+)\s*,?\s+)?"
+    r"((?:the|this|that)\s+(?:[a-z-]+\s+){0,2}?(?:city|town|provincial capital))\b"
+    r"(?!\s+of\b|'s|\s+council|\s+hall)",
+    re.IGNORECASE,
+)
 
 
 def extract_events(
