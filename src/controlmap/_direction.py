@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from ._hedges import _is_partial
 from ._rules import _TARGET, Rules
 from .records import Status
 
@@ -41,7 +42,7 @@ def _object_status(
             return "government"  # "pushed the Taliban back from the outskirts of X"
         if rules.facility.search(head) and place_kind not in _FACILITY_KINDS:
             return "contested"  # "still hold the airport in X": part of the place
-        if rules.partial.search(object_text):
+        if _is_partial(object_text, rules, place_kind):
             return "contested"  # "still control the centre of X": part of the place
         verb = object_text.split()[0]
         if _RETAKE.match(verb) and rules.taliban_actor.search(subject) and not government_subject:

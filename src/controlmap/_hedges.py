@@ -27,6 +27,7 @@ def _hedge(
     before_trigger: str,
     breaks: Sequence[int],
     rules: Rules,
+    place_kind: str = "capital",
 ) -> tuple[Status, float, bool] | None:
     """Apply negation, conditions, forecasts, similes and partial control to a status."""
     clause_start = _clause_start(breaks, start)
@@ -63,7 +64,7 @@ def _hedge(
         ) or rules.unscreened.long_horizon.search(local + masked[end : end + 120]):
             return None
         status, confidence = "contested", min(confidence, 0.5)
-    if status == "fallen" and rules.partial.search(masked[max(0, start - 40) : start]):
+    if status == "fallen" and _is_partial(masked[max(0, start - 40) : start], rules, place_kind):
         status = "contested"
     return status, confidence, False
 
@@ -161,6 +162,18 @@ def _counter_account(masked: str, end: int) -> tuple[bool, Status | None]:
 
 
 _IN_PARTS = re.compile(r"\b(?:parts?|pockets|some areas|neighbou?rhoods?|sections?) of\b")
+
+
+def _is_partial(text: str, rules: Rules, place_kind: str) -> bool:
+    """Whether ``text`` before the place says only part of it ("much of X").
+
+    "The districts of X and Y" names districts: it is all of X, unless X is a city or
+    a province, whose districts are parts of it.
+    """
+    found = rules.partial.search(text)
+    return found is not None and not (
+        place_kind not in ("capital", "province") and "district" in found.group(0)
+    )
 
 
 # "denied that X had fallen, saying fighting was continuing"

@@ -361,7 +361,8 @@ def _compile(table: dict[str, Any]) -> Rules:
     # relative clause says what happened to the place it follows.
     relative = r"(?:\s*,\s*(?:which|the whole of which|all of which)|\s*,(?=\s+where\b))?"
     subject = (
-        rf"^\x01+(?:\s+(?:province|city|town))?{listing}(?:\s+(?:has|have|had))?{appositive}{relative}"
+        rf"^\x01+(?:\s+(?:province|city|town|district))?{listing}(?:\s+(?:has|have|had))?"
+        rf"{appositive}{relative}"
         rf"(?:\s+{aux}){{0,4}}\s+"
     )
     # "Helmand's capital, Lashkar Gah, fell" and "two more capitals, X and Y, fell": the
@@ -493,11 +494,12 @@ def _compile(table: dict[str, Any]) -> Rules:
             flags,
         ),
         simile=re.compile(rf"\b{_alt(markers['simile'])}\s+(?:\w+\s+){{0,2}}$", flags),
-        taliban_source=re.compile(rf"\b{_alt(markers['taliban_source'])}", flags),
+        taliban_source=re.compile(rf"\b(?<!anti-){_alt(markers['taliban_source'])}", flags),
         unverified=re.compile(rf"\b{_alt(markers['unverified'])}", flags),
         confirmation=re.compile(rf"\b{_alt(markers['confirmation'])}", flags),
         government_actor=re.compile(rf"\b{_alt(verbs['government_actors'])}\b", flags),
-        taliban_actor=re.compile(rf"\b{_alt(verbs['taliban_actors'])}\b", flags),
+        # not "anti-taliban forces"
+        taliban_actor=re.compile(rf"\b(?<!anti-)(?<!anti ){_alt(verbs['taliban_actors'])}\b", flags),
         foreign_actor=re.compile(rf"\b{_alt(verbs['foreign_actors'])}(?![\w-])", flags),
         source_before=re.compile(
             rf"\b{_alt(roles['source_before'])}\s+(?:the\s+)?(?:[a-z]+ern\s+)?$", flags

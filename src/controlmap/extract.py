@@ -572,7 +572,8 @@ def _classify_mention(
             # is the takeover it led to; a live report of it is a fight.
             status = "fallen"
         before_trigger = masked[:trigger_at] if trigger_at >= 0 else ""
-        hedged = _hedge(status, confidence, masked, start, end, before_trigger, cues.breaks, rules)
+        hedged = _hedge(status, confidence, masked, start, end, before_trigger, cues.breaks, rules,
+                        mention.place.kind)
         if hedged is not None and hedged[0] == "contested":
             # "After weeks of fighting around X, the city fell": the fall ends the fight
             fell = _the_city_after(masked, mention, rules)
@@ -599,7 +600,8 @@ def _classify_mention(
         if anaphor and _OTHER in masked[:start]:
             anaphor = False  # "the city" may mean a place named earlier in the sentence
         before = masked[: end + clause.start()]
-        hedged = _hedge(framed_status, 0.6, masked, start, end, before, cues.breaks, rules)
+        hedged = _hedge(framed_status, 0.6, masked, start, end, before, cues.breaks, rules,
+                        mention.place.kind)
         return None if hedged is None else (hedged[0], hedged[1], not anaphor)
     # No predicate reaches the name (geography, people, talks, metonymy), unless the
     # sentence goes on to say what happened to "the city".
@@ -617,7 +619,9 @@ def _locates_a_part(
     as the province here ("eight districts of Herat"), unless it is called a city.
     """
     place = mention.place
-    if place.kind != "province" and not (
+    called_province = bool(_PROVINCE_AROUND.search(masked, max(0, mention.start - 14),
+                                                   mention.end + 10))
+    if place.kind != "province" and not called_province and not (
         place.kind == "capital" and place.name == place.province
         and not _CITY_AROUND.search(masked, max(0, mention.start - 12), mention.end + 6)
     ):
@@ -647,6 +651,7 @@ _EVERY_PART = re.compile(
     r"\b(?:every|each|most|(?:nearly\s+|almost\s+)?all(?:\s+(?:the|its|\d+|[a-z]+))?"
     r"|(?:the\s+)?majority\s+of(?:\s+the)?)\s+$"
 )
+_PROVINCE_AROUND = re.compile(r"\bprovinces?\s+of\s+\x01|\x01+\s+province\b")
 _CITY_AROUND = re.compile(r"\bcity\s+of\s+\x01|\x01+\s+city\b")
 _INDEFINITE_END = re.compile(
     r"\b(?:a|an|one|another|key|strategic|important|major)\s+(?:[a-z-]+\s+)?$"
@@ -815,8 +820,15 @@ def _predicate_after(
         predicate = rules.closing_predicate.match(right)
     if predicate is not None:
         status_name = str(predicate.lastgroup)
+        if status_name == "fallen":
+            agent = _BY_AGENT.match(right, predicate.end())
+            if agent is not None and rules.unscreened.government_actor.match(right, agent.end()):
+                return "government", 0.85, -1  # "X was occupied by the resistance forces"
         return status_name, 0.85, -1  # type: ignore[return-value]
     return None
+
+
+_BY_AGENT = re.compile(r"\s+by\s+(?:the\s+|local\s+|afghan\s+)*")
 
 
 # An appositive opened by a comma before the place, maybe with a list of places before
