@@ -499,7 +499,9 @@ def _compile(table: dict[str, Any]) -> Rules:
         confirmation=re.compile(rf"\b{_alt(markers['confirmation'])}", flags),
         government_actor=re.compile(rf"\b{_alt(verbs['government_actors'])}\b", flags),
         # not "anti-taliban forces"
-        taliban_actor=re.compile(rf"\b(?<!anti-)(?<!anti ){_alt(verbs['taliban_actors'])}\b", flags),
+        taliban_actor=re.compile(
+            rf"\b(?<!anti-)(?<!anti ){_alt(verbs['taliban_actors'])}\b", flags
+        ),
         foreign_actor=re.compile(rf"\b{_alt(verbs['foreign_actors'])}(?![\w-])", flags),
         source_before=re.compile(
             rf"\b{_alt(roles['source_before'])}\s+(?:the\s+)?(?:[a-z]+ern\s+)?$", flags
