@@ -357,12 +357,17 @@ def _compile(table: dict[str, Any]) -> Rules:
     appositive = (
         r"(?:(?:\s*,[^,;:\x01]{1,110}?){1,2},|\s*[–—][^–—;\x01]{1,110}?[–—]|\s+\([^()]{1,60}\))?"
     )
+    # "the X, Y and Z districts of W province were seized": the list names the parts
+    located = (
+        r"(?:\s+(?:districts|provinces|cities|towns))?(?:\s+(?:of|in)\s+(?:the\s+)?"
+        r"(?:[a-z]+ern\s+)?(?:province\s+of\s+)?\x02+(?:\s+province)?)?"
+    )
     # "X, which fell last week, ...", "X, the whole of which is still outside ...": a
     # relative clause says what happened to the place it follows.
     relative = r"(?:\s*,\s*(?:which|the whole of which|all of which)|\s*,(?=\s+where\b))?"
     subject = (
-        rf"^\x01+(?:\s+(?:province|city|town|district))?{listing}(?:\s+(?:has|have|had))?"
-        rf"{appositive}{relative}"
+        rf"^\x01+(?:\s+(?:province|city|town|district))?{listing}{located}"
+        rf"(?:\s+(?:has|have|had))?{appositive}{relative}"
         rf"(?:\s+{aux}){{0,4}}\s+"
     )
     # "Helmand's capital, Lashkar Gah, fell" and "two more capitals, X and Y, fell": the

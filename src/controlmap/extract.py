@@ -820,6 +820,11 @@ def _predicate_after(
         predicate = rules.closing_predicate.match(right)
     if predicate is not None:
         status_name = str(predicate.lastgroup)
+        if (
+            status_name == "fallen" and _COUNTED_BEFORE.search(masked, max(0, start - 30), start)
+            and right.lstrip(_TARGET).startswith(" districts")
+        ):
+            return "contested", 0.6, -1  # "nine X districts were in Taliban hands": part of X
         if status_name == "fallen":
             agent = _BY_AGENT.match(right, predicate.end())
             if agent is not None and rules.unscreened.government_actor.match(right, agent.end()):
@@ -828,6 +833,10 @@ def _predicate_after(
     return None
 
 
+_COUNTED_BEFORE = re.compile(
+    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|many"
+    r"|some|most)\s+(?:of\s+(?:the\s+)?)?$"
+)
 _BY_AGENT = re.compile(r"\s+by\s+(?:the\s+|local\s+|afghan\s+)*")
 
 
@@ -873,7 +882,8 @@ def _summary_list(masked: str, start: int, rules: Rules) -> tuple[Status, float,
     window = masked[max(0, start - 240) : start]
     if (
         ":" not in window and "—" not in window and "–" not in window and " - " not in window
-        and "including" not in window and "(" not in window
+        and "including" not in window and "(" not in window and "among them" not in window
+        and "namely" not in window and "such as" not in window
     ):
         return None
     listed = _SUMMARY_LIST.search(masked, max(0, start - 240), start)
@@ -908,8 +918,10 @@ _NAMED = (
 )
 # "... provincial capitals fell on Monday: X, Y and Z" (the target is one of the list).
 _SUMMARY_LIST = re.compile(
-    r"\b(?:capitals|cities|towns|provinces|districts|centres|centers)\b[^:;—–()\x01\x02]{0,100}?"
-    r"(?P<colon>\s*(?::|—|–| - |,?\s+including|\()\s*)"
+    # (a place may only locate the units: "three districts of Y, among them X")
+    r"\b(?:capitals|cities|towns|provinces|districts|centres|centers)\b"
+    r"(?:[^:;—–()\x01\x02]|(?:(?<=of )|(?<=in ))\x02+){0,100}?"
+    r"(?P<colon>\s*(?::|—|–| - |,?\s+(?:including|among them|namely|such as)|\()\s*)"
     rf"(?:{_NAMED}\x02+(?:\s*\([^()]*\))?(?:\s*,\s*(?:and\s+)?|\s+and\s+))*{_NAMED}$"
 )
 
