@@ -394,8 +394,10 @@ def _compile(table: dict[str, Any]) -> Rules:
             ("contested", list(verbs["contested_noun"]),
              # "fighting between the Taliban and the army was continuing in X"
              r"\b(?:\s+between\s+[^,;.\x01\x02]{1,60}?\s+and\s+[^,;.\x01\x02]{1,60}?"
-             r"(?=\s+(?:was|were|is|are|has|have|had|continu|raged|rages|erupted|broke)))?"
+             r"(?=\s+(?:was|were|is|are|has|have|had|continu|raged|rages|erupted|broke"
+             r"|in|for|around|inside|near|on)\s))?"
              r"(?:\s+(?:was|were|is|are|has|have|had|been|also|still|now|raging|rages|raged"
+             r"|grown|grew|become|became|more|intense|fiercer|heavier"
              r"|continued|continues|continuing|erupted|broke out|ongoing|under way|underway"
              r"|spread|spreads|spreading|flared|flare|flares|resumed|escalated|reported|intensified|heavy"
              rf"|fierce|intense))*\s+{preps}(?=\s)"),
