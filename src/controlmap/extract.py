@@ -555,6 +555,8 @@ def _classify_mention(
         return None  # "X, capital of Y province": Y only locates X
     if _locates_a_part(masked, mention, following, rules):
         return None  # "two districts in X province", "X's Y district": the part changed hands
+    if _REFERENCE_BEFORE.search(masked, max(0, start - 70), start):
+        return None  # "Ghazni, 150 km from X", "the road to X": a point of reference
     found = _predicate(masked, mention, cues, rules)
     if found is not None:
         status, confidence, trigger_at = found
@@ -650,6 +652,17 @@ def _locates_a_part(
 _EVERY_PART = re.compile(
     r"\b(?:every|each|most|(?:nearly\s+|almost\s+)?all(?:\s+(?:the|its|\d+|[a-z]+))?"
     r"|(?:the\s+)?majority\s+of(?:\s+the)?)\s+$"
+)
+# A place named as a point of reference: a distance or direction from it ("150 km south
+# of the capital, X", "north of X"), the way to it ("on the road to X", "the gateway to
+# X"). What the sentence says of the other place is not said of it.
+_REFERENCE_BEFORE = re.compile(
+    r"(?:\b(?:km|kms|kilomet(?:re|er)s|miles)\b(?:\s*\([^()]{0,20}\))?\s+"
+    r"(?:(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+)?(?:of|from)"
+    r"|\b(?:north|south|east|west)(?:-?(?:east|west))?\s+of"
+    r"|\b(?:on|along|off) the (?:main )?(?:road|highway|way) (?:to|from|between|linking)"
+    r"|\bgateway to|\bdoorstep of)\s+"
+    r"(?:the\s+)?(?:(?:national|afghan|provincial|country's)\s+)?(?:capital|city|town)?,?\s*$"
 )
 _PROVINCE_AROUND = re.compile(r"\bprovinces?\s+of\s+\x01|\x01+\s+province\b")
 _CITY_AROUND = re.compile(r"\bcity\s+of\s+\x01|\x01+\s+city\b")
@@ -979,12 +992,14 @@ def extract_article(
     calendar = _Calendar(sentences, text, article.published)
     found: list[tuple[int, Finding, _Date | None]] = []
     counts: list[CapitalCount] = []
+    seat = _Seat(gazetteer, rules)
     for position, sentence in enumerate(sentences):
+        mentions = _with_antecedent(sentences, position)
         if "apital" in sentence.text:
             counts.extend(
                 _counts(sentence, article, functools.partial(calendar.dates, position), rules)
             )
-        mentions = _with_antecedent(sentences, position)
+            mentions = seat.added_to(sentence.text, mentions)
         if not mentions:
             continue
         findings = _classify(
@@ -1001,6 +1016,59 @@ def extract_article(
         counts=tuple(counts),
         unresolved=_unresolved(text, sentences, article, rules),
     )
+
+
+class _Seat:
+    """"The capital" in a sentence that does not name it: the seat of government.
+
+    "Taliban fighters entered the capital on Sunday" and "the government controls
+    only the capital" are about the seat of government of the rules
+    (``seats_of_government``) when it is the only one; "the provincial capital", "the
+    capital of X", "the capital, X" and "the capital's districts" are not.
+    """
+
+    def __init__(self, gazetteer: PlaceFinder, rules: Rules) -> None:
+        self._gazetteer = gazetteer
+        self._names = sorted(rules.seats_of_government)
+        self._place: Mention | None = None
+        self._looked = False
+
+    def added_to(self, text: str, mentions: tuple[Mention, ...]) -> tuple[Mention, ...]:
+        """``mentions`` with "the capital" of ``text`` standing for the seat, if it does."""
+        if len(self._names) != 1:
+            return mentions
+        called = _THE_CAPITAL.search(text)
+        if called is None or _FORECAST_WORD.search(
+            text, max(0, called.start() - 70), called.start()
+        ):
+            return mentions  # read only what is said to have happened, not what may
+        seat = self._seat()
+        if seat is None or any(m.place.place_id == seat.place.place_id for m in mentions):
+            return mentions
+        if any(m.start < called.end() and called.start() < m.end for m in mentions):
+            return mentions
+        stand_in = Mention(seat.place, called.start(), called.end(), called.group(0))
+        return tuple(sorted((*mentions, stand_in), key=lambda m: m.start))
+
+    def _seat(self) -> Mention | None:
+        if not self._looked:
+            self._looked = True
+            found = [m for m in self._gazetteer.find(self._names[0])
+                     if m.place.kind in ("capital", "city")]
+            self._place = found[0] if found else None
+        return self._place
+
+
+_FORECAST_WORD = re.compile(
+    r"\b(?:may|might|could|would|will|likely|expected|poised|forecast|predict\w*|aim\w*|plan\w*"
+    r"|intend\w*|effort|efforts)\b",
+    re.IGNORECASE,
+)
+_THE_CAPITAL = re.compile(
+    r"\b(?:the (?:afghan |country's |national )?capital|afghanistan's capital)\b"
+    r"(?!\s*(?:,|of\b|'s?\b|city\b|\())",
+    re.IGNORECASE,
+)
 
 
 def _with_antecedent(sentences: Sequence[_Sentence], position: int) -> tuple[Mention, ...]:
