@@ -149,6 +149,8 @@ def _counter_account(masked: str, end: int) -> tuple[bool, Status | None]:
     (``government``), "..., but officials say fighting continues" a fight
     (``contested``), "..., a claim the government denied" nothing more (None).
     """
+    if _TAKEN_BACK.search(masked, end):
+        return True, "government"  # "..., but security forces took it back"
     disputed = _DISPUTED.search(masked, end)
     if disputed is None:
         return False, None
@@ -161,6 +163,12 @@ def _counter_account(masked: str, end: int) -> tuple[bool, Status | None]:
     return True, None
 
 
+# The fall did not last: "..., but security forces took it back (the same day)".
+_TAKEN_BACK = re.compile(
+    r"\bbut\b[^.;\x02]{0,40}?\b(?:government|security|afghan|army|commando)\w*\s+"
+    r"(?:forces|troops|soldiers|units)?[^.;\x02]{0,20}?\b(?:took it back|retook it|recaptured it"
+    r"|regained it|regained control|drove (?:them|the taliban|the insurgents) out|pushed them back)"
+)
 _IN_PARTS = re.compile(r"\b(?:parts?|pockets|some areas|neighbou?rhoods?|sections?) of\b")
 
 

@@ -151,7 +151,15 @@ from typing import Protocol
 from ._capital_counts import _counts
 from ._direction import _FACILITY_KINDS, _THE_CITY, _clause_status, _facility_status, _object_status
 from ._event_dates import _Calendar, _Date, _date_for
-from ._hedges import _CLAUSE_BREAK, _counter_account, _hedge, _source, _Vouching, _vouching
+from ._hedges import (
+    _CLAUSE_BREAK,
+    _TAKEN_BACK,
+    _counter_account,
+    _hedge,
+    _source,
+    _Vouching,
+    _vouching,
+)
 from ._rules import (
     _DEFENDERS_GAVE_UP,
     _OTHER,
@@ -376,8 +384,10 @@ def _classify(
             disputed, beside = _counter_account(plain[index], mention.end)
             if disputed and source != "taliban":
                 # "X fell, officials said, a claim the ministry denied": the accounts
-                # conflict
-                status, source, beside = "contested", "", None
+                # conflict; a fall undone in the same sentence ("briefly captured X, but
+                # security forces took it back") was a fight, then a hold
+                status, source = "contested", ""
+                beside = beside if _TAKEN_BACK.search(plain[index], mention.end) else None
             # a Taliban claim that others deny stays a claim, with their account beside
         if source == "taliban" and status == "fallen":
             status, confidence = "claimed", min(confidence, 0.6)
