@@ -841,6 +841,13 @@ def _predicate_after(
     predicate = rules.subject_predicate.match(right)
     if predicate is None and _OPENS_APPOSITIVE.search(masked, max(0, start - 160), start):
         predicate = rules.closing_predicate.match(right)
+    last = _LAST_HELD.match(right) if predicate is None else None
+    if last is not None:
+        # "X, the only province not under Taliban control": the appositive says what
+        # "X is the only province ..." says
+        held = rules.subject_predicate.match(f"{last.group(1)} is {right[last.start(2) :]}")
+        if held is not None and held.lastgroup == "government":
+            return "government", 0.8, -1
     if predicate is not None:
         status_name = str(predicate.lastgroup)
         if (
@@ -856,6 +863,7 @@ def _predicate_after(
     return None
 
 
+_LAST_HELD = re.compile(r"(\x01+(?:\s+(?:province|city|town))?)\s*,\s*(the (?:only|last)\b)")
 _COUNTED_BEFORE = re.compile(
     r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|many"
     r"|some|most)\s+(?:of\s+(?:the\s+)?)?$"
@@ -936,13 +944,13 @@ def _summary_list(masked: str, start: int, rules: Rules) -> tuple[Status, float,
 _LIST_GOES_ON = re.compile(r"\x01+\s*(?:,|and\b)")
 # "the (strategically important) city of": what a list item may say before its name
 _NAMED = (
-    r"(?:the\s+(?:[a-z-]+\s+){0,3}?(?:city|town|border town|provincial capital|capital)"
-    r"\s+of\s+)?"
+    r"(?:the\s+(?:[a-z-]+\s+){0,3}?(?:city|town|border town|provincial capital|capital|province"
+    r"|air ?base|base)\s+(?:of|at)\s+)?"
 )
 # "... provincial capitals fell on Monday: X, Y and Z" (the target is one of the list).
 _SUMMARY_LIST = re.compile(
     # (a place may only locate the units: "three districts of Y, among them X")
-    r"\b(?:capitals|cities|towns|provinces|districts|centres|centers)\b"
+    r"\b(?:capitals|cities|towns|provinces|districts|centres|centers|territory|territories)\b"
     r"(?:[^:;—–()\x01\x02]|(?:(?<=of )|(?<=in ))\x02+){0,100}?"
     r"(?P<colon>\s*(?::|—|–| - |,?\s+(?:including|among them|namely|such as)|\()\s*)"
     rf"(?:{_NAMED}\x02+(?:\s*\([^()]*\))?(?:\s*,\s*(?:and\s+)?|\s+and\s+))*{_NAMED}$"
@@ -1110,7 +1118,9 @@ def _with_antecedent(sentences: Sequence[_Sentence], position: int) -> tuple[Men
 # (a name) or "the city's" (a part of it).
 _OPENS_WITH_THE_CITY = re.compile(
     r"(?:(?:but|and|then|later|eventually|finally|by \w+|on \w+)\s*,?\s+)?"
-    r"((?:the|this|that)\s+(?:[a-z-]+\s+){0,2}?(?:city|town|provincial capital))\b"
+    r"(?:(?:[\w'-]+\s+){1,3}(?:said|says|added|reported)\s+(?:that\s+)?)?"  # "X said the city"
+    r"((?:the|this|that)\s+(?:[a-z-]+\s+){0,2}?(?:city|town|provincial capital)"
+    r"(?:\s+(?:center|centre))?)\b"
     r"(?!\s+of\b|'s|\s+council|\s+hall)",
     re.IGNORECASE,
 )
