@@ -248,6 +248,10 @@ _PREVIOUS_CAPITALISED = re.compile(r"([A-Z](?<![\w.,;:][A-Z])[a-z]+) $")
 # The word boundary before a year is checked after its first digit, so that re can
 # skip to the next "1" or "2" instead of trying every position of the sentence.
 _YEAR = re.compile(r"(1(?<!\w1)[89]\d\d|2(?<!\w2)0\d\d)\b")
+_LONG_STANDING = re.compile(
+    r"\bfor (?:many |several |some |the (?:past|last) (?:\w+ )?)?(?:years|decades|a decade)\b"
+)
+_NOW = re.compile(r"\bnow\b")
 _ANY_YEAR = re.compile(r"(?:1[89]|20)\d\d")  # every year `_YEAR_AFTER` reads, and more
 _HISTORY_REACH = 60
 _YEAR_AFTER = re.compile(
@@ -342,8 +346,15 @@ def _classify(
     plain = [
         base[: m.start] + _TARGET * (m.end - m.start) + base[m.end :] for m in mentions
     ]
+    # "For years, the Taliban have controlled large parts of X": a standing state, not
+    # a day's control (unless the sentence says what changed now)
+    standing = (
+        _LONG_STANDING.search(norm) is not None and _NOW.search(norm) is None
+        and _RECENT_WORD.search(norm) is None
+    )
     historic = [
-        any(abs(offset - mention.start) < _HISTORY_REACH for offset in history)
+        standing
+        or any(abs(offset - mention.start) < _HISTORY_REACH for offset in history)
         or (dated and _dated_before(norm, mention.end, published))
         for mention in mentions
     ]
