@@ -578,6 +578,10 @@ def _classify_mention(
         return None  # "two districts in X province", "X's Y district": the part changed hands
     if _REFERENCE_BEFORE.search(masked, max(0, start - 70), start):
         return None  # "Ghazni, 150 km from X", "the road to X": a point of reference
+    if mention.place.name in rules.seats_of_government and _STANDS_FOR_GOVERNMENT.match(
+        masked, end
+    ):
+        return None  # "centres still under Kabul's control": the government, not the city
     found = _predicate(masked, mention, cues, rules)
     if found is not None:
         status, confidence, trigger_at = found
@@ -684,6 +688,9 @@ _REFERENCE_BEFORE = re.compile(
     r"|\b(?:on|along|off) the (?:main )?(?:road|highway|way) (?:to|from|between|linking)"
     r"|\bgateway to|\bdoorstep of)\s+"
     r"(?:the\s+)?(?:(?:national|afghan|provincial|country's)\s+)?(?:capital|city|town)?,?\s*$"
+)
+_STANDS_FOR_GOVERNMENT = re.compile(
+    r"(?:'s)?\s+(?:control|rule|authority|writ|government|administration|regime|authorities)\b"
 )
 _PROVINCE_AROUND = re.compile(r"\bprovinces?\s+of\s+\x01|\x01+\s+province\b")
 _CITY_AROUND = re.compile(r"\bcity\s+of\s+\x01|\x01+\s+city\b")
