@@ -233,6 +233,11 @@ def _is_name_part(sentence: str, mention: Mention, rules: Rules) -> bool:
     following = _NEXT_CAPITALISED.match(after)
     if following and following.group(1) not in {"Province", "City", "Provinces", "Valley"}:
         return True
+    place = mention.place
+    if (
+        place.kind == "province" or place.kind == "capital" and place.name == place.province
+    ) and _OWNS_A_NAME.match(sentence, mention.end):
+        return True  # "Badakhshan's Yaftal", "Herat's Guzara": the province's district
     before = sentence[max(0, mention.start - 30) : mention.start]
     preceding = _PREVIOUS_CAPITALISED.search(before)
     if preceding is None:
@@ -241,7 +246,13 @@ def _is_name_part(sentence: str, mention: Mention, rules: Rules) -> bool:
     return bool(head) and preceding.group(1) not in rules.function_words
 
 
-_NEXT_CAPITALISED = re.compile(r"^ ([A-Z][a-z]+)")
+# "Kabul University"; "Baghlan-e-Markazi", a longer name joined by an ezafe ("Spin
+# Boldak-Chaman crossing" is a crossing of both places)
+_NEXT_CAPITALISED = re.compile(r"^(?: ([A-Z][a-z]+)|(-(?:e|i|ye|y)[- ][a-zA-Z]))")
+_OWNS_A_NAME = re.compile(
+    r"'s (?!(?:Taliban|Afghan|Government|Governor|Provincial|Police|District|Old|City|First"
+    r"|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth)\b)[A-Z][a-z]"
+)
 # A capitalised word right before the place, not after a word or a stop:
 # "(?:^|[^\w.,;:])([A-Z][a-z]+) $", written as `_CLAUSE_BREAK` is.
 _PREVIOUS_CAPITALISED = re.compile(r"([A-Z](?<![\w.,;:][A-Z])[a-z]+) $")
@@ -574,7 +585,9 @@ def _classify_mention(
         return None
     if mention.place.kind == "province" and _CAPITAL_OF.search(masked, max(0, start - 60), start):
         return None  # "X, capital of Y province": Y only locates X
-    if _locates_a_part(masked, mention, following, rules):
+    if _locates_a_part(masked, mention, following, rules) or _LISTED_IN.search(
+        masked, max(0, start - 90), start
+    ) and mention.place.kind == "province":
         return None  # "two districts in X province", "X's Y district": the part changed hands
     if _REFERENCE_BEFORE.search(masked, max(0, start - 70), start):
         return None  # "Ghazni, 150 km from X", "the road to X": a point of reference
@@ -688,6 +701,11 @@ _REFERENCE_BEFORE = re.compile(
     r"|\b(?:on|along|off) the (?:main )?(?:road|highway|way) (?:to|from|between|linking)"
     r"|\bgateway to|\bdoorstep of)\s+"
     r"(?:the\s+)?(?:(?:national|afghan|provincial|country's)\s+)?(?:capital|city|town)?,?\s*$"
+)
+# "X and Y in northern Z": a province after the places listed before it locates them
+_LISTED_IN = re.compile(
+    r"\x02+(?:(?:\s*,\s*|\s+and\s+)\x02+)*\s+in\s+(?:the\s+)?(?:[a-z]+ern\s+)?"
+    r"(?:province\s+of\s+)?$"
 )
 _STANDS_FOR_GOVERNMENT = re.compile(
     r"(?:'s)?\s+(?:control|rule|authority|writ|government|administration|regime|authorities)\b"
