@@ -235,7 +235,7 @@ def _is_name_part(sentence: str, mention: Mention, rules: Rules) -> bool:
         return True
     place = mention.place
     if (
-        place.kind == "province" or place.kind == "capital" and place.name == place.province
+        place.kind == "province" or (place.kind == "capital" and place.name == place.province)
     ) and _OWNS_A_NAME.match(sentence, mention.end):
         return True  # "Badakhshan's Yaftal", "Herat's Guzara": the province's district
     before = sentence[max(0, mention.start - 30) : mention.start]
@@ -585,9 +585,10 @@ def _classify_mention(
         return None
     if mention.place.kind == "province" and _CAPITAL_OF.search(masked, max(0, start - 60), start):
         return None  # "X, capital of Y province": Y only locates X
-    if _locates_a_part(masked, mention, following, rules) or _LISTED_IN.search(
+    listed_in = mention.place.kind == "province" and _LISTED_IN.search(
         masked, max(0, start - 90), start
-    ) and mention.place.kind == "province":
+    )
+    if listed_in or _locates_a_part(masked, mention, following, rules):
         return None  # "two districts in X province", "X's Y district": the part changed hands
     if _REFERENCE_BEFORE.search(masked, max(0, start - 70), start):
         return None  # "Ghazni, 150 km from X", "the road to X": a point of reference
