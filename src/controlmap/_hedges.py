@@ -122,6 +122,7 @@ _FIGHTING_GOES_ON = (
     r"\b(?:fighting|clashes|battles?|resistance|gunfire)"
     r"(?:\s+(?:is|was|were|are|has|have|had|been|still|reportedly))*\s+(?:continu|rag|persist"
     r"|go(?:es|ing)? on|went on|under way|underway|ongoing)(?![^.;\x01]{0,25}\x02)"
+    r"|\b(?:fighting|fought|fight|fights) back\b"
 )
 _STILL_HOLDS = (
     r"\b(?:government|security|afghan) (?:forces|troops)"

@@ -404,7 +404,11 @@ def _classify(
             vouching = vouching or _vouching(base, following(), rules)
             source = _source(plain[index], mention, vouching, rules)
             disputed, beside = _counter_account(plain[index], mention.end)
-            if disputed and source != "taliban":
+            if disputed and source != "taliban" and _FIGHTING_BACK.search(
+                plain[index], mention.end
+            ):
+                pass  # "took X, but the resistance has been fighting back": a fall, then a fight
+            elif disputed and source != "taliban":
                 # "X fell, officials said, a claim the ministry denied": the accounts
                 # conflict; a fall undone in the same sentence ("briefly captured X, but
                 # security forces took it back") was a fight, then a hold
@@ -707,6 +711,11 @@ _REFERENCE_BEFORE = re.compile(
 _LISTED_IN = re.compile(
     r"\x02+(?:(?:\s*,\s*|\s+and\s+)\x02+)*\s+in\s+(?:the\s+)?(?:[a-z]+ern\s+)?"
     r"(?:province\s+of\s+)?$"
+)
+# The side that lost a place fights on for it: "..., but anti-Taliban forces have been
+# fighting back"
+_FIGHTING_BACK = re.compile(
+    r"\bbut\b[^.;\x02]{0,60}?\b(?:fighting|fought|fight|fights|hitting|striking) back\b"
 )
 _STANDS_FOR_GOVERNMENT = re.compile(
     r"(?:'s)?\s+(?:control|rule|authority|writ|government|administration|regime|authorities)\b"
