@@ -24,7 +24,17 @@ How a mention becomes an event
    X and Y", "near X"), a destination ("fled to Kabul"), a stand-in for a government
    ("Kabul handed a proposal", "talks in Doha") or a modifier ("a Herat warlord")
    is simply never reached by a control predicate, because prepositions, verbs and
-   clause breaks end the object of a control verb.
+   clause breaks end the object of a control verb. Some references are read
+   explicitly: a distance, direction or way ("Ghazni, 60 km south of the capital, X",
+   "on the road to X", "the gateway to X"); a province that only says where its parts
+   lie ("two districts in the northern province of X", "X's Y district", "five X
+   districts", "Badakhshan's Yaftal", "Nahrin and Burka in northern X"; but "every
+   district of X" is X, and "most districts of X" part of it); the seat of government
+   standing for the government ("under Kabul's control", "the Kabul administration").
+   Indirect names: "the capital" is the seat of government when the sentence does
+   not name it and forecasts nothing; a sentence that opens with "the (northern) city"
+   ("He said the city centre ...") and names no city means the one city the sentence
+   before named.
 2. **Predicate.** The name is the object of a control verb ("the Taliban seized X",
    "took control of the cities of X and Y"), the subject of a control predicate ("X
    fell", "X, the capital of Y, was captured", "X remains in government hands", "X is
@@ -36,7 +46,12 @@ How a mention becomes an event
    the south and Y in the northwest", "captured three more capitals, including X and
    Y", "two more capitals, X and Y, fell", "several cities, including X and Y, are
    under siege"), and so does a gapped conjunct that holds only places and a time ("X
-   fell on Friday, and Y on Saturday", "took X on Monday and Y a day later"). A name
+   fell on Friday, and Y on Saturday", "took X on Monday and Y a day later"), a list
+   in brackets or after "among them", "namely", "such as" ("the provinces whose
+   capitals have fallen (X, Y and Z)"; one name in brackets only locates), and the
+   items of a list of districts of a province ("the X, Y and Z districts of W province
+   were seized"). A relative clause carries its predicate ("X, which fell last week",
+   "X, the whole of which is still outside Taliban control"). A name
    that opens its sentence as a frame ("In X, ...") or is the location of a source
    takes the predicate of its sentence when that sentence names no other place, or when
    the predicate names it again ("the city") and no other place stands before it; not
@@ -47,7 +62,16 @@ How a mention becomes an event
    reaches is "the city" ("the town") that the sentence goes on to take or hold
    ("reached X at dawn and overran the city"; not "the city's defences"), and a fight
    for it ends when the city falls ("after weeks of fighting around X, the city fell").
-3. **Direction.** Capture verbs give the place to their subject: the Taliban
+3. **Direction.** Movement towards a place ("closing in on", "advancing towards",
+   "approaching", "nearing", "at the gates of", "threatens", "dispatched fighters to
+   capture") is no event, and a verb before it does not reach the place. The
+   anti-Taliban side (the resistance, anti-Taliban forces) holds for the government;
+   "rebels" name no side. A passive fall by the government side is a hold ("occupied
+   by the resistance forces"), and the exception of a Taliban hold is held ("the
+   Taliban control every region except X", "took all but X"). An entry ("entered X",
+   "stormed into X") is a fight when reported live, a fall when told days later
+   ("entered X on August 15") or as background ("after the Taliban stormed into X").
+   Capture verbs give the place to their subject: the Taliban
    (``fallen``) unless the subject is the government side (``government``); loss
    verbs ("lost", "abandoned") take it from their subject. Withdrawal and flight
    verbs ("retreated from", "withdrew from", "pulled out of", "pulled its troops out
@@ -63,7 +87,11 @@ How a mention becomes an event
    Taliban retook X" is ``fallen``. A pronoun subject after "said" is the speaker
    ("the Taliban said they had retaken X"). Driving the government side out ("the
    Taliban pushed government forces out of X") is a fall.
-4. **Hedges.** Partial control ("much of X", "seized the prison in X", "now control X
+4. **Hedges.** A standing state ("for years, the Taliban have controlled parts of X")
+   is no day's control. Holds said as the Taliban's absence are holds ("X has not yet
+   fallen", "X remains outside Taliban control", "X is the last city still held by the
+   government", "leaving X as the last city under government control"); a bare "X has
+   not fallen" is a denial. Partial control ("much of X", "seized the prison in X", "now control X
    airport and the roads into the city", "the airport in X fell", "only the airport in
    X remains in government hands", "government forces still control the centre of X",
    "regained control of X's main square", "the Taliban hold all but the airport in X";
@@ -85,7 +113,12 @@ How a mention becomes an event
    or a day of a month in the publication year or with no year ("who ruled until 2001,
    took X on Sunday"); a year right after the name ("ousted from X in 2001") makes it
    history even then.
-5. **Source.** A fall whose only source is the Taliban ("the Taliban claimed", "a
+5. **Source.** A Taliban claim that others deny stays ``claimed``, with their account
+   beside it: ``government`` when forces are still in control, ``contested`` when
+   fighting goes on. A fall undone in its sentence ("briefly captured X, but security
+   forces took it back") is ``contested`` and ``government``; a fall the losing side
+   fights back for ("..., but anti-Taliban forces have been fighting back") is
+   ``fallen`` and ``contested``. A fall whose only source is the Taliban ("the Taliban claimed", "a
    Taliban spokesman tweeted", "Taliban fighters posted photos from inside the
    governor's office in X": pictures are the poster's own evidence; the source counts
    in the clause of the fall, so in "X fell on Friday, and a Taliban spokesman said
