@@ -993,7 +993,8 @@ def _summary_list(masked: str, start: int, rules: Rules) -> tuple[Status, float,
     if (
         ":" not in window and "—" not in window and "–" not in window and " - " not in window
         and "including" not in window and "(" not in window and "among them" not in window
-        and "namely" not in window and "such as" not in window
+        and "namely" not in window and "such as" not in window and " are " not in window
+        and " were " not in window and " includ" not in window
     ):
         return None
     listed = _SUMMARY_LIST.search(masked, max(0, start - 240), start)
@@ -1031,7 +1032,8 @@ _SUMMARY_LIST = re.compile(
     # (a place may only locate the units: "three districts of Y, among them X")
     r"\b(?:capitals|cities|towns|provinces|districts|centres|centers|territory|territories)\b"
     r"(?:[^:;—–()\x01\x02]|(?:(?<=of )|(?<=in ))\x02+){0,100}?"
-    r"(?P<colon>\s*(?::|—|–| - |,?\s+(?:including|among them|namely|such as)|\()\s*)"
+    r"(?P<colon>\s*(?::|—|–| - |,?\s+(?:including|among them|namely|such as)|\("
+    r"|\s(?:are|were|include|included|includes)\s)\s*)"
     rf"(?:{_NAMED}\x02+(?:\s*\([^()]*\))?(?:\s*,\s*(?:and\s+)?|\s+and\s+))*{_NAMED}$"
 )
 
