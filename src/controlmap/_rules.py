@@ -119,6 +119,7 @@ class Rules:
     source_before: re.Pattern[str]
     frame_before: re.Pattern[str]
     part_before: re.Pattern[str]  # "two districts in the northern province of " + place
+    named_part_before: re.Pattern[str]  # the same after named places: "Y and Z in " + place
     part_after: re.Pattern[str]  # place + "'s Y district", " districts"
     any_trigger: re.Pattern[str]
     screen: _Screen | None  # words every sentence that can state control contains
@@ -331,6 +332,12 @@ def _compile(table: dict[str, Any]) -> Rules:
         ("contested", list(verbs["contested_active"]), word_end),
         ("movement", list(verbs["movement"]), word_end),  # no event, and blocks the rest
     ]
+    # where a part of a province lies: ", in the northern province of ", " in Afghanistan's "
+    where_it_lies = (
+        r",?\s+(?:in|of)\s+(?:the\s+)?"
+        rf"(?:{_alt(roles['region_adjectives'])}\s+)*(?:provinces?\s+of\s+)?"
+        r"(?:\x02+(?:\s*,\s*(?:and\s+)?|\s+and\s+))*$"
+    )
     object_verb = re.compile(
         _by_first_character(
             [(f"v{index}", words, suffix) for index, (_, words, suffix) in enumerate(ordered)]
@@ -518,9 +525,14 @@ def _compile(table: dict[str, Any]) -> Rules:
             rf"\b(?<!police ){_alt(roles['subdivisions'])}\b"
             r"(?:\s+(?:of|in|at)\s+(?:\x02+|[a-z-]+(?:\s+[a-z-]+)?)"
             r"(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?:\x02+|[a-z-]+(?:\s+[a-z-]+)?))*)?"
-            r",?\s+(?:in|of)\s+(?:the\s+)?"
-            rf"(?:{_alt(roles['region_adjectives'])}\s+)*(?:provinces?\s+of\s+)?"
-            r"(?:\x02+(?:\s*,\s*(?:and\s+)?|\s+and\s+))*$",
+            + where_it_lies,
+            flags,
+        ),
+        named_part_before=re.compile(
+            # named parts ("Y district and Z in the province of "): the caller checks
+            # that the names are parts, not cities or provinces
+            r"\x02+(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)\x02+)*(?:\s*\([^()]{0,40}\))?"
+            + where_it_lies,
             flags,
         ),
         part_after=re.compile(

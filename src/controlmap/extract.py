@@ -408,6 +408,7 @@ def _classify(
                 sentence, plain[index], mention, cues, rules,
                 mentions[index + 1] if index + 1 < len(mentions) else None,
                 published=published,
+                preceding=mentions[index - 1] if index else None,
             )
             for index, mention in enumerate(mentions)
         ],
@@ -612,20 +613,19 @@ def _classify_mention(
     following: Mention | None = None,
     *,
     published: dt.date | None = None,
+    preceding: Mention | None = None,
 ) -> tuple[Status, float, bool] | None:
     """Status, confidence and whether it came from a frame ("In X, ..."), or None.
 
-    ``following`` is the next place the sentence names, if any.
+    ``preceding`` and ``following`` are the places the sentence names before and
+    after this one, if any.
     """
     start, end = mention.start, mention.end
     if _is_name_part(sentence, mention, rules):
         return None
     if mention.place.kind == "province" and _CAPITAL_OF.search(masked, max(0, start - 60), start):
         return None  # "X, capital of Y province": Y only locates X
-    listed_in = mention.place.kind == "province" and _LISTED_IN.search(
-        masked, max(0, start - 90), start
-    )
-    if listed_in or _locates_a_part(masked, mention, following, rules):
+    if _locates_a_part(masked, mention, preceding, following, rules):
         return None  # "two districts in X province", "X's Y district": the part changed hands
     if _REFERENCE_BEFORE.search(masked, max(0, start - 70), start):
         return None  # "Ghazni, 150 km from X", "the road to X": a point of reference
@@ -687,7 +687,8 @@ def _classify_mention(
 
 
 def _locates_a_part(
-    masked: str, mention: Mention, following: Mention | None, rules: Rules
+    masked: str, mention: Mention, preceding: Mention | None, following: Mention | None,
+    rules: Rules,
 ) -> bool:
     """Whether the place only says where a part of a province lies.
 
@@ -705,6 +706,9 @@ def _locates_a_part(
     ):
         return False
     start, end = mention.start, mention.end
+    named = rules.named_part_before.search(masked, max(0, start - 120), start)
+    if named is not None and preceding is not None and preceding.place.kind not in _WHOLES:
+        return True  # "Y district in Afghanistan's X province", "Y and Z in northern X"
     before = rules.part_before.search(masked, max(0, start - 120), start)
     if before is not None:
         # "every district of X", "all 7 districts in X" is the whole province, and
@@ -712,19 +716,20 @@ def _locates_a_part(
         return not _EVERY_PART.search(masked, max(0, before.start() - 16), before.start())
     if place.kind == "province" and rules.part_after.match(masked, start):
         return True  # not for a city: "Kandahar's western districts" are the city's
+    owner = _OWNER.match(masked, end)
     if (
-        following is not None
-        and following.start == end + 3
-        and masked.startswith("'s ", end)
-        and following.place.kind not in ("capital", "province")
+        owner is not None and following is not None and following.start == owner.end()
+        and following.place.kind not in _WHOLES
     ):
-        return True  # "X's Y" with Y a district of X
+        return True  # "X's Y", "X province's Y district" with Y a district of X
     return bool(
         _INDEFINITE_END.search(masked, max(0, start - 30), start)
         and masked.startswith(" district", end)
     )
 
 
+_WHOLES = ("capital", "province")  # what a province does not merely locate
+_OWNER = re.compile(r"(?:\s+province)?'s\s+")
 _EVERY_PART = re.compile(
     r"\b(?:every|each|most|(?:nearly\s+|almost\s+)?all(?:\s+(?:the|its|\d+|[a-z]+))?"
     r"|(?:the\s+)?majority\s+of(?:\s+the)?)\s+$"
@@ -739,11 +744,6 @@ _REFERENCE_BEFORE = re.compile(
     r"|\b(?:on|along|off) the (?:main )?(?:road|highway|way) (?:to|from|between|linking)"
     r"|\bgateway to|\bdoorstep of)\s+"
     r"(?:the\s+)?(?:(?:national|afghan|provincial|country's)\s+)?(?:capital|city|town)?,?\s*$"
-)
-# "X and Y in northern Z": a province after the places listed before it locates them
-_LISTED_IN = re.compile(
-    r"\x02+(?:(?:\s*,\s*|\s+and\s+)\x02+)*\s+in\s+(?:the\s+)?(?:[a-z]+ern\s+)?"
-    r"(?:province\s+of\s+)?$"
 )
 # The side that lost a place fights on for it: "..., but anti-Taliban forces have been
 # fighting back"
