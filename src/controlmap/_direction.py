@@ -177,12 +177,15 @@ _PARTIAL_FACILITY = re.compile(
 # \bsays\b|\btold\b|\baccording to\b". Written with each word boundary after the
 # word's first letter ("w(?<!\ww)hile"), as in `_CLAUSE_BREAK`.
 _SUBJECT_BREAK = re.compile(
-    r"[;:]|w(?<!\ww)hile\b|b(?<!\wb)ut\b|t(?<!\wt)(?:hat|old)\b|s(?<!\ws)a(?:id|ys)\b"
+    r"[;:]|w(?<!\ww)hile\b|b(?<!\wb)ut\b|t(?<!\wt)(?:hat|old)\b|s(?<!\ws)a(?:id|ys|ying)\b"
     r"|a(?<!\wa)ccording to\b"
 )
 
 
-_PRONOUN_SUBJECT = re.compile(r"\s*(?:they|it|we)\b")
+# "they", or the speaker's own forces: "the front said its forces had retaken X"
+_PRONOUN_SUBJECT = re.compile(
+    r"\s*(?:they|it|we|(?:its|their|our) (?:forces|fighters|troops|men|units))\b"
+)
 
 
 _RETAKE = re.compile(
