@@ -353,7 +353,7 @@ def _compile(table: dict[str, Any]) -> Rules:
         r"(?:has|have|had|was|were|is|are|been|also|finally|now|reportedly|itself|all|both"
         r"|effectively|completely|fully|then|later|eventually|already|too|quickly|swiftly"
         r"|officially|just|largely|apparently|said to be|reported to be|believed to be"
-        r"|still|firmly|already|on \w+day|on \w+ \d+|\w+ly)"
+        r"|still|firmly|already|either|on \w+day|on \w+ \d+|\w+ly)"
     )
     listing = (
         r"(?:\s*\([^()]{0,40}\))?(?:\s+in the (?:far )?[a-z-]+)?"

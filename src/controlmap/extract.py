@@ -1027,6 +1027,13 @@ _NAMED = (
     r"(?:the\s+(?:[a-z-]+\s+){0,3}?(?:city|town|border town|provincial capital|capital|province"
     r"|air ?base|base)\s+(?:of|at)\s+)?"
 )
+# Where a listed place lies, and what separates items: "X in southern P; Y and Z in
+# eastern Q; and W in R province", "X, Y and Z, as well as W in P"
+_ITEM_IN = (
+    r"(?:\s+in\s+(?:the\s+)?(?:[a-z]+ern\s+)?\x02+(?:\s+province)?"
+    r"(?:,\s*(?:also|likewise)\s+in\s+the\s+[a-z]+,?)?)?"
+)
+_ITEM_SEPARATOR = r"(?:\s*[,;]\s*(?:and\s+|as well as\s+)?|\s+and\s+|\s+as well as\s+)"
 # "... provincial capitals fell on Monday: X, Y and Z" (the target is one of the list).
 _SUMMARY_LIST = re.compile(
     # (a place may only locate the units: "three districts of Y, among them X")
@@ -1034,7 +1041,7 @@ _SUMMARY_LIST = re.compile(
     r"(?:[^:;—–()\x01\x02]|(?:(?<=of )|(?<=in ))\x02+){0,100}?"
     r"(?P<colon>\s*(?::|—|–| - |,?\s+(?:including|among them|namely|such as)|\("
     r"|\s(?:are|were|include|included|includes)\s)\s*)"
-    rf"(?:{_NAMED}\x02+(?:\s*\([^()]*\))?(?:\s*,\s*(?:and\s+)?|\s+and\s+))*{_NAMED}$"
+    rf"(?:{_NAMED}\x02+(?:\s*\([^()]*\))?{_ITEM_IN}{_ITEM_SEPARATOR})*{_NAMED}$"
 )
 
 
