@@ -1025,7 +1025,7 @@ _LIST_GOES_ON = re.compile(r"\x01+\s*(?:,|and\b)")
 # "the (strategically important) city of": what a list item may say before its name
 _NAMED = (
     r"(?:the\s+(?:[a-z-]+\s+){0,3}?(?:city|town|border town|provincial capital|capital|province"
-    r"|air ?base|base)\s+(?:of|at)\s+)?"
+    r"|air ?base|base)\s+(?:of|at)\s+|\x02+'s\s+)?"  # "..., P's X" names X by its province
 )
 # Where a listed place lies, and what separates items: "X in southern P; Y and Z in
 # eastern Q; and W in R province", "X, Y and Z, as well as W in P"
