@@ -1033,7 +1033,13 @@ _ITEM_IN = (
     r"(?:\s+in\s+(?:the\s+)?(?:[a-z]+ern\s+)?\x02+(?:\s+province)?"
     r"(?:,\s*(?:also|likewise)\s+in\s+the\s+[a-z]+,?)?)?"
 )
-_ITEM_SEPARATOR = r"(?:\s*[,;]\s*(?:and\s+|as well as\s+)?|\s+and\s+|\s+as well as\s+)"
+# A listed place; a name the gazetteer does not know counts when its province follows in
+# brackets ("Obe (Herat)")
+_ITEM = r"(?:\x02+|[a-z][a-z-]+(?=\s*\(\x02))"
+_ITEM_SEPARATOR = (
+    r"(?:\s*[,;]\s*(?:and\s*,?\s*|as well as\s+)?|\s+and\s+|\s+as well as\s+)"
+    r"(?:in\s+\x02+(?:\s+provinces?)?\s*,\s*)?"  # "..., and, in Farah province, X and Y"
+)
 # "... provincial capitals fell on Monday: X, Y and Z" (the target is one of the list).
 _SUMMARY_LIST = re.compile(
     # (a place may only locate the units: "three districts of Y, among them X")
@@ -1041,7 +1047,7 @@ _SUMMARY_LIST = re.compile(
     r"(?:[^:;—–()\x01\x02]|(?:(?<=of )|(?<=in ))\x02+){0,100}?"
     r"(?P<colon>\s*(?::|—|–| - |,?\s+(?:including|among them|namely|such as)|\("
     r"|\s(?:are|were|include|included|includes)\s)\s*)"
-    rf"(?:{_NAMED}\x02+(?:\s*\([^()]*\))?{_ITEM_IN}{_ITEM_SEPARATOR})*{_NAMED}$"
+    rf"(?:{_NAMED}{_ITEM}(?:\s*\([^()]*\))?{_ITEM_IN}{_ITEM_SEPARATOR})*{_NAMED}$"
 )
 
 
