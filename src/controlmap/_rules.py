@@ -360,8 +360,9 @@ def _compile(table: dict[str, Any]) -> Rules:
         r"(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s+as well as\s+|\s+or\s+|\s*&\s*)"
         r"(?:the (?:city|town|cities|towns) of\s+)?\x02+(?:\s*\([^()]{0,40}\))?"
         r"(?:\s+in the (?:far )?[a-z-]+)?)*"
-        # a last name the gazetteer does not know: "X, Y and Jelga, all districts of P"
-        r"(?:\s+and\s+[a-z][a-z-]+(?=,))?"
+        # a last name the gazetteer does not know: "X, Y and Jelga, all districts of P",
+        # "X, Y and Abshar had been captured"
+        r"(?:\s+and\s+[a-z][a-z-]+(?=,|\s+(?:had|have|has|were|are|was|is)\s))?"
     )
     appositive = (
         r"(?:(?:\s*,[^,;:\x01]{1,110}?){1,2},|\s*[–—][^–—;\x01]{1,110}?[–—]|\s+\([^()]{1,60}\))?"
