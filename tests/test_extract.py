@@ -146,10 +146,10 @@ CASES: list[tuple[str, set[tuple[str, str]]]] = [
     ("The front line is now inside Kandahar.", {("Kandahar", CO)}),
     ("The Taliban control much of Ghazni city.", {("Ghazni", CO)}),
     ("Kunduz is on the verge of falling.", {("Kunduz", CO)}),
-    ("The militants are closing in on Mazar-i-Sharif.", {("Mazar-i-Sharif", CO)}),
+    ("The militants are closing in on Mazar-i-Sharif.", set()),  # movement: no event
     ("The insurgents have entered Pul-e Khumri.", {("Pul-e Khumri", CO)}),
     ("The Taliban attacked Farah from three directions.", {("Farah", CO)}),
-    ("Taliban fighters were at the gates of Kunduz.", {("Kunduz", CO)}),
+    ("Taliban fighters were at the gates of Kunduz.", set()),  # movement: no event
     ("Part of Faizabad has fallen to the militants.", {("Faizabad", CO)}),
     ("Militants captured the prison in Sheberghan.", {("Sheberghan", CO)}),
     ("The prison in Sheberghan was captured on Sunday.", {("Sheberghan", CO)}),
@@ -257,8 +257,9 @@ CASES: list[tuple[str, set[tuple[str, str]]]] = [
      {("Lashkar Gah", CO)}),
     ("Afghan forces still control the airport in Kandahar.", {("Kandahar", CO)}),
     ("Helmand's capital, Lashkar Gah, fell on Friday.", {("Lashkar Gah", F)}),
+    # a Taliban claim that officials deny stays a claim (devset conventions)
     ("The Taliban said it had captured Qala-e-Naw, a claim the government denied.",
-     {("Qala-e-Naw", CO)}),
+     {("Qala-e-Naw", CL)}),
     ("Taliban seized control of most of Helmand province.", {("Helmand", CO)}),
     ("The Taliban's takeover of Mazar-i-Sharif stunned the north.", {("Mazar-i-Sharif", F)}),
     ("The militants have seized a key northern town in Takhar province.", set()),
@@ -290,7 +291,7 @@ CASES: list[tuple[str, set[tuple[str, str]]]] = [
     ("In Kunduz, the militants overran the prison and freed inmates.", {("Kunduz", CO)}),
     ("In Jalalabad, officials said government forces were still in control of the city, "
      "although fighting was reported in several districts of Nangarhar province.",
-     {("Jalalabad", G), ("Nangarhar", CO)}),
+     {("Jalalabad", G)}),
     ("A police official in Sharana said security forces had withdrawn to a nearby base.",
      {("Sharana", F)}),
     ("The council chief in Ghor province said the Taliban had entered Feroz Koh and there "
@@ -362,7 +363,7 @@ CASES: list[tuple[str, set[tuple[str, str]]]] = [
     ("An audit report showed fighters in Maymana had not been paid since June.", set()),
     # --- a Taliban source counts in the clause of the fall, not in the next one
     ("Sar-e Pul fell on Monday evening, and a Taliban commander said his men were "
-     "closing in on Sheberghan.", {("Sar-e Pul", F), ("Sheberghan", CO)}),
+     "closing in on Sheberghan.", {("Sar-e Pul", F)}),
     ("Soldiers abandoned Qala-e-Naw overnight, while the insurgents claimed to have taken "
      "Farah.", {("Qala-e-Naw", F), ("Farah", CL)}),
     ("Local officials said Gardez fell before dawn; the Taliban claimed they had also taken "
@@ -400,11 +401,13 @@ OFFENSIVE_CASES: list[tuple[str, set[tuple[str, str]]]] = [
     ("Government forces still control the centre of Lashkar Gah.", {("Lashkar Gah", CO)}),
     ("Afghan troops still hold parts of Kandahar, a local official said.", {("Kandahar", CO)}),
     ("The Taliban hold all but the airport in Kandahar.", {("Kandahar", CO)}),
-    ("The insurgents have taken all but Mazar-i-Sharif in the north.", set()),
+    # the exception is still held: "the last city still held" (devset conventions)
+    ("The insurgents have taken all but Mazar-i-Sharif in the north.", {("Mazar-i-Sharif", G)}),
+    # a denied claim stays a claim, with the officials' account beside it
     ("The Taliban claim to have overrun Lashkar Gah, but officials say fighting continues.",
-     {("Lashkar Gah", CO)}),
+     {("Lashkar Gah", CL), ("Lashkar Gah", CO)}),
     ("Insurgents said they had captured Gardez, but security officials said government forces "
-     "were still in control.", {("Gardez", CO)}),
+     "were still in control.", {("Gardez", CL), ("Gardez", G)}),
     ("The Taliban captured Zaranj on Friday, but fighting continues in Lashkar Gah.",
      {("Zaranj", F), ("Lashkar Gah", CO)}),
     ("Commandos cleared Kunduz of Taliban fighters.", {("Kunduz", G)}),
@@ -550,8 +553,7 @@ OFFENSIVE_CASES: list[tuple[str, set[tuple[str, str]]]] = [
      "elders.", {("Ghazni", F)}),
     ("Kunduz was retaken by government forces on Tuesday, the defence ministry said.",
      {("Kunduz", G)}),
-    ("The Taliban are closing in on Mazar-i-Sharif from three directions.",
-     {("Mazar-i-Sharif", CO)}),
+    ("The Taliban are closing in on Mazar-i-Sharif from three directions.", set()),
     ("If Kandahar falls, the road to Kabul would be open.", {("Kandahar", CO)}),
     ("Herat's famed citadel was damaged in the fighting, officials said.", set()),
     ("The Taliban have denied targeting civilians in Lashkar Gah.", set()),
@@ -674,7 +676,7 @@ OFFENSIVE_CASES: list[tuple[str, set[tuple[str, str]]]] = [
     ("The militants claimed on Friday that Kandahar was theirs.", set()),
     ("A security source confirmed that Mehtarlam had fallen to the Taliban.", {("Mehtarlam", F)}),
     ("The Taliban claimed victory in Lashkar Gah, but government forces are still holding "
-     "out in parts of the city.", {("Lashkar Gah", CO)}),
+     "out in parts of the city.", {("Lashkar Gah", CL), ("Lashkar Gah", CO)}),
     ("Officials in Kabul said Herat had fallen but that the airport remained in "
      "government hands.", {("Herat", F)}),
     ("The Taliban claimed victory in Kunduz on Sunday.", {("Kunduz", CL)}),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from ._hedges import _is_partial
 from ._rules import _TARGET, Rules
 from .records import Status
 
@@ -30,15 +31,18 @@ def _object_status(
     )
     if _LEAVING.match(object_text) and _bystander(subject, government_subject, rules):
         return None  # civilians or foreigners leaving a place say nothing of its control
-    if _ALL_BUT.search(object_text):
-        return None  # "took all but X": X is the exception, held by no one named here
+    if _ALL_BUT.search(object_text) and kind in ("fallen", "government"):
+        # "the Taliban control every region except X", "took all but X": X is the
+        # exception, still held by the other side
+        taliban = bool(rules.taliban_actor.search(subject)) and not government_subject
+        return "government" if taliban else None
     if kind == "government":
         head = object_text.rstrip(_TARGET)
         if _APPROACHES.search(object_text) and _PUSHED_BACK.match(object_text):
             return "government"  # "pushed the Taliban back from the outskirts of X"
         if rules.facility.search(head) and place_kind not in _FACILITY_KINDS:
             return "contested"  # "still hold the airport in X": part of the place
-        if rules.partial.search(object_text):
+        if _is_partial(object_text, rules, place_kind):
             return "contested"  # "still control the centre of X": part of the place
         verb = object_text.split()[0]
         if _RETAKE.match(verb) and rules.taliban_actor.search(subject) and not government_subject:
@@ -173,12 +177,15 @@ _PARTIAL_FACILITY = re.compile(
 # \bsays\b|\btold\b|\baccording to\b". Written with each word boundary after the
 # word's first letter ("w(?<!\ww)hile"), as in `_CLAUSE_BREAK`.
 _SUBJECT_BREAK = re.compile(
-    r"[;:]|w(?<!\ww)hile\b|b(?<!\wb)ut\b|t(?<!\wt)(?:hat|old)\b|s(?<!\ws)a(?:id|ys)\b"
+    r"[;:]|w(?<!\ww)hile\b|b(?<!\wb)ut\b|t(?<!\wt)(?:hat|old)\b|s(?<!\ws)a(?:id|ys|ying)\b"
     r"|a(?<!\wa)ccording to\b"
 )
 
 
-_PRONOUN_SUBJECT = re.compile(r"\s*(?:they|it|we)\b")
+# "they", or the speaker's own forces: "the front said its forces had retaken X"
+_PRONOUN_SUBJECT = re.compile(
+    r"\s*(?:they|it|we|(?:its|their|our) (?:forces|fighters|troops|men|units))\b"
+)
 
 
 _RETAKE = re.compile(
@@ -198,7 +205,10 @@ _PUSHED_BACK = re.compile(
 )
 
 
-_ALL_BUT = re.compile(r"\ball but\s+(?:the\s+)?(?:(?:city|town) of\s+)?\x01+$")
+_ALL_BUT = re.compile(
+    r"\b(?:all but|except(?:\s+for)?|apart from|other than|save for|with the exception of)\s+"
+    r"(?:the\s+)?(?:(?:city|town|province) of\s+)?\x01+$"
+)
 
 
 _CIVILIANS = re.compile(

@@ -25,7 +25,10 @@ Dates
    an event and dates it once (applied by `extract`, which sees all the findings).
 3. A statement in the present with "now" or "currently" ("X is now in Taliban
    hands") is dated by publication.
-4. Otherwise the event takes the last date given earlier in its paragraph; for
+4. A fall in a sentence that recaps earlier falls without a day ("already", "earlier
+   this week", "after the fall of X", "so far") keeps an empty date: it happened on
+   or before publication.
+5. Otherwise the event takes the last date given earlier in its paragraph; for
    background in the past perfect ("X had been under attack for weeks. But on
    Thursday, ..."), the date that the next sentence of the paragraph opens with;
    then the last date of the previous paragraph; then the publication date; and is
@@ -138,8 +141,11 @@ class _Calendar:
             self._paragraph_dates[paragraph] = dates[-1].day if dates else None
         return self._paragraph_dates[paragraph]
 
-    def day_of(self, position: int, own: _Date | None) -> dt.date | None:
+    def day_of(self, position: int, own: _Date | None, *, recap: bool = False) -> dt.date | None:
         """The day of an event of sentence ``position`` whose own date is ``own``.
+
+        With ``recap`` (a fall), a sentence that recaps earlier falls without a day
+        (`_is_recap`) leaves the date empty.
 
         Without a date of its own, the event takes the publication date if it is
         stated in the present ("X is now in Taliban hands"), else the last day given
@@ -150,6 +156,8 @@ class _Calendar:
         if own is not None:
             return own.day
         text = self._sentences[position].text
+        if recap and _is_recap(text):
+            return None  # on or before publication, on a day not given
         day = None
         if _PRESENT_WORD.search(text) and _PRESENT.search(text):
             day = self.published  # "X is now in Taliban hands": as of publication
@@ -164,6 +172,26 @@ class _Calendar:
         if day is None:
             day = self.carried(position) or self.published
         return day
+
+
+def _is_recap(text: str) -> bool:
+    """Whether a sentence recaps earlier falls without a day ("X and Y were taken
+    earlier this week", "after the fall of X", "X is already under Taliban control").
+
+    Such a fall happened on or before publication, on a day the sentence does not
+    give: it keeps an empty date rather than the day of the paragraph around it.
+    """
+    return _RECAP.search(text) is not None
+
+
+_RECAP = re.compile(
+    r"\b(?:already|earlier this (?:week|month)|last (?:week|month)|previously|earlier captured"
+    r"|in recent (?:days|weeks)|so far|to date|over the (?:past|last) (?:week|few days|\w+ days)"
+    # "a few hours after the capture of X" is dated by the sentence's own day
+    r"|(?<!hours )(?<!days )(?<!day )(?<!shortly )(?<!soon )(?<!just )"
+    r"(?:after|since|following) the (?:fall|capture|loss|collapse) of)\b",
+    re.IGNORECASE,
+)
 
 
 _ANAPHORIC = re.compile(

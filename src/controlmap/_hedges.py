@@ -27,6 +27,7 @@ def _hedge(
     before_trigger: str,
     breaks: Sequence[int],
     rules: Rules,
+    place_kind: str = "capital",
 ) -> tuple[Status, float, bool] | None:
     """Apply negation, conditions, forecasts, similes and partial control to a status."""
     clause_start = _clause_start(breaks, start)
@@ -63,7 +64,7 @@ def _hedge(
         ) or rules.unscreened.long_horizon.search(local + masked[end : end + 120]):
             return None
         status, confidence = "contested", min(confidence, 0.5)
-    if status == "fallen" and rules.partial.search(masked[max(0, start - 40) : start]):
+    if status == "fallen" and _is_partial(masked[max(0, start - 40) : start], rules, place_kind):
         status = "contested"
     return status, confidence, False
 
@@ -117,23 +118,71 @@ def _source(masked: str, mention: Mention, vouching: _Vouching, rules: Rules) ->
 
 # Fighting goes on, or the government side still holds out: "fighting continues",
 # "government forces are still in control" (not about another place named next).
-_STILL_FIGHTING = (
+_FIGHTING_GOES_ON = (
     r"\b(?:fighting|clashes|battles?|resistance|gunfire)"
     r"(?:\s+(?:is|was|were|are|has|have|had|been|still|reportedly))*\s+(?:continu|rag|persist"
     r"|go(?:es|ing)? on|went on|under way|underway|ongoing)(?![^.;\x01]{0,25}\x02)"
-    r"|\b(?:government|security|afghan) (?:forces|troops)"
+    r"|\b(?:fighting|fought|fight|fights) back\b"
+)
+_STILL_HOLDS = (
+    r"\b(?:government|security|afghan) (?:forces|troops)"
     r"(?:\s+(?:are|were|is|was))?\s+(?:still|remain)(?![^.;\x01]{0,40}\x02)"
 )
+_STILL_FIGHTING = f"{_FIGHTING_GOES_ON}|{_STILL_HOLDS}"
 
 
 _DISPUTED = re.compile(
-    r"\b(?:government|ministry|officials?|authorities|army|military|governor|police)\b"
+    r"\b(?:government|ministry|officials?|authorities|army|military|governor|police"
+    r"|resistance|front)\b"
     r"(?:\s+[a-z']+){0,3}\s+(?:denied|rejected|dismissed|disputed)\b"
     r"|\b(?:denied|rejected|dismissed|disputed) by (?:the )?(?:government|ministry|officials?"
-    r"|authorities|army|military|governor|police)\b"
+    r"|authorities|army|military|governor|police|resistance|anti-taliban)\b"
     # "..., but officials say fighting continues": another account of the same place
     rf"|\bbut\b[^\x02.;]{{0,60}}?(?:{_STILL_FIGHTING})"
 )
+
+
+def _counter_account(masked: str, end: int) -> tuple[bool, Status | None]:
+    """Whether the rest of the sentence disputes a fall of the place ending at ``end``,
+    and what the other account says of the place.
+
+    "..., but officials say government forces are still in control" is a hold
+    (``government``), "..., but officials say fighting continues" a fight
+    (``contested``), "..., a claim the government denied" nothing more (None).
+    """
+    if _TAKEN_BACK.search(masked, end):
+        return True, "government"  # "..., but security forces took it back"
+    disputed = _DISPUTED.search(masked, end)
+    if disputed is None:
+        return False, None
+    rest = masked[disputed.start() :]
+    if re.search(_STILL_HOLDS, rest):
+        # "still holding out in parts of the city" is partial control
+        return True, "contested" if _IN_PARTS.search(rest) else "government"
+    if re.search(_FIGHTING_GOES_ON, rest):
+        return True, "contested"
+    return True, None
+
+
+# The fall did not last: "..., but security forces took it back (the same day)".
+_TAKEN_BACK = re.compile(
+    r"\bbut\b[^.;\x02]{0,40}?\b(?:government|security|afghan|army|commando)\w*\s+"
+    r"(?:forces|troops|soldiers|units)?[^.;\x02]{0,20}?\b(?:took it back|retook it|recaptured it"
+    r"|regained it|regained control|drove (?:them|the taliban|the insurgents) out|pushed them back)"
+)
+_IN_PARTS = re.compile(r"\b(?:parts?|pockets|some areas|neighbou?rhoods?|sections?) of\b")
+
+
+def _is_partial(text: str, rules: Rules, place_kind: str) -> bool:
+    """Whether ``text`` before the place says only part of it ("much of X").
+
+    "The districts of X and Y" names districts: it is all of X, unless X is a city or
+    a province, whose districts are parts of it.
+    """
+    found = rules.partial.search(text)
+    return found is not None and not (
+        place_kind not in ("capital", "province") and "district" in found.group(0)
+    )
 
 
 # "denied that X had fallen, saying fighting was continuing"

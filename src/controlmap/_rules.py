@@ -118,6 +118,9 @@ class Rules:
     foreign_actor: re.Pattern[str]  # neither side: "us troops", "the un", "aid workers"
     source_before: re.Pattern[str]
     frame_before: re.Pattern[str]
+    part_before: re.Pattern[str]  # "two districts in the northern province of " + place
+    named_part_before: re.Pattern[str]  # the same after named places: "Y and Z in " + place
+    part_after: re.Pattern[str]  # place + "'s Y district", " districts"
     any_trigger: re.Pattern[str]
     screen: _Screen | None  # words every sentence that can state control contains
     verb_screen: _Screen | None  # words every match of object_verb contains
@@ -327,7 +330,14 @@ def _compile(table: dict[str, Any]) -> Rules:
         ("fallen", list(verbs["fallen_active"]), word_end),
         ("handover", list(verbs.get("handover", [])), word_end),  # "handed X to the Taliban"
         ("contested", list(verbs["contested_active"]), word_end),
+        ("movement", list(verbs["movement"]), word_end),  # no event, and blocks the rest
     ]
+    # where a part of a province lies: ", in the northern province of ", " in Afghanistan's "
+    where_it_lies = (
+        r",?\s+(?:in|of)\s+(?:the\s+)?"
+        rf"(?:{_alt(roles['region_adjectives'])}\s+)*(?:provinces?\s+of\s+)?"
+        r"(?:\x02+(?:\s*,\s*(?:and\s+)?|\s+and\s+))*$"
+    )
     object_verb = re.compile(
         _by_first_character(
             [(f"v{index}", words, suffix) for index, (_, words, suffix) in enumerate(ordered)]
@@ -343,18 +353,33 @@ def _compile(table: dict[str, Any]) -> Rules:
         r"(?:has|have|had|was|were|is|are|been|also|finally|now|reportedly|itself|all|both"
         r"|effectively|completely|fully|then|later|eventually|already|too|quickly|swiftly"
         r"|officially|just|largely|apparently|said to be|reported to be|believed to be"
-        r"|still|firmly|already|on \w+day|on \w+ \d+|\w+ly)"
+        r"|still|firmly|already|either|on \w+day|on \w+ \d+|\w+ly)"
     )
     listing = (
         r"(?:\s*\([^()]{0,40}\))?(?:\s+in the (?:far )?[a-z-]+)?"
         r"(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s+as well as\s+|\s+or\s+|\s*&\s*)"
         r"(?:the (?:city|town|cities|towns) of\s+)?\x02+(?:\s*\([^()]{0,40}\))?"
         r"(?:\s+in the (?:far )?[a-z-]+)?)*"
+        # a last name the gazetteer does not know: "X, Y and Jelga, all districts of P",
+        # "X, Y and Abshar had been captured"
+        r"(?:\s+and\s+[a-z][a-z-]+(?=,|\s+(?:had|have|has|were|are|was|is)\s))?"
     )
     appositive = (
         r"(?:(?:\s*,[^,;:\x01]{1,110}?){1,2},|\s*[–—][^–—;\x01]{1,110}?[–—]|\s+\([^()]{1,60}\))?"
     )
-    subject = rf"^\x01+(?:\s+(?:province|city|town))?{listing}{appositive}(?:\s+{aux}){{0,4}}\s+"
+    # "the X, Y and Z districts of W province were seized": the list names the parts
+    located = (
+        r"(?:\s+(?:districts|provinces|cities|towns))?(?:\s+(?:of|in)\s+(?:the\s+)?"
+        r"(?:[a-z]+ern\s+)?(?:province\s+of\s+)?\x02+(?:\s+province)?)?"
+    )
+    # "X, which fell last week, ...", "X, the whole of which is still outside ...": a
+    # relative clause says what happened to the place it follows.
+    relative = r"(?:\s*,\s*(?:which|the whole of which|all of which)|\s*,(?=\s+where\b))?"
+    subject = (
+        rf"^\x01+(?:\s+(?:province|city|town|district))?{listing}{located}"
+        rf"(?:\s+(?:has|have|had))?{appositive}{relative}"
+        rf"(?:\s+{aux}){{0,4}}\s+"
+    )
     # "Helmand's capital, Lashkar Gah, fell" and "two more capitals, X and Y, fell": the
     # name, or a list of names, closes an appositive itself (only tried when a comma
     # opens the appositive before it, see `extract._predicate_after`).
@@ -377,7 +402,12 @@ def _compile(table: dict[str, Any]) -> Rules:
         _by_first_character([
             ("fallen", list(verbs["fallen_noun"]), r"\s+of(?=\s)"),
             ("contested", list(verbs["contested_noun"]),
-             r"\b(?:\s+(?:was|were|is|are|has|have|had|been|also|still|now|raging|rages|raged"
+             # "fighting between the Taliban and the army was continuing in X"
+             r"\b(?:\s+between\s+[^,;.\x01\x02]{1,60}?\s+and\s+[^,;.\x01\x02]{1,60}?"
+             r"(?=\s+(?:was|were|is|are|has|have|had|continu|raged|rages|erupted|broke"
+             r"|in|for|around|inside|near|on)\s))?"
+             r"(?:\s+(?:was|were|is|are|has|have|had|been|also|still|now|raging|rages|raged"
+             r"|grown|grew|become|became|more|intense|fiercer|heavier"
              r"|continued|continues|continuing|erupted|broke out|ongoing|under way|underway"
              r"|spread|spreads|spreading|flared|flare|flares|resumed|escalated|reported|intensified|heavy"
              rf"|fierce|intense))*\s+{preps}(?=\s)"),
@@ -488,14 +518,39 @@ def _compile(table: dict[str, Any]) -> Rules:
             flags,
         ),
         simile=re.compile(rf"\b{_alt(markers['simile'])}\s+(?:\w+\s+){{0,2}}$", flags),
-        taliban_source=re.compile(rf"\b{_alt(markers['taliban_source'])}", flags),
+        taliban_source=re.compile(rf"\b(?<!anti-){_alt(markers['taliban_source'])}", flags),
         unverified=re.compile(rf"\b{_alt(markers['unverified'])}", flags),
         confirmation=re.compile(rf"\b{_alt(markers['confirmation'])}", flags),
         government_actor=re.compile(rf"\b{_alt(verbs['government_actors'])}\b", flags),
-        taliban_actor=re.compile(rf"\b{_alt(verbs['taliban_actors'])}\b", flags),
+        # not "anti-taliban forces"
+        taliban_actor=re.compile(
+            rf"\b(?<!anti-)(?<!anti ){_alt(verbs['taliban_actors'])}\b", flags
+        ),
         foreign_actor=re.compile(rf"\b{_alt(verbs['foreign_actors'])}(?![\w-])", flags),
         source_before=re.compile(
             rf"\b{_alt(roles['source_before'])}\s+(?:the\s+)?(?:[a-z]+ern\s+)?$", flags
+        ),
+        part_before=re.compile(
+            # a part, maybe with its names ("the districts of Y and Z"), then where it lies
+            rf"\b(?<!police ){_alt(roles['subdivisions'])}\b"
+            r"(?:\s+(?:of|in|at)\s+(?:\x02+|[a-z-]+(?:\s+[a-z-]+)?)"
+            r"(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?:\x02+|[a-z-]+(?:\s+[a-z-]+)?))*)?"
+            + where_it_lies,
+            flags,
+        ),
+        named_part_before=re.compile(
+            # named parts ("Y district and Z in the province of "): the caller checks
+            # that the names are parts, not cities or provinces
+            r"\x02+(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)\x02+)*(?:\s*\([^()]{0,40}\))?"
+            + where_it_lies,
+            flags,
+        ),
+        part_after=re.compile(
+            # "X's Y district", "X province's Y district", "five X districts"
+            r"\x01*(?:(?:'s|\s+province(?:'s)?)\s+(?!(?:said|says|told)\b)"
+            r"(?:(?:\x02+|[a-z-]+)\s+){0,2}?|\s+(?:province\s+)?(?=districts\b))"
+            rf"(?<!police ){_alt(roles['subdivisions'])}\b",
+            flags,
         ),
         frame_before=re.compile(
             r"(?:^|[,;:]\s*|\bthat\s+|\band\s+)(?:[\"'“‘]\s*)?(?:in|inside|across|at)\s+"

@@ -24,7 +24,17 @@ How a mention becomes an event
    X and Y", "near X"), a destination ("fled to Kabul"), a stand-in for a government
    ("Kabul handed a proposal", "talks in Doha") or a modifier ("a Herat warlord")
    is simply never reached by a control predicate, because prepositions, verbs and
-   clause breaks end the object of a control verb.
+   clause breaks end the object of a control verb. Some references are read
+   explicitly: a distance, direction or way ("Ghazni, 60 km south of the capital, X",
+   "on the road to X", "the gateway to X"); a province that only says where its parts
+   lie ("two districts in the northern province of X", "X's Y district", "five X
+   districts", "Badakhshan's Yaftal", "Nahrin and Burka in northern X"; but "every
+   district of X" is X, and "most districts of X" part of it); the seat of government
+   standing for the government ("under Kabul's control", "the Kabul administration").
+   Indirect names: "the capital" is the seat of government when the sentence does
+   not name it and forecasts nothing; a sentence that opens with "the (northern) city"
+   ("He said the city centre ...") and names no city means the one city the sentence
+   before named.
 2. **Predicate.** The name is the object of a control verb ("the Taliban seized X",
    "took control of the cities of X and Y"), the subject of a control predicate ("X
    fell", "X, the capital of Y, was captured", "X remains in government hands", "X is
@@ -36,7 +46,12 @@ How a mention becomes an event
    the south and Y in the northwest", "captured three more capitals, including X and
    Y", "two more capitals, X and Y, fell", "several cities, including X and Y, are
    under siege"), and so does a gapped conjunct that holds only places and a time ("X
-   fell on Friday, and Y on Saturday", "took X on Monday and Y a day later"). A name
+   fell on Friday, and Y on Saturday", "took X on Monday and Y a day later"), a list
+   in brackets or after "among them", "namely", "such as" ("the provinces whose
+   capitals have fallen (X, Y and Z)"; one name in brackets only locates), and the
+   items of a list of districts of a province ("the X, Y and Z districts of W province
+   were seized"). A relative clause carries its predicate ("X, which fell last week",
+   "X, the whole of which is still outside Taliban control"). A name
    that opens its sentence as a frame ("In X, ...") or is the location of a source
    takes the predicate of its sentence when that sentence names no other place, or when
    the predicate names it again ("the city") and no other place stands before it; not
@@ -47,7 +62,16 @@ How a mention becomes an event
    reaches is "the city" ("the town") that the sentence goes on to take or hold
    ("reached X at dawn and overran the city"; not "the city's defences"), and a fight
    for it ends when the city falls ("after weeks of fighting around X, the city fell").
-3. **Direction.** Capture verbs give the place to their subject: the Taliban
+3. **Direction.** Movement towards a place ("closing in on", "advancing towards",
+   "approaching", "nearing", "at the gates of", "threatens", "dispatched fighters to
+   capture") is no event, and a verb before it does not reach the place. The
+   anti-Taliban side (the resistance, anti-Taliban forces) holds for the government;
+   "rebels" name no side. A passive fall by the government side is a hold ("occupied
+   by the resistance forces"), and the exception of a Taliban hold is held ("the
+   Taliban control every region except X", "took all but X"). An entry ("entered X",
+   "stormed into X") is a fight when reported live, a fall when told days later
+   ("entered X on August 15") or as background ("after the Taliban stormed into X").
+   Capture verbs give the place to their subject: the Taliban
    (``fallen``) unless the subject is the government side (``government``); loss
    verbs ("lost", "abandoned") take it from their subject. Withdrawal and flight
    verbs ("retreated from", "withdrew from", "pulled out of", "pulled its troops out
@@ -63,11 +87,16 @@ How a mention becomes an event
    Taliban retook X" is ``fallen``. A pronoun subject after "said" is the speaker
    ("the Taliban said they had retaken X"). Driving the government side out ("the
    Taliban pushed government forces out of X") is a fall.
-4. **Hedges.** Partial control ("much of X", "seized the prison in X", "now control X
+4. **Hedges.** A standing state ("for years, the Taliban have controlled parts of X")
+   is no day's control. Holds said as the Taliban's absence are holds ("X has not yet
+   fallen", "X remains outside Taliban control", "X is the last city still held by the
+   government", "leaving X as the last city under government control"); a bare "X has
+   not fallen" is a denial. Partial control ("much of X", "seized the prison in X", "now control X
    airport and the roads into the city", "the airport in X fell", "only the airport in
    X remains in government hands", "government forces still control the centre of X",
    "regained control of X's main square", "the Taliban hold all but the airport in X";
-   but in "took all but X" the place is the exception and gets no event; the seat of
+   but in "took all but X" and "the Taliban control every region except X" the place
+   is the exception, still held by the government side (``government``); the seat of
    power or the main square taken is the place: "raised their flag over the main square
    of X" is a fall), a condition ("if X falls"), a near-term forecast ("X could fall",
    "on the verge of falling", "the fall of X is only a matter of time"), an aim
@@ -84,7 +113,12 @@ How a mention becomes an event
    or a day of a month in the publication year or with no year ("who ruled until 2001,
    took X on Sunday"); a year right after the name ("ousted from X in 2001") makes it
    history even then.
-5. **Source.** A fall whose only source is the Taliban ("the Taliban claimed", "a
+5. **Source.** A Taliban claim that others deny stays ``claimed``, with their account
+   beside it: ``government`` when forces are still in control, ``contested`` when
+   fighting goes on. A fall undone in its sentence ("briefly captured X, but security
+   forces took it back") is ``contested`` and ``government``; a fall the losing side
+   fights back for ("..., but anti-Taliban forces have been fighting back") is
+   ``fallen`` and ``contested``. A fall whose only source is the Taliban ("the Taliban claimed", "a
    Taliban spokesman tweeted", "Taliban fighters posted photos from inside the
    governor's office in X": pictures are the poster's own evidence; the source counts
    in the clause of the fall, so in "X fell on Friday, and a Taliban spokesman said
@@ -150,7 +184,15 @@ from typing import Protocol
 from ._capital_counts import _counts
 from ._direction import _FACILITY_KINDS, _THE_CITY, _clause_status, _facility_status, _object_status
 from ._event_dates import _Calendar, _Date, _date_for
-from ._hedges import _CLAUSE_BREAK, _DISPUTED, _hedge, _source, _Vouching, _vouching
+from ._hedges import (
+    _CLAUSE_BREAK,
+    _TAKEN_BACK,
+    _counter_account,
+    _hedge,
+    _source,
+    _Vouching,
+    _vouching,
+)
 from ._rules import (
     _DEFENDERS_GAVE_UP,
     _OTHER,
@@ -163,6 +205,7 @@ from ._rules import (
 )
 from ._sentences import _next_sentence, _Sentence, article_sentences, split_sentences
 from ._unknown_names import _unresolved
+from .dates import resolve
 from .events_table import events_frame, read_events
 from .records import (
     Article,
@@ -223,6 +266,11 @@ def _is_name_part(sentence: str, mention: Mention, rules: Rules) -> bool:
     following = _NEXT_CAPITALISED.match(after)
     if following and following.group(1) not in {"Province", "City", "Provinces", "Valley"}:
         return True
+    place = mention.place
+    if (
+        place.kind == "province" or (place.kind == "capital" and place.name == place.province)
+    ) and _OWNS_A_NAME.match(sentence, mention.end):
+        return True  # "Badakhshan's Yaftal", "Herat's Guzara": the province's district
     before = sentence[max(0, mention.start - 30) : mention.start]
     preceding = _PREVIOUS_CAPITALISED.search(before)
     if preceding is None:
@@ -231,13 +279,23 @@ def _is_name_part(sentence: str, mention: Mention, rules: Rules) -> bool:
     return bool(head) and preceding.group(1) not in rules.function_words
 
 
-_NEXT_CAPITALISED = re.compile(r"^ ([A-Z][a-z]+)")
+# "Kabul University"; "Baghlan-e-Markazi", a longer name joined by an ezafe ("Spin
+# Boldak-Chaman crossing" is a crossing of both places)
+_NEXT_CAPITALISED = re.compile(r"^(?: ([A-Z][a-z]+)|(-(?:e|i|ye|y)[- ][a-zA-Z]))")
+_OWNS_A_NAME = re.compile(
+    r"'s (?!(?:Taliban|Afghan|Government|Governor|Provincial|Police|District|Old|City|First"
+    r"|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth)\b)[A-Z][a-z]"
+)
 # A capitalised word right before the place, not after a word or a stop:
 # "(?:^|[^\w.,;:])([A-Z][a-z]+) $", written as `_CLAUSE_BREAK` is.
 _PREVIOUS_CAPITALISED = re.compile(r"([A-Z](?<![\w.,;:][A-Z])[a-z]+) $")
 # The word boundary before a year is checked after its first digit, so that re can
 # skip to the next "1" or "2" instead of trying every position of the sentence.
 _YEAR = re.compile(r"(1(?<!\w1)[89]\d\d|2(?<!\w2)0\d\d)\b")
+_LONG_STANDING = re.compile(
+    r"\bfor (?:many |several |some |the (?:past|last) (?:\w+ )?)?(?:years|decades|a decade)\b"
+)
+_NOW = re.compile(r"\bnow\b")
 _ANY_YEAR = re.compile(r"(?:1[89]|20)\d\d")  # every year `_YEAR_AFTER` reads, and more
 _HISTORY_REACH = 60
 _YEAR_AFTER = re.compile(
@@ -332,15 +390,25 @@ def _classify(
     plain = [
         base[: m.start] + _TARGET * (m.end - m.start) + base[m.end :] for m in mentions
     ]
+    # "For years, the Taliban have controlled large parts of X": a standing state, not
+    # a day's control (unless the sentence says what changed now)
+    standing = (
+        _LONG_STANDING.search(norm) is not None and _NOW.search(norm) is None
+        and _RECENT_WORD.search(norm) is None
+    )
     historic = [
-        any(abs(offset - mention.start) < _HISTORY_REACH for offset in history)
+        standing
+        or any(abs(offset - mention.start) < _HISTORY_REACH for offset in history)
         or (dated and _dated_before(norm, mention.end, published))
         for mention in mentions
     ]
     results = _gapped(
         [
             None if historic[index] else _classify_mention(
-                sentence, plain[index], mention, cues, rules
+                sentence, plain[index], mention, cues, rules,
+                mentions[index + 1] if index + 1 < len(mentions) else None,
+                published=published,
+                preceding=mentions[index - 1] if index else None,
             )
             for index, mention in enumerate(mentions)
         ],
@@ -364,22 +432,36 @@ def _classify(
             and not rules.government_actor.search(plain[index])
         ):
             status = "fallen"  # the Taliban call their captures "liberation": a claim below
-        if status == "fallen" and _DISPUTED.search(plain[index], mention.end):
-            # "..., a claim the government denied", "..., but officials say fighting
-            # continues": conflicting accounts
-            status = "contested"
         source = ""
+        beside: Status | None = None  # what another account in the sentence says
         if status == "fallen":
             vouching = vouching or _vouching(base, following(), rules)
             source = _source(plain[index], mention, vouching, rules)
+            disputed, beside = _counter_account(plain[index], mention.end)
+            if disputed and source != "taliban" and _FIGHTING_BACK.search(
+                plain[index], mention.end
+            ):
+                pass  # "took X, but the resistance has been fighting back": a fall, then a fight
+            elif disputed and source != "taliban":
+                # "X fell, officials said, a claim the ministry denied": the accounts
+                # conflict; a fall undone in the same sentence ("briefly captured X, but
+                # security forces took it back") was a fight, then a hold
+                status, source = "contested", ""
+                beside = beside if _TAKEN_BACK.search(plain[index], mention.end) else None
+            # a Taliban claim that others deny stays a claim, with their account beside
         if source == "taliban" and status == "fallen":
             status, confidence = "claimed", min(confidence, 0.6)
-        actor = "government" if status == "government" else "Taliban"
-        key = (mention.place.place_id, status)
-        if key in seen:
-            continue
-        seen.add(key)
-        findings.append(Finding(mention, status, actor, confidence, source))
+        for status_, confidence_ in ((status, confidence), (beside, 0.6)):
+            if status_ is None:
+                continue
+            key = (mention.place.place_id, status_)
+            if key in seen:
+                continue
+            seen.add(key)
+            actor = "government" if status_ == "government" else "Taliban"
+            findings.append(
+                Finding(mention, status_, actor, confidence_, source if status_ == status else "")
+            )
     return findings
 
 
@@ -453,6 +535,31 @@ def _dated_before(norm: str, end: int, published: dt.date | None) -> bool:
     return year is not None and int(year.group(1)) < published.year
 
 
+def _names_day_before(norm: str, published: dt.date | None) -> bool:
+    """Whether the sentence names a day of a month at least `_RETROSPECT` days before
+    publication ("entered X on August 15" in a report of 22 August)."""
+    if published is None:
+        return False
+    for day in _DAY_OF_MONTH.finditer(norm):
+        when = resolve(day.group(0).title(), published)  # dates reads capitalised months
+        if when is not None and dt.timedelta(days=_RETROSPECT) <= published - when:
+            return True
+    return False
+
+
+_RETROSPECT = 3
+# A verb of entering a place: a fight for it when reported live (see `_classify_mention`).
+_ENTRY = re.compile(
+    r"(?:ent(?:er|ers|ered|ering)|storm(?:s|ed|ing)?(?: into)?|ha(?:ve|s|d) (?:now )?entered"
+    r"|push(?:ed|es|ing)? into)\b"
+)
+# The entry is the background of the sentence: "after the Taliban stormed into X".
+_BACKGROUND_ENTRY = re.compile(
+    r"\b(?:after|since|when|once|following)\s+(?:the\s+)?(?:taliban|insurgents|militants)"
+    r"(?:\s+[a-z]+){0,2}?\s+$"
+)
+
+
 def _is_recent(norm: str, published: dt.date) -> bool:
     """Whether a sentence names a day near publication.
 
@@ -503,20 +610,48 @@ def _classify_mention(
     mention: Mention,
     cues: _Cues,
     rules: Rules,
+    following: Mention | None = None,
+    *,
+    published: dt.date | None = None,
+    preceding: Mention | None = None,
 ) -> tuple[Status, float, bool] | None:
-    """Status, confidence and whether it came from a frame ("In X, ..."), or None."""
+    """Status, confidence and whether it came from a frame ("In X, ..."), or None.
+
+    ``preceding`` and ``following`` are the places the sentence names before and
+    after this one, if any.
+    """
     start, end = mention.start, mention.end
     if _is_name_part(sentence, mention, rules):
         return None
     if mention.place.kind == "province" and _CAPITAL_OF.search(masked, max(0, start - 60), start):
         return None  # "X, capital of Y province": Y only locates X
+    if _locates_a_part(masked, mention, preceding, following, rules):
+        return None  # "two districts in X province", "X's Y district": the part changed hands
+    if _REFERENCE_BEFORE.search(masked, max(0, start - 70), start):
+        return None  # "Ghazni, 150 km from X", "the road to X": a point of reference
+    if mention.place.name in rules.seats_of_government and _STANDS_FOR_GOVERNMENT.match(
+        masked, end
+    ):
+        return None  # "centres still under Kabul's control": the government, not the city
     found = _predicate(masked, mention, cues, rules)
     if found is not None:
         status, confidence, trigger_at = found
         if status == "contested" and _took_seat_of_power(masked[end:], rules):
             status = "fallen"  # "entered X and seized the governor's office": X fell
+        if (
+            status == "contested" and trigger_at >= 0 and _ENTRY.match(masked, trigger_at)
+            and (
+                _BACKGROUND_ENTRY.search(masked, 0, trigger_at)
+                or _names_day_before(masked, published)
+            )
+        ):
+            # An entry told days later ("entered X on August 15, ending ...") or as
+            # the background of another event ("after the Taliban stormed into X")
+            # is the takeover it led to; a live report of it is a fight.
+            status = "fallen"
         before_trigger = masked[:trigger_at] if trigger_at >= 0 else ""
-        hedged = _hedge(status, confidence, masked, start, end, before_trigger, cues.breaks, rules)
+        hedged = _hedge(status, confidence, masked, start, end, before_trigger, cues.breaks, rules,
+                        mention.place.kind)
         if hedged is not None and hedged[0] == "contested":
             # "After weeks of fighting around X, the city fell": the fall ends the fight
             fell = _the_city_after(masked, mention, rules)
@@ -543,11 +678,86 @@ def _classify_mention(
         if anaphor and _OTHER in masked[:start]:
             anaphor = False  # "the city" may mean a place named earlier in the sentence
         before = masked[: end + clause.start()]
-        hedged = _hedge(framed_status, 0.6, masked, start, end, before, cues.breaks, rules)
+        hedged = _hedge(framed_status, 0.6, masked, start, end, before, cues.breaks, rules,
+                        mention.place.kind)
         return None if hedged is None else (hedged[0], hedged[1], not anaphor)
     # No predicate reaches the name (geography, people, talks, metonymy), unless the
     # sentence goes on to say what happened to "the city".
     return _the_city_after(masked, mention, rules)
+
+
+def _locates_a_part(
+    masked: str, mention: Mention, preceding: Mention | None, following: Mention | None,
+    rules: Rules,
+) -> bool:
+    """Whether the place only says where a part of a province lies.
+
+    "Seized two districts in the northern province of X", "X's Y district", "five X
+    districts", "a key X district": the verb is about the districts, and a province
+    turns only when its capital does. A city that shares its province's name is read
+    as the province here ("eight districts of Herat"), unless it is called a city.
+    """
+    place = mention.place
+    called_province = bool(_PROVINCE_AROUND.search(masked, max(0, mention.start - 14),
+                                                   mention.end + 10))
+    if place.kind != "province" and not called_province and not (
+        place.kind == "capital" and place.name == place.province
+        and not _CITY_AROUND.search(masked, max(0, mention.start - 12), mention.end + 6)
+    ):
+        return False
+    start, end = mention.start, mention.end
+    named = rules.named_part_before.search(masked, max(0, start - 120), start)
+    if named is not None and preceding is not None and preceding.place.kind not in _WHOLES:
+        return True  # "Y district in Afghanistan's X province", "Y and Z in northern X"
+    before = rules.part_before.search(masked, max(0, start - 120), start)
+    if before is not None:
+        # "every district of X", "all 7 districts in X" is the whole province, and
+        # "most districts in X" most of it
+        return not _EVERY_PART.search(masked, max(0, before.start() - 16), before.start())
+    if place.kind == "province" and rules.part_after.match(masked, start):
+        return True  # not for a city: "Kandahar's western districts" are the city's
+    owner = _OWNER.match(masked, end)
+    if (
+        owner is not None and following is not None and following.start == owner.end()
+        and following.place.kind not in _WHOLES
+    ):
+        return True  # "X's Y", "X province's Y district" with Y a district of X
+    return bool(
+        _INDEFINITE_END.search(masked, max(0, start - 30), start)
+        and masked.startswith(" district", end)
+    )
+
+
+_WHOLES = ("capital", "province")  # what a province does not merely locate
+_OWNER = re.compile(r"(?:\s+province)?'s\s+")
+_EVERY_PART = re.compile(
+    r"\b(?:every|each|most|(?:nearly\s+|almost\s+)?all(?:\s+(?:the|its|\d+|[a-z]+))?"
+    r"|(?:the\s+)?majority\s+of(?:\s+the)?)\s+$"
+)
+# A place named as a point of reference: a distance or direction from it ("150 km south
+# of the capital, X", "north of X"), the way to it ("on the road to X", "the gateway to
+# X"). What the sentence says of the other place is not said of it.
+_REFERENCE_BEFORE = re.compile(
+    r"(?:\b(?:km|kms|kilomet(?:re|er)s|miles)\b(?:\s*\([^()]{0,20}\))?\s+"
+    r"(?:(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+)?(?:of|from)"
+    r"|\b(?:north|south|east|west)(?:-?(?:east|west))?\s+of"
+    r"|\b(?:on|along|off) the (?:main )?(?:road|highway|way) (?:to|from|between|linking)"
+    r"|\bgateway to|\bdoorstep of)\s+"
+    r"(?:the\s+)?(?:(?:national|afghan|provincial|country's)\s+)?(?:capital|city|town)?,?\s*$"
+)
+# The side that lost a place fights on for it: "..., but anti-Taliban forces have been
+# fighting back"
+_FIGHTING_BACK = re.compile(
+    r"\bbut\b[^.;\x02]{0,60}?\b(?:fighting|fought|fight|fights|hitting|striking) back\b"
+)
+_STANDS_FOR_GOVERNMENT = re.compile(
+    r"(?:'s)?\s+(?:control|rule|authority|writ|government|administration|regime|authorities)\b"
+)
+_PROVINCE_AROUND = re.compile(r"\bprovinces?\s+of\s+\x01|\x01+\s+province\b")
+_CITY_AROUND = re.compile(r"\bcity\s+of\s+\x01|\x01+\s+city\b")
+_INDEFINITE_END = re.compile(
+    r"\b(?:a|an|one|another|key|strategic|important|major)\s+(?:[a-z-]+\s+)?$"
+)
 
 
 def _the_city_after(
@@ -614,7 +824,8 @@ _CITY_NOUN = re.compile(r"(?:city|town|provincial capital)\b")
 
 
 _AND_TOOK = re.compile(
-    r"[^\x02;:]{0,60}?\band\s+(?:then\s+|later\s+|quickly\s+|also\s+)?(?:seized|captured"
+    r"[^\x02;:]{0,100}?\band\s+(?:that\s+)?(?:they\s+|fighters\s+)?(?:had\s+|have\s+)?"
+    r"(?:then\s+|later\s+|quickly\s+|also\s+)?(?:seized|captured|brought"
     r"|took(?: control of| over)?|overran|occupied"
     r"|raised (?:their|the|a) (?:white )?flag (?:over|on))\s+(?:the\s+|a\s+)?"
 )
@@ -632,6 +843,7 @@ def _predicate(
     start, end = mention.start, mention.end
     window = start - _WINDOW
     best: tuple[int, Status, float] | None = None
+    moved_at = -1  # where a verb of movement towards the place starts
     for verb in reversed(cues.verbs):
         if verb.end() > start or verb.start() < window:
             continue
@@ -643,6 +855,9 @@ def _predicate(
         if _is_location_of_object(masked[verb.end() : end], mention.place.kind, rules):
             return None
         kind = rules.object_kinds[int(str(verb.lastgroup)[1:].split("_")[0])]
+        if kind == "movement":
+            moved_at = verb.start()  # "took X and closed in on Y": nothing reaches Y
+            break
         if kind == "handover":
             if not _TO_THE_TALIBAN.match(masked, end):
                 continue  # "handed X officials a list": only a place given to them fell
@@ -654,7 +869,7 @@ def _predicate(
             break
     if best is None or best[1] != "government":
         for noun in reversed(cues.nouns):
-            if noun.end() > start or noun.start() < window:
+            if noun.end() > start or noun.start() < max(window, moved_at):
                 continue
             if best is not None and noun.start() < best[0]:
                 break
@@ -668,6 +883,17 @@ def _predicate(
                 best = (noun.start(), status, 0.8)
                 break
     right = masked[start : end + _WINDOW]
+    if best is not None and _CONJOINED.search(masked, best[0], start):
+        # "control was reduced to Y, and X also fell": X's own predicate says it
+        after = _predicate_after(masked, start, right, rules)
+        if after is not None:
+            return after
+    if best is not None and best[1] == "contested":
+        # "fighters holed up in X, which has not yet fallen": the hold is what X's own
+        # predicate says
+        after = _predicate_after(masked, start, right, rules)
+        if after is not None and after[0] == "government":
+            return after
     if best is not None:
         facility = rules.possessive_facility.match(right)
         if facility is not None and best[1] != "contested":
@@ -694,10 +920,34 @@ def _predicate_after(
     predicate = rules.subject_predicate.match(right)
     if predicate is None and _OPENS_APPOSITIVE.search(masked, max(0, start - 160), start):
         predicate = rules.closing_predicate.match(right)
+    last = _LAST_HELD.match(right) if predicate is None else None
+    if last is not None:
+        # "X, the only province not under Taliban control": the appositive says what
+        # "X is the only province ..." says
+        held = rules.subject_predicate.match(f"{last.group(1)} is {right[last.start(2) :]}")
+        if held is not None and held.lastgroup == "government":
+            return "government", 0.8, -1
     if predicate is not None:
         status_name = str(predicate.lastgroup)
+        if (
+            status_name == "fallen" and _COUNTED_BEFORE.search(masked, max(0, start - 30), start)
+            and right.lstrip(_TARGET).startswith(" districts")
+        ):
+            return "contested", 0.6, -1  # "nine X districts were in Taliban hands": part of X
+        if status_name == "fallen":
+            agent = _BY_AGENT.match(right, predicate.end())
+            if agent is not None and rules.unscreened.government_actor.match(right, agent.end()):
+                return "government", 0.85, -1  # "X was occupied by the resistance forces"
         return status_name, 0.85, -1  # type: ignore[return-value]
     return None
+
+
+_LAST_HELD = re.compile(r"(\x01+(?:\s+(?:province|city|town))?)\s*,\s*(the (?:only|last)\b)")
+_COUNTED_BEFORE = re.compile(
+    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|many"
+    r"|some|most)\s+(?:of\s+(?:the\s+)?)?$"
+)
+_BY_AGENT = re.compile(r"\s+by\s+(?:the\s+|local\s+|afghan\s+)*")
 
 
 # An appositive opened by a comma before the place, maybe with a list of places before
@@ -736,17 +986,24 @@ def _summary_list(masked: str, start: int, rules: Rules) -> tuple[Status, float,
 
     "Three more provincial capitals fell on Monday: X, Y and Z" gives each listed
     place the predicate of the clause before the colon, and so does "the Taliban
-    captured three more capitals, including X and Y".
+    captured three more capitals, including X and Y", "..., including the strategically
+    important city of X", "the provinces whose capitals have fallen (X, Y and Z)".
     """
     window = masked[max(0, start - 240) : start]
     if (
         ":" not in window and "—" not in window and "–" not in window and " - " not in window
-        and "including" not in window
+        and "including" not in window and "(" not in window and "among them" not in window
+        and "namely" not in window and "such as" not in window and " are " not in window
+        and " were " not in window and " includ" not in window
     ):
         return None
     listed = _SUMMARY_LIST.search(masked, max(0, start - 240), start)
     if listed is None:
         return None
+    if listed.group("colon").strip() == "(" and not (
+        _OTHER in masked[listed.end("colon") : start] or _LIST_GOES_ON.match(masked, start)
+    ):
+        return None  # "Obe (Herat)": one name in brackets locates the name before it
     clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(masked, 0, listed.start())),
                        default=0)
     verbs = list(rules.clause_verbs.finditer(masked, clause_start, listed.start("colon")))
@@ -764,14 +1021,37 @@ def _summary_list(masked: str, start: int, rules: Rules) -> tuple[Status, float,
     return "fallen", 0.7, verb.start()
 
 
+_LIST_GOES_ON = re.compile(r"\x01+\s*(?:,|and\b)")
+# "the (strategically important) city of": what a list item may say before its name
+_NAMED = (
+    r"(?:the\s+(?:[a-z-]+\s+){0,3}?(?:city|town|border town|provincial capital|capital|province"
+    r"|air ?base|base)\s+(?:of|at)\s+|\x02+'s\s+)?"  # "..., P's X" names X by its province
+)
+# Where a listed place lies, and what separates items: "X in southern P; Y and Z in
+# eastern Q; and W in R province", "X, Y and Z, as well as W in P"
+_ITEM_IN = (
+    r"(?:\s+in\s+(?:the\s+)?(?:[a-z]+ern\s+)?\x02+(?:\s+province)?"
+    r"(?:,\s*(?:also|likewise)\s+in\s+the\s+[a-z]+,?)?)?"
+)
+# A listed place; a name the gazetteer does not know counts when its province follows in
+# brackets ("Obe (Herat)")
+_ITEM = r"(?:\x02+|[a-z][a-z-]+(?=\s*\(\x02))"
+_ITEM_SEPARATOR = (
+    r"(?:\s*[,;]\s*(?:and\s*,?\s*|as well as\s+)?|\s+and\s+|\s+as well as\s+)"
+    r"(?:in\s+\x02+(?:\s+provinces?)?\s*,\s*)?"  # "..., and, in Farah province, X and Y"
+)
 # "... provincial capitals fell on Monday: X, Y and Z" (the target is one of the list).
 _SUMMARY_LIST = re.compile(
-    r"\b(?:capitals|cities|towns|provinces|districts|centres|centers)\b[^:;—–\x01\x02]{0,100}?"
-    r"(?P<colon>\s*(?::|—|–| - |,?\s+including)\s*)"
-    r"(?:\x02+(?:\s*\([^()]*\))?(?:\s*,\s*(?:and\s+)?|\s+and\s+))*$"
+    # (a place may only locate the units: "three districts of Y, among them X")
+    r"\b(?:capitals|cities|towns|provinces|districts|centres|centers|territory|territories)\b"
+    r"(?:[^:;—–()\x01\x02]|(?:(?<=of )|(?<=in ))\x02+){0,100}?"
+    r"(?P<colon>\s*(?::|—|–| - |,?\s+(?:including|among them|namely|such as)|\("
+    r"|\s(?:are|were|include|included|includes)\s)\s*)"
+    rf"(?:{_NAMED}{_ITEM}(?:\s*\([^()]*\))?{_ITEM_IN}{_ITEM_SEPARATOR})*{_NAMED}$"
 )
 
 
+_CONJOINED = re.compile(r"\x02\s*,?\s+and\s+(?:also\s+)?$")  # "..., and " + the place
 _PREPOSITION_END = re.compile(r"\b(?:in|inside|across|at|from|of|the|[a-z]+ern)\s+$")
 _DETERMINER_END = re.compile(r"\b(?:the|a|an|its|their|his|her|this|that)\s+$")
 
@@ -824,15 +1104,18 @@ def extract_article(
     calendar = _Calendar(sentences, text, article.published)
     found: list[tuple[int, Finding, _Date | None]] = []
     counts: list[CapitalCount] = []
+    seat = _Seat(gazetteer, rules)
     for position, sentence in enumerate(sentences):
+        mentions = _with_antecedent(sentences, position)
         if "apital" in sentence.text:
             counts.extend(
                 _counts(sentence, article, functools.partial(calendar.dates, position), rules)
             )
-        if not sentence.mentions:
+            mentions = seat.added_to(sentence.text, mentions)
+        if not mentions:
             continue
         findings = _classify(
-            sentence.text, sentence.mentions, rules,
+            sentence.text, mentions, rules,
             functools.partial(_next_sentence, text, sentence.end), article.published,
         )
         if findings:
@@ -845,6 +1128,96 @@ def extract_article(
         counts=tuple(counts),
         unresolved=_unresolved(text, sentences, article, rules),
     )
+
+
+class _Seat:
+    """"The capital" in a sentence that does not name it: the seat of government.
+
+    "Taliban fighters entered the capital on Sunday" and "the government controls
+    only the capital" are about the seat of government of the rules
+    (``seats_of_government``) when it is the only one; "the provincial capital", "the
+    capital of X", "the capital, X" and "the capital's districts" are not.
+    """
+
+    def __init__(self, gazetteer: PlaceFinder, rules: Rules) -> None:
+        self._gazetteer = gazetteer
+        self._names = sorted(rules.seats_of_government)
+        self._place: Mention | None = None
+        self._looked = False
+
+    def added_to(self, text: str, mentions: tuple[Mention, ...]) -> tuple[Mention, ...]:
+        """``mentions`` with "the capital" of ``text`` standing for the seat, if it does."""
+        if len(self._names) != 1:
+            return mentions
+        called = _THE_CAPITAL.search(text)
+        if called is None or _FORECAST_WORD.search(
+            text, max(0, called.start() - 70), called.start()
+        ):
+            return mentions  # read only what is said to have happened, not what may
+        seat = self._seat()
+        if seat is None or any(m.place.place_id == seat.place.place_id for m in mentions):
+            return mentions
+        if any(m.start < called.end() and called.start() < m.end for m in mentions):
+            return mentions
+        stand_in = Mention(seat.place, called.start(), called.end(), called.group(0))
+        return tuple(sorted((*mentions, stand_in), key=lambda m: m.start))
+
+    def _seat(self) -> Mention | None:
+        if not self._looked:
+            self._looked = True
+            found = [m for m in self._gazetteer.find(self._names[0])
+                     if m.place.kind in ("capital", "city")]
+            self._place = found[0] if found else None
+        return self._place
+
+
+_FORECAST_WORD = re.compile(
+    r"\b(?:may|might|could|would|will|likely|expected|poised|forecast|predict\w*|aim\w*|plan\w*"
+    r"|intend\w*|effort|efforts)\b",
+    re.IGNORECASE,
+)
+_THE_CAPITAL = re.compile(
+    r"\b(?:the (?:afghan |country's |national )?capital|afghanistan's capital)\b"
+    r"(?!\s*(?:,|of\b|'s?\b|city\b|\())",
+    re.IGNORECASE,
+)
+
+
+def _with_antecedent(sentences: Sequence[_Sentence], position: int) -> tuple[Mention, ...]:
+    """The mentions of a sentence, with "the city" that opens it standing for the one
+    city the sentence before named.
+
+    "Fighters massed around X on Friday. The northern city fell on Saturday.": the
+    second sentence names no city, and "the northern city" can only be X. Nothing is
+    added when the sentence names a city itself or when the sentence before names
+    none or several (news often gives each sentence a paragraph of its own, so the
+    sentence before may open another paragraph).
+    """
+    sentence = sentences[position]
+    if position == 0 or "the" not in sentence.text[:40].lower():
+        return sentence.mentions
+    opening = _OPENS_WITH_THE_CITY.match(sentence.text)
+    if opening is None or any(m.place.kind in _CITY_KINDS for m in sentence.mentions):
+        return sentence.mentions
+    before = sentences[position - 1]
+    cities = {m.place.place_id: m for m in before.mentions if m.place.kind in _CITY_KINDS}
+    if len(cities) != 1:
+        return sentence.mentions
+    (antecedent,) = cities.values()
+    stand_in = Mention(antecedent.place, opening.start(1), opening.end(1), opening.group(1))
+    return tuple(sorted((*sentence.mentions, stand_in), key=lambda m: m.start))
+
+
+# "The northern city fell", "But the provincial capital held out": not "the city of Y"
+# (a name) or "the city's" (a part of it).
+_OPENS_WITH_THE_CITY = re.compile(
+    r"(?:(?:but|and|then|later|eventually|finally|by \w+|on \w+)\s*,?\s+)?"
+    r"(?:(?:[\w'-]+\s+){1,3}(?:said|says|added|reported)\s+(?:that\s+)?)?"  # "X said the city"
+    r"((?:the|this|that)\s+(?:[a-z-]+\s+){0,2}?(?:city|town|provincial capital)"
+    r"(?:\s+(?:center|centre))?)\b"
+    r"(?!\s+of\b|'s|\s+council|\s+hall)",
+    re.IGNORECASE,
+)
 
 
 def extract_events(
@@ -902,7 +1275,7 @@ def _assemble(
             # takes the date the article gives the same fall elsewhere.
             day = strong.get(place.place_id) or weak.get(place.place_id)
         if day is None:
-            day = calendar.day_of(position, own)
+            day = calendar.day_of(position, own, recap=_group(status) == "fallen")
         events.append(
             Event(
                 article=article.id, place=place.name, place_id=place.place_id, kind=place.kind,
