@@ -519,7 +519,8 @@ def _attribution(settings: Settings) -> str:
         return render.DEFAULT_ATTRIBUTION
     bundled = "geoBoundaries.org" if settings.regions == "districts" else "Natural Earth"
     boundaries = settings.boundaries.name if settings.boundaries else bundled
-    places = settings.places.name if settings.places else "GeoNames (CC BY 4.0)"
+    places = (settings.places.name if settings.places
+              else "GeoNames (CC BY 4.0), geoBoundaries.org")
     return f"Boundaries: {boundaries} · Places: {places} · Made with controlmap"
 
 

@@ -54,7 +54,8 @@ _STATUS_STATE = {"fallen": "taliban", "claimed": "claimed", "contested": "contes
 _SIZE = re.compile(r"^\d+(\.\d+)?(px|%|em|rem|vh|vw)$")
 _MAP_ID = "controlmap"  # fixed element ids keep the output byte-identical
 #: Attribution of the bundled layers, which their licences ask to show with the map.
-DEFAULT_ATTRIBUTION = ("Boundaries: Natural Earth · Places: GeoNames (CC BY 4.0) · "
+DEFAULT_ATTRIBUTION = ("Boundaries: Natural Earth · Places: GeoNames (CC BY 4.0), "
+                       "geoBoundaries.org · "
                        "Made with controlmap")
 
 
