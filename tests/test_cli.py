@@ -83,14 +83,50 @@ def test_a_library_error_is_one_line_and_exit_2(tmp_path: Path) -> None:
 
 def test_build_on_the_seeds_writes_every_output_and_prints_the_map(tmp_path: Path) -> None:
     out = tmp_path / "build"
-    result = CliRunner().invoke(cli, ["--quiet", "build", str(ROOT / "seeds"), "--out", str(out)])
+    result = CliRunner().invoke(cli, ["build", str(ROOT / "seeds"), "--out", str(out)])
     assert result.exit_code == 0, result.output
     for name in ("index.html", "embed.html", "events.csv", "articles.csv", "counts.csv",
                  "unresolved.csv", "timeline.csv", "timeline.geojson", "timeline.gpkg",
                  "timeline.parquet", "timeline_runs.geojson"):
         assert (out / name).is_file(), name
     assert f"map: {out / 'index.html'}" in result.output
-    assert "<iframe" in result.output
+    assert '<iframe src="index.html"' in result.output
+
+
+def test_quiet_prints_nothing_but_errors(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["--quiet", "build", str(ROOT / "seeds"), "--out",
+                                      str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert result.output == ""
+
+
+def test_base_url_makes_the_embed_snippet_absolute(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["build", str(ROOT / "seeds"), "--out", str(out),
+                                      "--base-url", "https://example.org/maps/aug"])
+    assert result.exit_code == 0, result.output
+    snippet = (out / "embed.html").read_text(encoding="utf-8")
+    assert '<iframe src="https://example.org/maps/aug/index.html"' in snippet
+    bad = CliRunner().invoke(cli, ["build", str(ROOT / "seeds"), "--out", str(tmp_path / "b"),
+                                   "--base-url", "javascript:alert(1)"])
+    assert bad.exit_code == 2 and "Cannot embed" in bad.output
+
+
+def test_the_default_title_names_the_date_range(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    CliRunner().invoke(cli, ["-q", "build", str(ROOT / "seeds"), "--out", str(out)])
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "<title>Who controls what, 5–13 Aug 2021</title>" in page
+
+
+def test_export_png_refuses_tiles(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    CliRunner().invoke(cli, ["-q", "build", str(ROOT / "seeds"), "--out", str(out)])
+    result = CliRunner().invoke(cli, ["export-png", str(out / "events.csv"), "--tiles",
+                                      "--out", str(tmp_path / "a.png")])
+    assert result.exit_code == 2
+    assert "--tiles does nothing there" in result.output
+    assert not (tmp_path / "a.png").exists()
 
 
 def test_a_bad_file_is_a_warning_naming_it_and_exit_1(tmp_path: Path) -> None:

@@ -84,6 +84,16 @@ def _iso_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -
     return day
 
 
+def _base_url(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    from .render import published_url
+
+    try:
+        published_url(value)
+    except ControlMapError as err:
+        raise click.BadParameter(str(err)) from err
+    return value
+
+
 def map_options(command: F) -> F:
     """Options shared by every command that reconciles and renders a map."""
     options = [
@@ -105,8 +115,12 @@ def map_options(command: F) -> F:
                      help="Field of --boundaries holding each region's name."),
         click.option("--tiles", is_flag=True,
                      help="Add an OpenStreetMap basemap (the map then needs the network)."),
-        click.option("--title", default="controlmap", show_default=True,
-                     help="Title shown on the map."),
+        click.option("--title", default=None,
+                     help="Title shown on the map (default: 'Who controls what' and the "
+                          "timeline's date range)."),
+        click.option("--base-url", default="", metavar="URL", callback=_base_url,
+                     help="Where the map will be published (https://example.org/maps/); "
+                          "embed.html's iframe then points there instead of at index.html."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -166,7 +180,8 @@ def _report(problems: Iterable[Problem]) -> int:
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("-q", "--quiet", is_flag=True, help="Print only errors and the output paths.")
+@click.option("-q", "--quiet", is_flag=True,
+              help="Print only errors and warnings about inputs, no paths or progress.")
 @click.option("-v", "--verbose", is_flag=True, help="Log every step.")
 @click.version_option(package_name="controlmap")
 def cli(quiet: bool, verbose: bool) -> None:
@@ -218,13 +233,19 @@ def build(ctx: click.Context, /, corpus: Path, out: Path, gif: bool, force: bool
         # The tables and the date template are written: a warning, not a failure.
         click.echo(f"warning: {err}", err=True)
         ctx.exit(EXIT_WARNINGS)
-    _tell_about_dates(corpus, out)
-    click.echo((out / "embed.html").read_text(encoding="utf-8").strip())
-    click.echo(f"map: {result.index}")
+    _tell_about_dates(ctx, corpus, out)
+    _say(ctx, (out / "embed.html").read_text(encoding="utf-8").strip())
+    _say(ctx, f"map: {result.index}")
     ctx.exit(_report(result.problems))
 
 
-def _tell_about_dates(corpus: Path, out: Path) -> None:
+def _say(ctx: click.Context, text: str, *, err: bool = False) -> None:
+    """Print what is no error (paths, snippets, advice), unless --quiet."""
+    if not ctx.find_root().params.get("quiet", False):
+        click.echo(text, err=err)
+
+
+def _tell_about_dates(ctx: click.Context, corpus: Path, out: Path) -> None:
     """Say how to give the publication dates the build could not be sure of."""
     from . import pipeline
 
@@ -234,10 +255,10 @@ def _tell_about_dates(corpus: Path, out: Path) -> None:
     with template.open(encoding="utf-8", newline="") as stream:
         rows = sum(1 for _ in csv.DictReader(stream))
     folder = corpus if corpus.is_dir() else corpus.parent
-    click.echo(f"{rows} article(s) have no sure publication date, so their weekdays and "
-               f"'yesterday's stay undated or rest on a guess (see the problems column of "
-               f"{out / 'articles.csv'}). Fill in 'published' (YYYY-MM-DD) in {template}, "
-               f"add its rows to {folder / 'articles.csv'} and build again.", err=True)
+    _say(ctx, f"{rows} article(s) have no sure publication date, so their weekdays and "
+              f"'yesterday's stay undated or rest on a guess (see the problems column of "
+              f"{out / 'articles.csv'}). Fill in 'published' (YYYY-MM-DD) in {template}, "
+              f"add its rows to {folder / 'articles.csv'} and build again.", err=True)
 
 
 @cli.command()
@@ -264,9 +285,9 @@ def extract(ctx: click.Context, /, corpus: Path, out: Path, places: Path | None,
 
     result = pipeline.extract_corpus(corpus, out, settings=Settings(places=places, jobs=jobs),
                                      force=force, progress=_progress(ctx, "extracting"))
-    click.echo(f"{len(result.events)} events from {len(result.articles)} files: "
-               f"{out / 'events.csv'}")
-    _tell_about_dates(corpus, out)
+    _say(ctx, f"{len(result.events)} events from {len(result.articles)} files: "
+              f"{out / 'events.csv'}")
+    _tell_about_dates(ctx, corpus, out)
     ctx.exit(_report(result.problems))
 
 
@@ -291,8 +312,8 @@ def render(ctx: click.Context, /, events: Path, out: Path, force: bool, **option
     from . import pipeline
 
     result = pipeline.render_csv(events, out, settings=_settings(**options), force=force)
-    click.echo((out / "embed.html").read_text(encoding="utf-8").strip())
-    click.echo(f"map: {result.index}")
+    _say(ctx, (out / "embed.html").read_text(encoding="utf-8").strip())
+    _say(ctx, f"map: {result.index}")
     ctx.exit(_report(result.problems))
 
 
@@ -320,15 +341,19 @@ def export_png(ctx: click.Context, /, events: Path, day: dt.date | None, out: Pa
     from .export import export_png as write_png
 
     settings = _settings(**options)
+    if settings.tiles:
+        raise FatalError("export-png draws no basemap, so --tiles does nothing there; the "
+                         "HTML map of build and render takes --tiles.")
     problems = pipeline.mixed_outputs(events)
     timeline = pipeline.timeline_from_csv(events, settings=settings)
     if not timeline.days:
         raise FatalError(f"{events} holds no dated event, so there is no day to draw.")
     chosen = day or timeline.days[-1]
     source = pipeline.source_line(timeline, settings)
-    click.echo(f"png: {write_png(timeline, chosen, out, title=settings.title, source=source)}")
+    title = pipeline.map_title(timeline, settings)
+    _say(ctx, f"png: {write_png(timeline, chosen, out, title=title, source=source)}")
     if gif is not None:
-        click.echo(f"gif: {export_gif(timeline, gif, title=settings.title, source=source)}")
+        _say(ctx, f"gif: {export_gif(timeline, gif, title=title, source=source)}")
     ctx.exit(_report(problems))
 
 

@@ -312,9 +312,10 @@ def render_timeline(
 
 
 def _write_map(outputs: _outputs.OutputSet, result: Timeline, settings: Settings) -> None:
-    render.render_map(result, outputs.path("index.html"), title=settings.title,
+    render.render_map(result, outputs.path("index.html"), title=map_title(result, settings),
                       tiles=settings.tiles, attribution=_attribution(settings))
-    outputs.write_text("embed.html", render.embed_snippet("index.html") + "\n")
+    outputs.write_text("embed.html",
+                       render.embed_snippet(render.published_url(settings.base_url)) + "\n")
     # events.csv is rewritten in the timeline's order, with each event's region, so
     # that the row numbers in timeline.csv's `events` column point at its rows.
     outputs.write_csv("events.csv", result.events)
@@ -437,7 +438,7 @@ def build(
         if gif:
             from .export import export_gif
 
-            export_gif(timeline, outputs.path(_GIF), title=settings.title,
+            export_gif(timeline, outputs.path(_GIF), title=map_title(timeline, settings),
                        source=source_line(timeline, settings))
         files = outputs.commit()
     return BuildResult(out, outputs.final("index.html"), timeline, extracted.problems, files)
@@ -511,6 +512,24 @@ def source_line(timeline: Timeline, settings: Settings = Settings()) -> str:
     articles = timeline.events["article"].nunique()
     noun = "article" if articles == 1 else "articles"
     return f"Source: {articles} {noun} · {_attribution(settings)}"
+
+
+def map_title(timeline: Timeline, settings: Settings) -> str:
+    """The map's title: the one given, else "Who controls what" and the date range."""
+    if settings.title:
+        return settings.title
+    days = timeline.days
+    if not days:
+        return "Who controls what"
+    first, last = days[0], days[-1]
+    end = f"{last.day} {last:%b %Y}"
+    if (first.year, first.month) == (last.year, last.month):
+        start = f"{first.day}"
+    elif first.year == last.year:
+        start = f"{first.day} {first:%b}"
+    else:
+        start = f"{first.day} {first:%b %Y}"
+    return f"Who controls what, {start}–{end}" if first != last else f"Who controls what, {end}"
 
 
 def _attribution(settings: Settings) -> str:

@@ -150,6 +150,24 @@ def embed_snippet(
             'loading="lazy"></iframe>')
 
 
+def published_url(base_url: str) -> str:
+    """The URL of ``index.html`` published under ``base_url`` ("" for beside the snippet).
+
+    Raises
+    ------
+    InputError
+        ``base_url`` is not an http(s) or file URL with a host or path.
+    """
+    if not base_url:
+        return "index.html"
+    parts = urllib.parse.urlsplit(base_url)
+    if parts.scheme not in ("http", "https", "file") or not (parts.netloc or parts.path) \
+            or parts.query or parts.fragment:
+        raise InputError(f"Cannot embed a map published at {base_url!r}: give an http(s) or "
+                         "file URL of its folder, such as https://example.org/maps/.")
+    return urllib.parse.urljoin(base_url.rstrip("/") + "/", "index.html")
+
+
 def _css_size(value: int | str, name: str) -> str:
     if isinstance(value, int) and not isinstance(value, bool) and value > 0:
         return f"{value}px"

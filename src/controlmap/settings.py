@@ -27,7 +27,8 @@ class Settings:
     name_field: str = "name"
     places: Path | None = None  # gazetteer CSV; default: bundled data/places.csv
     tiles: bool = False  # opt-in basemap (needs the network when the map is opened)
-    title: str = "controlmap"
+    title: str | None = None  # None: "Who controls what" and the timeline's date range
+    base_url: str = ""  # where index.html will be served; makes embed.html's src absolute
     jobs: int | None = None  # worker processes for extraction; None: one per core
     confirm_days: int = 3  # a single outlet's fall contradicted within this many days is a claim
     stale_days: int = 14  # contested with no report for longer than this is drawn as stale
