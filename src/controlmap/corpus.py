@@ -160,8 +160,8 @@ class Corpus:
             if entry is None:
                 continue
             try:
-                text = json.loads(raw or "")["text"]
-            except (json.JSONDecodeError, KeyError, TypeError) as err:
+                text = _without_surrogates(json.loads(raw or "")["text"])
+            except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as err:
                 self._report(Problem(entry.id.split("#")[0],
                                      f"line changed since loading ({err}), skipped", number))
                 continue
@@ -207,7 +207,11 @@ def load_corpus(source: Path | Sequence[Path]) -> Corpus:
     files, sidecars = _discover(sources, root, problems)
     entries: list[_Entry] = []
     for path in files:
-        entries.extend(_first_pass(path, _id_of(path, root), problems))
+        article_id = _id_of(path, root)
+        if article_id != path.resolve().relative_to(root).as_posix():
+            problems.append(Problem(article_id, "file name is not UTF-8; shown with \\x escapes "
+                                    "(rename the file to match it in the sidecar)"))
+        entries.extend(_first_pass(path, article_id, problems))
     sidecar_rows: dict[str, dict[str, str]] = {}
     for sidecar in sidecars:  # outer folders first, so a nested sidecar has the last word
         sidecar_rows |= _read_sidecar(sidecar, sidecar.parent, root, problems)
@@ -239,7 +243,15 @@ def _common_path(folders: list[Path]) -> Path:
 
 
 def _id_of(path: Path, root: Path) -> str:
-    return path.resolve().relative_to(root).as_posix()
+    return _shown(path.resolve().relative_to(root).as_posix())
+
+
+def _shown(name: str) -> str:
+    """A file name as text that can be written: bytes that are not UTF-8 as ``\\xe9``.
+
+    Python keeps such bytes as lone surrogates, which no UTF-8 output can hold.
+    """
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _discover(
@@ -254,7 +266,11 @@ def _discover(
             continue
         for path in sorted(source.rglob("*")):
             relative = path.relative_to(source)
-            if any(part.startswith(".") for part in relative.parts) or not path.is_file():
+            if any(part.startswith(".") for part in relative.parts):
+                continue
+            if path.is_symlink() and not _link_inside(path, root, problems):
+                continue
+            if not path.is_file():
                 continue
             if _in_output_folder(path, source):
                 continue
@@ -274,6 +290,21 @@ def _discover(
             files.add(path.resolve())
     by_depth = sorted(sidecars, key=lambda p: (len(p.parts), p))
     return sorted(files, key=lambda p: _id_of(p, root)), by_depth
+
+
+def _link_inside(path: Path, root: Path, problems: list[Problem]) -> bool:
+    """Whether a symbolic link leads to something inside the corpus; if not, report it."""
+    where = path.parent.resolve() / path.name
+    shown = _shown(where.relative_to(root).as_posix() if where.is_relative_to(root)
+                   else str(path))
+    target = path.resolve()
+    if not target.exists():
+        problems.append(Problem(shown, "broken symbolic link, not read"))
+        return False
+    if not target.is_relative_to(root):
+        problems.append(Problem(shown, "symbolic link to a file outside the corpus, not read"))
+        return False
+    return True
 
 
 def _in_output_folder(path: Path, source: Path) -> bool:
@@ -316,6 +347,20 @@ def _decode(data: bytes) -> tuple[str, str | None]:
         note = (f"encoding guessed as {best.encoding} with low confidence; "
                 "check the characters or save the file as UTF-8")
     return str(best), note
+
+
+def _decode_table(data: bytes) -> tuple[str, str | None]:
+    """Text of a CSV table: like `_decode`, but a stray NUL in valid UTF-8 is no binary file.
+
+    A NUL damages the row it is in (`_read_sidecar` reports that row); the
+    other rows are still good.
+    """
+    if data.strip():
+        try:
+            return data.decode("utf-8"), None
+        except UnicodeDecodeError:
+            pass
+    return _decode(data)
 
 
 def _preferred(matches: list[CharsetMatch]) -> CharsetMatch | None:
@@ -405,6 +450,16 @@ def _jsonl_lines(path: Path) -> Iterator[tuple[int, str | None]]:
                 yield number, None
 
 
+# What JSON's escape of a lone UTF-16 surrogate ("\ud800" without its pair) decodes
+# to: valid JSON, but no character, so no UTF-8 output could hold it.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(text: str) -> str:
+    """``text`` with every lone surrogate replaced by U+FFFD, the replacement character."""
+    return _LONE_SURROGATE.sub("\ufffd", text)
+
+
 def _title_of(text: str) -> str:
     """First non-empty line that reads like a headline, else the first non-empty line.
 
@@ -470,11 +525,16 @@ def _first_pass_jsonl(path: Path, file_id: str, problems: list[Problem]) -> list
                 problems.append(Problem(file_id, "no \"text\" string on this line, line skipped",
                                         number))
                 continue
-            text = _normalise_newlines(record["text"])
+            if any(isinstance(v, str) and _LONE_SURROGATE.search(v) for v in record.values()):
+                problems.append(Problem(file_id, "a string holds a lone surrogate (an escape "
+                                        "from \\ud800 to \\udfff without its pair), which is "
+                                        "no character; read as U+FFFD", number))
+            text = _normalise_newlines(_without_surrogates(record["text"]))
             if not text.strip():
                 problems.append(Problem(file_id, "empty \"text\", line skipped", number))
                 continue
-            fields = {k: str(record.get(k) or "").strip() for k in ("title", "url", "outlet")}
+            fields = {k: _without_surrogates(str(record.get(k) or "")).strip()
+                      for k in ("title", "url", "outlet")}
             entry = _Entry(id=where, path=path, line=number, title=fields["title"] or
                            _title_of(text), url=fields["url"], outlet=fields["outlet"])
             entry = _with_text_facts(entry, text, [])
@@ -518,7 +578,7 @@ def _read_sidecar(
         return {}
     sidecar_id = _id_of(path, root)
     try:
-        text, note = _decode(path.read_bytes())
+        text, note = _decode_table(path.read_bytes())
     except _Unreadable as err:
         problems.append(Problem(sidecar_id, f"sidecar {err}, ignored"))
         return {}
@@ -541,6 +601,11 @@ def _read_sidecar(
         name = values.get("file", "")
         if not name:
             problems.append(Problem(sidecar_id, "row has an empty 'file' cell; row ignored", line))
+            continue
+        if any("\x00" in value for value in values.values()):
+            # No file name or publication detail holds a NUL; the row is damaged.
+            problems.append(Problem(sidecar_id, "row holds a NUL character (\\x00); row ignored",
+                                    line))
             continue
         fields = {k: values[k] for k in SIDECAR_FIELDS if values.get(k)}
         if "published" in fields:

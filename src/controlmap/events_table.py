@@ -38,6 +38,17 @@ REQUIRED_EVENT_COLUMNS = ["article", "place", "status", "date"]
 _PLACE_COLUMNS = ("place_id", "kind", "province_id", "province")
 
 
+_EARLIEST = dt.date(1900, 1, 1)  # before this, a date in a table is a typo, not news
+_AHEAD = dt.timedelta(days=366)  # more than a year ahead of today is a typo too
+#: The range `plausible_date` accepts, as a message can say it.
+DATE_RANGE_TEXT = "dates must lie between 1900-01-01 and a year from today"
+
+
+def plausible_date(day: dt.date) -> bool:
+    """Whether ``day`` can be the date of a report: from 1900 to a year after today."""
+    return _EARLIEST <= day <= dt.date.today() + _AHEAD
+
+
 def read_events(path: Path, *, gazetteer: Gazetteer | None = None) -> list[Event]:
     """Read an ``events.csv`` (for instance one corrected by hand) back into events.
 
@@ -109,6 +120,9 @@ def _event_from_row(row: dict[str, Any], path: Path, line: int) -> Event:
     except ValueError as err:
         msg = f"{where}: date {row['date']!r} is not YYYY-MM-DD (leave it empty when unknown)"
         raise InputError(msg) from err
+    if day is not None and not plausible_date(day):
+        msg = f"{where}: date {row['date']!r} is out of range; {DATE_RANGE_TEXT}"
+        raise InputError(msg)
     try:
         numbers = {
             "confidence": float(row["confidence"] or 0),
@@ -135,4 +149,5 @@ def _event_from_row(row: dict[str, Any], path: Path, line: int) -> Event:
     return replace(event)
 
 
-__all__ = ["REQUIRED_EVENT_COLUMNS", "events_frame", "read_events"]
+__all__ = ["DATE_RANGE_TEXT", "REQUIRED_EVENT_COLUMNS", "events_frame", "plausible_date",
+           "read_events"]

@@ -165,7 +165,13 @@ def timeline_from_csv(events_csv: Path | str, *, settings: Settings = Settings()
     events = events_table(read_events(events_csv, gazetteer=gazetteer))
     counts_csv = events_csv.with_name("counts.csv")
     counts = _read_counts(counts_csv) if counts_csv.exists() else None
-    return reconcile_events(events, counts=counts, settings=settings)
+    try:
+        return reconcile_events(events, counts=counts, settings=settings)
+    except InputError as err:
+        if str(events_csv) in str(err):
+            raise
+        # What is wrong with the events as a whole is wrong with this file.
+        raise InputError(f"{events_csv}: {err}") from err
 
 
 def render_timeline(
