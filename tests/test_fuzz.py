@@ -44,7 +44,7 @@ from controlmap.records import EVENT_COLUMNS, Article
 
 # --- budget -------------------------------------------------------------------------------
 
-_CI_EXAMPLES = {"corpus": 60, "extract": 200, "render": 25, "evaluate": 150}
+_CI_EXAMPLES = {"corpus": 120, "extract": 500, "render": 80, "evaluate": 150}
 _LONG_EXAMPLES = 10_000
 settings.register_profile(
     "ci", deadline=None, derandomize=True, database=None, print_blob=True,
