@@ -459,7 +459,7 @@ def _listed(
         other = results[neighbour]
         if results[index] is not None or other is None or other[2] or historic[index]:
             return
-        left, right = sorted((mentions[index], mentions[neighbour]), key=lambda m: m.start)
+        left, right = mentions[min(index, neighbour)], mentions[max(index, neighbour)]
         mention = mentions[index]
         if (
             _LIST_SEPARATOR.fullmatch(base, left.end, right.start)
