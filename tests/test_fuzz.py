@@ -143,7 +143,6 @@ jsonl_files = st.builds(
 )
 
 names = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789_- ", min_size=1, max_size=8)
-# (file name, bytes of a name that is not UTF-8, or None)
 file_kinds = st.sampled_from([".txt", ".md", ".html", ".jsonl", ".pdf", ".csv", ""])
 
 
