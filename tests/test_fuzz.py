@@ -438,6 +438,9 @@ def test_render_of_any_events_file_maps_or_names_the_file(spec: dict[str, object
         if _reads_back(result.timeline.events):
             written = read_events(tmp / "out" / "events.csv")
             assert len(written) == len(result.timeline.events)
+        again = pipeline.render_csv(events_csv, tmp / "again")
+        for name in ("index.html", "events.csv", "timeline.csv"):  # deterministic
+            assert (again.out / name).read_bytes() == (result.out / name).read_bytes()
 
 
 # --- evaluate --------------------------------------------------------------------------------
