@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: map test lint screenshot clean
+.PHONY: map test lint fuzz screenshot clean
 
 map: $(VENV)/.installed
 	$(BIN)/controlmap build seeds --out build
@@ -16,6 +16,13 @@ test: $(VENV)/.installed-test
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks geo
 	$(BIN)/mypy
+
+# Long fuzzing run: 10,000 examples per target (FUZZ_EXAMPLES=... to change); `make test`
+# runs the same suite with a small fixed budget.
+FUZZ_EXAMPLES ?= 10000
+fuzz: $(VENV)/.installed-test
+	CONTROLMAP_FUZZ=long CONTROLMAP_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q \
+		--hypothesis-show-statistics tests/test_fuzz.py
 
 screenshot: $(VENV)/.installed-test map
 	$(BIN)/python docs/screenshot.py build/index.html docs/map.png

@@ -166,8 +166,8 @@ class Corpus:
             if entry is None:
                 continue
             try:
-                text = json.loads(raw or "")["text"]
-            except (json.JSONDecodeError, KeyError, TypeError) as err:
+                text = _without_surrogates(json.loads(raw or "")["text"])
+            except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as err:
                 self._report(Problem(entry.id.split("#")[0],
                                      f"line changed since loading ({err}), skipped", number))
                 continue
@@ -213,7 +213,11 @@ def load_corpus(source: Path | Sequence[Path]) -> Corpus:
     files, sidecars = _discover(sources, root, problems)
     entries: list[_Entry] = []
     for path in files:
-        entries.extend(_first_pass(path, _id_of(path, root), problems))
+        article_id = _id_of(path, root)
+        if article_id != path.resolve().relative_to(root).as_posix():
+            problems.append(Problem(article_id, "file name is not UTF-8; shown with \\x escapes "
+                                    "(rename the file to match it in the sidecar)"))
+        entries.extend(_first_pass(path, article_id, problems))
     sidecar_rows: dict[str, dict[str, str]] = {}
     for sidecar in sidecars:  # outer folders first, so a nested sidecar has the last word
         sidecar_rows |= _read_sidecar(sidecar, sidecar.parent, root, problems)
@@ -252,12 +256,13 @@ def _id_of(path: Path, root: Path) -> str:
 
 
 def _printable(name: str) -> str:
-    """``name`` with the bytes of a non-UTF-8 file name (surrogate escapes) as U+FFFD.
+    """``name`` with the bytes of a non-UTF-8 file name (surrogate escapes) as ``\\xe9``.
 
     Such a name cannot be written to a UTF-8 table; the file is still read, under
-    this id, and reported so that it can be renamed.
+    this id, and reported so that it can be renamed. Escaping each byte (rather
+    than one replacement character for all) keeps two such names apart.
     """
-    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _discover(
@@ -321,9 +326,6 @@ def _add_file(
             f"(articles are {', '.join(SUFFIXES)})",
         ))
     else:
-        if _printable(path.name) != path.name:
-            problems.append(Problem(_id_of(path, root), "file name is not valid UTF-8 (shown "
-                                    "with \ufffd); read, but rename it to keep its name"))
         files.add(path.resolve())
 
 
@@ -385,6 +387,20 @@ def _decode(data: bytes) -> tuple[str, str | None]:
         note = (f"encoding guessed as {best.encoding} with low confidence; "
                 "check the characters or save the file as UTF-8")
     return str(best), note
+
+
+def _decode_table(data: bytes) -> tuple[str, str | None]:
+    """Text of a CSV table: like `_decode`, but a stray NUL in valid UTF-8 is no binary file.
+
+    A NUL damages the row it is in (`_read_sidecar` reports that row); the
+    other rows are still good.
+    """
+    if data.strip():
+        try:
+            return data.decode("utf-8"), None
+        except UnicodeDecodeError:
+            pass
+    return _decode(data)
 
 
 def _preferred(matches: list[CharsetMatch]) -> CharsetMatch | None:
@@ -474,6 +490,16 @@ def _jsonl_lines(path: Path) -> Iterator[tuple[int, str | None]]:
                 yield number, None
 
 
+# What JSON's escape of a lone UTF-16 surrogate ("\ud800" without its pair) decodes
+# to: valid JSON, but no character, so no UTF-8 output could hold it.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(text: str) -> str:
+    """``text`` with every lone surrogate replaced by U+FFFD, the replacement character."""
+    return _LONE_SURROGATE.sub("\ufffd", text)
+
+
 def _title_of(text: str) -> str:
     """First non-empty line that reads like a headline, else the first non-empty line.
 
@@ -539,11 +565,16 @@ def _first_pass_jsonl(path: Path, file_id: str, problems: list[Problem]) -> list
                 problems.append(Problem(file_id, "no \"text\" string on this line, line skipped",
                                         number))
                 continue
-            text = _normalise_newlines(record["text"])
+            if any(isinstance(v, str) and _LONE_SURROGATE.search(v) for v in record.values()):
+                problems.append(Problem(file_id, "a string holds a lone surrogate (an escape "
+                                        "from \\ud800 to \\udfff without its pair), which is "
+                                        "no character; read as U+FFFD", number))
+            text = _normalise_newlines(_without_surrogates(record["text"]))
             if not text.strip():
                 problems.append(Problem(file_id, "empty \"text\", line skipped", number))
                 continue
-            fields = {k: str(record.get(k) or "").strip() for k in ("title", "url", "outlet")}
+            fields = {k: _without_surrogates(str(record.get(k) or "")).strip()
+                      for k in ("title", "url", "outlet")}
             entry = _Entry(id=where, path=path, line=number, title=fields["title"] or
                            _title_of(text), url=fields["url"], outlet=fields["outlet"])
             entry = _with_text_facts(entry, text, [])
@@ -614,7 +645,7 @@ def _read_sidecar(
         return {}
     sidecar_id = _id_of(path, root)
     try:
-        text, note = _decode(path.read_bytes())
+        text, note = _decode_table(path.read_bytes())
     except _Unreadable as err:
         problems.append(Problem(sidecar_id, f"sidecar {err}, ignored"))
         return {}
@@ -637,6 +668,11 @@ def _read_sidecar(
         name = values.get("file", "")
         if not name:
             problems.append(Problem(sidecar_id, "row has an empty 'file' cell; row ignored", line))
+            continue
+        if any("\x00" in value for value in values.values()):
+            # No file name or publication detail holds a NUL; the row is damaged.
+            problems.append(Problem(sidecar_id, "row holds a NUL character (\\x00); row ignored",
+                                    line))
             continue
         fields = {k: values[k] for k in SIDECAR_FIELDS if values.get(k)}
         if "published" in fields:

@@ -474,10 +474,19 @@ def _weekday_of(name: str) -> int:
 
 
 def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    if not _FIRST_YEAR <= year <= _LAST_YEAR:
+        return None
     try:
         return dt.date(year, month, day)
     except ValueError:
         return None
+
+
+# Dates in the first or last year `datetime` can hold ("0001-01-01", "9999-12-31" in a
+# text) are read as no date: resolving one steps days and a year either side of it
+# (the week of a weekday, the year of a year-less date), which would overflow.
+_FIRST_YEAR = dt.MINYEAR + 1
+_LAST_YEAR = dt.MAXYEAR - 1
 
 
 # --- explicit dates: dateparser does the parsing ------------------------------------------

@@ -286,7 +286,13 @@ def timeline_from_csv(events_csv: Path | str, *, settings: Settings = Settings()
     counts = _read_counts(counts_csv) if counts_csv.exists() else None
     articles_csv = events_csv.with_name("articles.csv")
     articles = _read_articles(articles_csv) if articles_csv.exists() else None
-    return reconcile_events(events, counts=counts, articles=articles, settings=settings)
+    try:
+        return reconcile_events(events, counts=counts, articles=articles, settings=settings)
+    except InputError as err:
+        if str(events_csv) in str(err):
+            raise
+        # What is wrong with the events as a whole is wrong with this file.
+        raise InputError(f"{events_csv}: {err}") from err
 
 
 def render_timeline(

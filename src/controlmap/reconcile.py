@@ -142,6 +142,7 @@ MAX_DAYS = 20 * 366
 
 _EVENT_FRAME_COLUMNS = [*EVENT_COLUMNS, "region_id", "region"]
 _COVERAGE_COLUMNS = ["date", "reported", "total", "reported_on", "on_map"]
+_MAX_COUNT = 1_000_000  # a reported count of regions beyond this is a typo
 
 
 def reconcile(
@@ -989,8 +990,10 @@ def _count_table(counts: pd.DataFrame | None) -> pd.DataFrame:
                    f"{text!r}; use YYYY-MM-DD or leave it empty.")
             raise InputError(msg) from err
     table["date"] = dates
-    table["count"] = pd.to_numeric(table["count"], errors="coerce")
-    table["total"] = pd.to_numeric(table["total"], errors="coerce")
+    for column in ("count", "total"):
+        numbers = pd.to_numeric(table[column], errors="coerce")
+        # inf, 1e400 or 10**23 counts no regions: it is read as no number, not cast.
+        table[column] = numbers.where(np.isfinite(numbers) & (numbers.abs() <= _MAX_COUNT))
     unusable = table["count"].isna()
     if unusable.any():
         logger.warning("Ignoring %d capital counts without a number", int(unusable.sum()))
