@@ -419,7 +419,7 @@ class LevelScores:
     precision, recall, f1
         Recall over gold events; precision over distinct predicted keys (article,
         level key, class), dates aside, as ``score.py`` counts it.
-    recall_by_level, recall_by_class, precision_by_class
+    recall_by_level, precision_by_level, recall_by_class, precision_by_class
         ``name -> (matched, total)``.
     exact_dates
         ``(matched with the exact date, dated gold events matched)``.
@@ -437,6 +437,7 @@ class LevelScores:
     gold: int
     predicted: int
     recall_by_level: Mapping[str, tuple[int, int]]
+    precision_by_level: Mapping[str, tuple[int, int]]
     recall_by_class: Mapping[str, tuple[int, int]]
     precision_by_class: Mapping[str, tuple[int, int]]
     exact_dates: tuple[int, int]
@@ -604,12 +605,16 @@ def evaluate_levels(
     hits = 0
     spurious: list[str] = []
     precision_by_class: dict[str, list[int]] = {c: [0, 0] for c in by_class}
+    precision_by_level: dict[str, list[int]] = {level: [0, 0] for level in by_level}
     for article, key, cls in sorted(primary):
         hit = (article, key, cls) in gold_keys or (
             key[0] == "district" and (article, province_of.get(key[1], ""), cls) in gold_sub)
         hits += hit
         precision_by_class[cls][0] += hit
         precision_by_class[cls][1] += 1
+        level = "capital" if key[0] == "capital" else "district"
+        precision_by_level[level][0] += hit
+        precision_by_level[level][1] += 1
         if not hit:
             spurious.append(f"{article}: {key[0]} {key[1]} {cls}")
     precision = hits / len(primary) if primary else 0.0
@@ -619,6 +624,7 @@ def evaluate_levels(
     return LevelScores(
         precision=precision, recall=recall, f1=f1, gold=len(gold_rows), predicted=len(primary),
         recall_by_level={k: (v[0], v[1]) for k, v in by_level.items()},
+        precision_by_level={k: (v[0], v[1]) for k, v in precision_by_level.items()},
         recall_by_class={k: (v[0], v[1]) for k, v in by_class.items()},
         precision_by_class={k: (v[0], v[1]) for k, v in precision_by_class.items()},
         exact_dates=(exact, dated), missed=tuple(missed), spurious=tuple(spurious),
@@ -757,7 +763,8 @@ def format_level_report(scores: LevelScores, *, show: int = 0) -> str:
     lines = [
         f"gold events: {scores.gold}, predicted keys: {scores.predicted}",
         f"precision {scores.precision:.3f}  recall {scores.recall:.3f}  F1 {scores.f1:.3f}",
-        *(f"  recall at {level} level: {share(pair)}"
+        *(f"  recall at {level} level: {share(pair)}, "
+          f"precision {share(scores.precision_by_level[level])}"
           for level, pair in scores.recall_by_level.items()),
         *(f"  {cls}: recall {share(scores.recall_by_class[cls])}, "
           f"precision {share(scores.precision_by_class[cls])}"
