@@ -888,9 +888,10 @@ def _predicate(
         after = _predicate_after(masked, start, right, rules)
         if after is not None:
             return after
-    if best is not None and best[1] == "contested":
-        # "fighters holed up in X, which has not yet fallen": the hold is what X's own
-        # predicate says
+    if best is not None and (best[1] == "contested" or "," in masked[best[0] : start]):
+        # "fighters holed up in X, which has not yet fallen", "took Y, leaving the
+        # capital, X, as the last city under government control": the hold is what X's
+        # own predicate says
         after = _predicate_after(masked, start, right, rules)
         if after is not None and after[0] == "government":
             return after
