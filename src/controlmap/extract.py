@@ -451,6 +451,10 @@ def _classify(
             # a Taliban claim that others deny stays a claim, with their account beside
         if source == "taliban" and status == "fallen":
             status, confidence = "claimed", min(confidence, 0.6)
+        if status == "government" and _RESISTANCE_SAYS.search(plain[index], 0, mention.start):
+            # "the front announced that its forces had retaken X": the anti-Taliban
+            # side's own word for a retaking, which the Taliban dispute, is a fight
+            status, confidence = "contested", min(confidence, 0.6)
         for status_, confidence_ in ((status, confidence), (beside, 0.6)):
             if status_ is None:
                 continue
@@ -749,6 +753,10 @@ _REFERENCE_BEFORE = re.compile(
 # fighting back"
 _FIGHTING_BACK = re.compile(
     r"\bbut\b[^.;\x02]{0,60}?\b(?:fighting|fought|fight|fights|hitting|striking) back\b"
+)
+_RESISTANCE_SAYS = re.compile(
+    r"\b(?:resistance|nrf|national resistance front|the front|anti-taliban)\b[^.;\x01]{0,60}?"
+    r"\b(?:said|says|claimed|claims|announced|tweeted|wrote|asserted|insisted|saying)\b"
 )
 _STANDS_FOR_GOVERNMENT = re.compile(
     r"(?:'s)?\s+(?:control|rule|authority|writ|government|administration|regime|authorities)\b"
