@@ -1203,8 +1203,9 @@ def _with_antecedent(sentences: Sequence[_Sentence], position: int) -> tuple[Men
     sentence before may open another paragraph).
     """
     sentence = sentences[position]
-    if position == 0 or "the" not in sentence.text[:40].lower():
-        return sentence.mentions
+    head = sentence.text[:90]
+    if position == 0 or not ("city" in head or "town" in head or "capital" in head):
+        return sentence.mentions  # a quick test first: most sentences open otherwise
     opening = _OPENS_WITH_THE_CITY.match(sentence.text)
     if opening is None or any(m.place.kind in _CITY_KINDS for m in sentence.mentions):
         return sentence.mentions
