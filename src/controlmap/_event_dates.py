@@ -217,7 +217,8 @@ def _usable_dates(
     """The date expressions of a sentence that can date an event.
 
     Dropped: unresolvable ones, those after publication or more than
-    `_MAX_AGE_DAYS` before it, and the start of a period ("since August 6").
+    `_MAX_AGE_DAYS` before it, the start of a period ("since August 6"), and a
+    span ("in the last week").
     """
     usable = []
     for found in find_dates(sentence, published, reference=narrative):
@@ -230,12 +231,20 @@ def _usable_dates(
             continue
         if _SINCE.search(sentence[max(0, found.start - 12) : found.start]):
             continue
+        if _OVER_A_PERIOD.search(sentence[max(0, found.start - 20) : found.start]) and (
+            _WEEK_OR_MONTH.search(found.text)
+        ):
+            continue  # "in the last week, the government has lost ...": a span, no day
         weak = bool(_ANAPHORIC.match(" ".join(found.text.split())))
         usable.append(_Date(found.start, found.end, day, weak))
     return usable
 
 
 _SINCE = re.compile(r"\bsince\s+(?:the\s+)?$", re.IGNORECASE)
+_OVER_A_PERIOD = re.compile(
+    r"\b(?:in|over|during|within|throughout)\s+the\s+(?:past\s+)?$", re.IGNORECASE
+)
+_WEEK_OR_MONTH = re.compile(r"\b(?:week|month)\b", re.IGNORECASE)
 _FRONTED = re.compile(r"(?:^|[:;]\s*)\W*(?:after|following)\b[^,;]*,", re.IGNORECASE)
 
 

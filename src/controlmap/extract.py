@@ -451,6 +451,10 @@ def _classify(
             # a Taliban claim that others deny stays a claim, with their account beside
         if source == "taliban" and status == "fallen":
             status, confidence = "claimed", min(confidence, 0.6)
+        if status == "government" and _RESISTANCE_SAYS.search(plain[index], 0, mention.start):
+            # "the front announced that its forces had retaken X": the anti-Taliban
+            # side's own word for a retaking, which the Taliban dispute, is a fight
+            status, confidence = "contested", min(confidence, 0.6)
         for status_, confidence_ in ((status, confidence), (beside, 0.6)):
             if status_ is None:
                 continue
@@ -750,6 +754,10 @@ _REFERENCE_BEFORE = re.compile(
 _FIGHTING_BACK = re.compile(
     r"\bbut\b[^.;\x02]{0,60}?\b(?:fighting|fought|fight|fights|hitting|striking) back\b"
 )
+_RESISTANCE_SAYS = re.compile(
+    r"\b(?:resistance|nrf|national resistance front|the front|anti-taliban)\b[^.;\x01]{0,60}?"
+    r"\b(?:said|says|claimed|claims|announced|tweeted|wrote|asserted|insisted|saying)\b"
+)
 _STANDS_FOR_GOVERNMENT = re.compile(
     r"(?:'s)?\s+(?:control|rule|authority|writ|government|administration|regime|authorities)\b"
 )
@@ -888,9 +896,10 @@ def _predicate(
         after = _predicate_after(masked, start, right, rules)
         if after is not None:
             return after
-    if best is not None and best[1] == "contested":
-        # "fighters holed up in X, which has not yet fallen": the hold is what X's own
-        # predicate says
+    if best is not None and (best[1] == "contested" or "," in masked[best[0] : start]):
+        # "fighters holed up in X, which has not yet fallen", "took Y, leaving the
+        # capital, X, as the last city under government control": the hold is what X's
+        # own predicate says
         after = _predicate_after(masked, start, right, rules)
         if after is not None and after[0] == "government":
             return after
@@ -1194,8 +1203,9 @@ def _with_antecedent(sentences: Sequence[_Sentence], position: int) -> tuple[Men
     sentence before may open another paragraph).
     """
     sentence = sentences[position]
-    if position == 0 or "the" not in sentence.text[:40].lower():
-        return sentence.mentions
+    head = sentence.text[:90]
+    if position == 0 or not ("city" in head or "town" in head or "capital" in head):
+        return sentence.mentions  # a quick test first: most sentences open otherwise
     opening = _OPENS_WITH_THE_CITY.match(sentence.text)
     if opening is None or any(m.place.kind in _CITY_KINDS for m in sentence.mentions):
         return sentence.mentions
