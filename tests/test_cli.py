@@ -116,7 +116,7 @@ def test_the_default_title_names_the_date_range(tmp_path: Path) -> None:
     out = tmp_path / "out"
     CliRunner().invoke(cli, ["-q", "build", str(ROOT / "seeds"), "--out", str(out)])
     page = (out / "index.html").read_text(encoding="utf-8")
-    assert "<title>Who controls what, 5–13 Aug 2021</title>" in page
+    assert "<title>Who controls what, 10–13 Aug 2021</title>" in page
 
 
 def test_export_png_refuses_tiles(tmp_path: Path) -> None:

@@ -260,6 +260,15 @@ def _masked(norm: str, mentions: Sequence[Mention], target: int) -> str:
     return "".join(parts)
 
 
+def _with_target(base: str, mention: Mention) -> str:
+    """``base`` (every mention masked as another place) with ``mention`` as the target.
+
+    Built for one mention at a time and dropped after use: a copy per mention
+    kept at once would grow with the square of a long list sentence.
+    """
+    return base[: mention.start] + _TARGET * (mention.end - mention.start) + base[mention.end :]
+
+
 def _is_name_part(sentence: str, mention: Mention, rules: Rules) -> bool:
     """Whether the name is part of a longer proper name ("Kabul University", "Ismail Herat")."""
     after = sentence[mention.end : mention.end + 30]
@@ -387,9 +396,6 @@ def _classify(
         nouns=_scan(rules.noun_head, rules.noun_screen, base, last),
         breaks=tuple(m.end() for m in _CLAUSE_BREAK.finditer(base, 0, last)),
     )
-    plain = [
-        base[: m.start] + _TARGET * (m.end - m.start) + base[m.end :] for m in mentions
-    ]
     # "For years, the Taliban have controlled large parts of X": a standing state, not
     # a day's control (unless the sentence says what changed now)
     standing = (
@@ -405,7 +411,7 @@ def _classify(
     results = _gapped(
         [
             None if historic[index] else _classify_mention(
-                sentence, plain[index], mention, cues, rules,
+                sentence, _with_target(base, mention), mention, cues, rules,
                 mentions[index + 1] if index + 1 < len(mentions) else None,
                 published=published,
                 preceding=mentions[index - 1] if index else None,
@@ -414,47 +420,65 @@ def _classify(
         ],
         historic, mentions, base,
     )
+    shares = _listed(results, historic, mentions, base, sentence, rules)
     vouching: _Vouching | None = None
-    for index, mention in enumerate(mentions):
-        found = results[index]
-        if found is None:
-            continue
-        status, confidence, frame = found
+    settled: dict[int, tuple[Status, float, str, Status | None] | None] = {}
+
+    def settle(index: int) -> tuple[Status, float, str, Status | None] | None:
+        """Status, confidence, source and the account beside it of a mention with a
+        result (None: a frame dropped)."""
+        nonlocal vouching
+        mention = mentions[index]
+        status, confidence, frame = results[index]  # type: ignore[misc]
         if frame and any(
             other is not None and mentions[j].place.place_id != mention.place.place_id
             for j, other in enumerate(results)
         ):
-            continue  # "In X, ...": only when the sentence names no other place in control
+            return None  # "In X, ...": only when the sentence names no other place in control
+        # One masked copy at a time: a copy per mention kept at once would grow with
+        # the square of a long list sentence.
+        masked = _with_target(base, mention)
         if (
             status == "government"
-            and _LIBERATED.search(plain[index])
-            and rules.taliban_source.search(plain[index])
-            and not rules.government_actor.search(plain[index])
+            and _LIBERATED.search(masked)
+            and rules.taliban_source.search(masked)
+            and not rules.government_actor.search(masked)
         ):
             status = "fallen"  # the Taliban call their captures "liberation": a claim below
         source = ""
         beside: Status | None = None  # what another account in the sentence says
         if status == "fallen":
             vouching = vouching or _vouching(base, following(), rules)
-            source = _source(plain[index], mention, vouching, rules)
-            disputed, beside = _counter_account(plain[index], mention.end)
-            if disputed and source != "taliban" and _FIGHTING_BACK.search(
-                plain[index], mention.end
-            ):
+            source = _source(masked, mention, vouching, rules)
+            disputed, beside = _counter_account(masked, mention.end)
+            if disputed and source != "taliban" and _FIGHTING_BACK.search(masked, mention.end):
                 pass  # "took X, but the resistance has been fighting back": a fall, then a fight
             elif disputed and source != "taliban":
                 # "X fell, officials said, a claim the ministry denied": the accounts
                 # conflict; a fall undone in the same sentence ("briefly captured X, but
                 # security forces took it back") was a fight, then a hold
                 status, source = "contested", ""
-                beside = beside if _TAKEN_BACK.search(plain[index], mention.end) else None
+                beside = beside if _TAKEN_BACK.search(masked, mention.end) else None
             # a Taliban claim that others deny stays a claim, with their account beside
         if source == "taliban" and status == "fallen":
             status, confidence = "claimed", min(confidence, 0.6)
-        if status == "government" and _RESISTANCE_SAYS.search(plain[index], 0, mention.start):
+        if status == "government" and _RESISTANCE_SAYS.search(masked, 0, mention.start):
             # "the front announced that its forces had retaken X": the anti-Taliban
             # side's own word for a retaking, which the Taliban dispute, is a fight
             status, confidence = "contested", min(confidence, 0.6)
+        return status, confidence, source, beside
+
+    for index, mention in enumerate(mentions):
+        if results[index] is None:
+            continue
+        # A member of a list says what the place its statement came from says, read once.
+        origin = shares.get(index, index)
+        if origin not in settled:
+            settled[origin] = settle(origin)
+        decided = settled[origin]
+        if decided is None:
+            continue
+        status, confidence, source, beside = decided
         for status_, confidence_ in ((status, confidence), (beside, 0.6)):
             if status_ is None:
                 continue
@@ -493,6 +517,64 @@ def _gapped(
         ):
             results[index] = (before[0], min(before[1], 0.7), False)
     return results
+
+
+def _listed(
+    results: list[tuple[Status, float, bool] | None],
+    historic: Sequence[bool],
+    mentions: Sequence[Mention],
+    base: str,
+    sentence: str,
+    rules: Rules,
+) -> dict[int, int]:
+    """Give every member of a list of places the statement its neighbour in the list has.
+
+    A predicate reaches only `_WINDOW` characters, so in "the Taliban captured A,
+    B, C, ... and T" (or "A, B, ... and T fell") the members far from the verb
+    would get nothing and vanish. A member joined to its neighbour by nothing but
+    a comma or "and" shares the neighbour's statement: forwards from the verb of
+    an object list, then backwards from the predicate of a subject list. One pass
+    each way, so the work grows with the number of places, not its square. A
+    member that only locates another ("the capital of X, Y, fell") or is part of
+    a longer name stays out, as it does near the verb.
+    ``results`` is filled in place; the answer maps each member filled to the
+    mention whose statement it shares.
+    """
+    shares: dict[int, int] = {}
+
+    def fill(index: int, neighbour: int) -> None:
+        other = results[neighbour]
+        if results[index] is not None or other is None or other[2] or historic[index]:
+            return
+        left, right = mentions[min(index, neighbour)], mentions[max(index, neighbour)]
+        mention = mentions[index]
+        # A list holds places of one level: a province beside a district ("in Baghlan
+        # province, Nahrin and Burka") locates the list, it is no member of it.
+        one_level = (mention.place.kind == "province") == (
+            mentions[neighbour].place.kind == "province")
+        if (
+            one_level
+            and _LIST_SEPARATOR.fullmatch(base, left.end, right.start)
+            and not _is_name_part(sentence, mention, rules)
+            and not (mention.place.kind == "province"
+                     and _CAPITAL_OF.search(base, max(0, mention.start - 60), mention.start))
+        ):
+            results[index] = other
+            shares[index] = shares.get(neighbour, neighbour)
+
+    for index in range(1, len(mentions)):
+        fill(index, index - 1)
+    for index in range(len(mentions) - 2, -1, -1):
+        fill(index, index + 1)
+    return shares
+
+
+# Between two members of a list of places: "A, B", "A and B", "A (Herat) or B".
+_LIST_SEPARATOR = re.compile(
+    r"(?:\s+(?:province|city|town))?(?:\s*\([^()\x01\x02]{0,40}\))?"
+    r"(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s+as well as\s+|\s+or\s+|\s*&\s*)"
+    r"(?:the (?:city|town) of\s+)?"
+)
 
 
 # A time adjunct of a gapped conjunct: "on Saturday", "a day later", "the next day".
@@ -1272,8 +1354,13 @@ def _assemble(
             place_id = finding.mention.place.place_id
             into[place_id] = min(own.day, into.get(place_id, own.day))
     events: list[Event] = []
+    # One evidence string per sentence, shared by all its events: a list sentence
+    # naming thousands of places would otherwise be copied once per place.
+    evidence: dict[int, str] = {}
     for position, finding, own in found:
         sentence = sentences[position]
+        if position not in evidence:
+            evidence[position] = " ".join(sentence.text.split())
         status = finding.status
         confidence = finding.confidence
         place = finding.mention.place
@@ -1291,7 +1378,7 @@ def _assemble(
                 article=article.id, place=place.name, place_id=place.place_id, kind=place.kind,
                 province_id=place.province_id, province=place.province, status=status,
                 date=day, actor=finding.actor, confidence=round(confidence, 2),
-                evidence=" ".join(sentence.text.split()), start=sentence.start,
+                evidence=evidence[position], start=sentence.start,
                 end=sentence.end, lat=place.lat, lon=place.lon, title=article.title,
                 outlet=article.outlet, url=article.url,
             )
