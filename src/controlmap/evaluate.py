@@ -170,11 +170,7 @@ def read_gold(path: Path | str, *, gazetteer: Gazetteer | None = None) -> pd.Dat
         for line, row in zip(range(2, len(table) + 2), table.itertuples(index=False), strict=True)
         if (problem := _row_problem(row.article, row.place, row.status, row.date))
     ]
-    if problems:
-        shown = "\n".join(problems[:20])
-        more = f"\n... and {len(problems) - 20} more" if len(problems) > 20 else ""
-        msg = f"{path}: {len(problems)} malformed gold row(s):\n{shown}{more}"
-        raise InputError(msg)
+    _refuse(path, problems, "row(s)")
     if gazetteer is not None:
         table["place"] = [_canonical(place, gazetteer, path) for place in table["place"]]
     unique: pd.DataFrame = table.drop_duplicates(GOLD_COLUMNS).reset_index(drop=True)
@@ -196,6 +192,11 @@ def _row_problem(article: str, place: str, status: str, date: str) -> str:
         return "article is empty"
     if not place:
         return "place is empty"
+    return _status_date_problem(status, date)
+
+
+def _status_date_problem(status: str, date: str) -> str:
+    """What is wrong with a gold status or date, or ""."""
     if status not in STATUSES:
         return f"status {status!r} is not one of {', '.join(STATUSES)}"
     if date:
@@ -204,6 +205,14 @@ def _row_problem(article: str, place: str, status: str, date: str) -> str:
         except ValueError:
             return f"date {date!r} is not YYYY-MM-DD (leave it empty when the article gives no day)"
     return ""
+
+
+def _refuse(path: Path, problems: list[str], what: str) -> None:
+    """Raise one error naming the first 20 malformed rows or entries of a gold file."""
+    if problems:
+        shown = "\n".join(problems[:20])
+        more = f"\n... and {len(problems) - 20} more" if len(problems) > 20 else ""
+        raise InputError(f"{path}: {len(problems)} malformed gold {what}:\n{shown}{more}")
 
 
 def evaluate(events: pd.DataFrame, gold: pd.DataFrame) -> Scores:
@@ -506,11 +515,7 @@ def read_index_gold(path: Path | str) -> pd.DataFrame:
             place, province, date, status = parts
             rows.append({"article": article, "place": place, "province": province,
                          "date": date, "status": status.lower()})
-    if problems:
-        shown = "\n".join(problems[:20])
-        more = f"\n... and {len(problems) - 20} more" if len(problems) > 20 else ""
-        msg = f"{path}: {len(problems)} malformed gold entr(ies):\n{shown}{more}"
-        raise InputError(msg)
+    _refuse(path, problems, "entr(ies)")
     return pd.DataFrame(rows, columns=["article", "place", "province", "date", "status"])
 
 
@@ -520,14 +525,7 @@ def _entry_problem(parts: list[str]) -> str:
     place, province, date, status = parts
     if not place or not province:
         return "place and province are required"
-    if status.lower() not in _CLASS:
-        return f"status {status!r} is not one of {', '.join(STATUSES)}"
-    if date:
-        try:
-            dt.date.fromisoformat(date)
-        except ValueError:
-            return f"date {date!r} is not YYYY-MM-DD (leave it empty when the article gives no day)"
-    return ""
+    return _status_date_problem(status.lower(), date)
 
 
 def evaluate_levels(
