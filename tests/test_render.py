@@ -184,9 +184,10 @@ def test_article_text_cannot_break_out_of_the_data_block(tmp_path: Path) -> None
     assert "<script>window.__xss" not in page
     assert "<img src=x" not in page
     assert "<title>&lt;/title&gt;&lt;script&gt;" in page
-    events = embedded(page)["events"]
-    fall = next(e for e in events if e["status"] == "fallen" and e["date"])
-    assert (fall["evidence"], fall["title"], fall["url"]) == (XSS_EVIDENCE, XSS_TITLE, XSS_URL)
+    data = embedded(page)
+    fall = next(e for e in data["events"] if e["status"] == "fallen" and e["date"])
+    assert (data["texts"][fall["evidence"]], fall["title"], fall["url"]) == (
+        XSS_EVIDENCE, XSS_TITLE, XSS_URL)
     assert embedded(page)["title"] == "</title><script>alert(1)</script>"
 
 

@@ -70,7 +70,7 @@ def test_article_text_and_title_option_appear_literally(tmp_path: Path) -> None:
     assert not canary.exists()
     data = _data(result.index)
     assert data["title"] == title
-    texts = [json.dumps(event) for event in data["events"]]
+    texts = [json.dumps(event) for event in data["events"]] + data["texts"]
     assert any(f"Jsonl {ARITHMETIC}" in t for t in texts)
     assert any(f"Outlet {STATEMENT}" in t for t in texts)
     assert any(f"Markdown {ARITHMETIC} {COMMENT}" in t for t in texts)
@@ -90,7 +90,9 @@ def test_events_file_text_appears_literally(tmp_path: Path, field: str) -> None:
     page = render_map(reconcile(events, regions), tmp_path / "index.html")
 
     assert not canary.exists()
-    assert _data(page)["events"][0][field] == text
+    data = _data(page)
+    shown = data["events"][0][field]
+    assert (data["texts"][shown] if field == "evidence" else shown) == text
 
 
 def test_region_name_appears_literally(tmp_path: Path) -> None:

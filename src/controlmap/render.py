@@ -286,6 +286,7 @@ def _map_data(timeline: Timeline, title: str) -> dict[str, Any]:
         notes.append(f"{unplaced} outside every region")
     if notes:
         sources += f" ({', '.join(notes)})"
+    texts: dict[str, int] = {}  # evidence sentences, each once, in order of use
     return {
         "title": title,
         "days": [d.isoformat() for d in days],
@@ -324,7 +325,8 @@ def _map_data(timeline: Timeline, title: str) -> dict[str, Any]:
                 "region": index.get(_text(row["region_id"]), -1),
                 "status": _text(row["status"]),
                 "place": _text(row["place"]),
-                "evidence": _text(row["evidence"]),
+                # An index into "texts": a sentence naming many places is stored once.
+                "evidence": texts.setdefault(_text(row["evidence"]), len(texts)),
                 "title": _text(row["title"]),
                 "outlet": _text(row["outlet"]),
                 "url": _text(row["url"]),
@@ -336,6 +338,7 @@ def _map_data(timeline: Timeline, title: str) -> dict[str, Any]:
             | ({"from": since[position]} if position in since else {})
             for position, row in enumerate(events.to_dict("records"))
         ],
+        "texts": list(texts),
         "coverage": _coverage_rows(timeline),
         "sources": sources,
         "share": _share(timeline, region_ids),

@@ -435,8 +435,9 @@
         head.appendChild(el("span", "cm-ev-place", event.place));
       }
       item.appendChild(head);
-      if (event.evidence) {
-        item.appendChild(el("blockquote", "cm-quote", quoted(event.evidence)));
+      var evidence = data.texts[event.evidence];
+      if (evidence) {
+        item.appendChild(el("blockquote", "cm-quote", quoted(evidence)));
       }
       var source = el("div", "cm-ev-source");
       source.appendChild(el("span", "cm-ev-title", event.title || event.article));
