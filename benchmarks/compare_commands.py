@@ -83,6 +83,9 @@ def main() -> None:
         }
         for label, command in commands.items():
             old_args = command if has_jobs or "--jobs" not in command else command[:-2]
+            # Each version writes its own folder: the newer one refuses to overwrite
+            # outputs it did not write.
+            old_args = [a.replace(str(work / "o"), str(work / "before-o")) for a in old_args]
             olds, news = [], []
             for _ in range(args.rounds):
                 olds.append(_seconds(before, old_args, work))
