@@ -155,6 +155,16 @@ _WEEKDAY = r"\b(?:" + "|".join(_WEEKDAY_NAMES) + ")"
 _ORD = r"(?:st|nd|rd|th)?"
 _YEAR = r"(?:,?\s+(?P<{0}>(?:1[89]|20)\d\d)(?!\d))?"
 
+# "three days ago", "2 weeks ago", "a week ago": the counts news writes out,
+# as (how the count is written, how many days back, the unit as written).
+_COUNTS = ("", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+_AGO = tuple(
+    (written, n * length, unit if n == 1 else unit + "s")
+    for n in range(1, len(_COUNTS))
+    for unit, length in (("day", 1), ("week", 7))
+    for written in ((_COUNTS[n], str(n)) if n > 1 else ("a", "one", "1"))
+)
+
 # What a phrase means: (days from publication, days from a given reference or
 # None when the phrase is about the publication day itself). "a day after X"
 # reports the article's news, so without a reference it is publication day.
@@ -185,17 +195,27 @@ _RELATIVE: MappingProxyType[str, tuple[int, int | None]] = MappingProxyType(
         "the day before": (-1, -1),
         "the previous day": (-1, -1),
         "last week": (-7, None),
+        **{f"{written} {unit} ago": (-days, None) for written, days, unit in _AGO},
     }
+)
+
+# Weekends are dated by their Saturday: "over the weekend" is the latest one on
+# or before publication, "last weekend" the latest one already over by then
+# (in a Sunday article, the weekend before).
+_WEEKENDS: MappingProxyType[str, bool] = MappingProxyType(
+    {"over the weekend": False, "at the weekend": False, "this weekend": False,
+     "last weekend": True}
 )
 
 # Lower-case words a date expression can start with (relative phrases and
 # "last/next/this" before a weekday); other expressions start with a capital
 # or a digit. Checked first at every word start, it skips most words at once.
-_STARTS = "".join(sorted({p[0] for p in _RELATIVE} | set("lnt")))
+_STARTS = "".join(sorted({p[0] for p in (*_RELATIVE, *_WEEKENDS)} | set("lnt")))
 _WORD_START = rf"\b(?=[A-Z0-9]|(?i:[{_STARTS}]))"
 
 _RELATIVE_PATTERN = "|".join(
-    re.escape(p).replace(r"\ ", r"\s+") for p in sorted(_RELATIVE, key=len, reverse=True)
+    re.escape(p).replace(r"\ ", r"\s+")
+    for p in sorted((*_RELATIVE, *_WEEKENDS), key=len, reverse=True)
 )
 
 # The forms of a date expression, each a named group, in the order they are tried.
@@ -275,7 +295,7 @@ def _common_ending(words: Sequence[str]) -> str:
 _WEEKDAY_END = _common_ending(_WEEKDAY_NAMES)
 # Every relative phrase has one of these words, or "day" as a word of its own.
 _RELATIVE_KEYS = ("night", "yesterday", "today", "morning", "afternoon", "evening", "hours",
-                  "week")
+                  "week", "ago")
 _DAY_WORD = re.compile(r"(?i:\sday\b)")
 # Letters that re's case-insensitive matching equates with an ASCII letter but
 # str.lower() does not turn into it (dotted and dotless i, long s).
@@ -609,12 +629,22 @@ def _year_for(
 def _resolve_relative(
     phrase: str, published: dt.date | None, *, reference: dt.date | None
 ) -> dt.date | None:
+    if phrase in _WEEKENDS:
+        return None if published is None else _weekend_before(published, over=_WEEKENDS[phrase])
     from_published, from_reference = _RELATIVE[phrase]
     if reference is not None and from_reference is not None:
         return reference + dt.timedelta(days=from_reference)
     if published is None:
         return None
     return published + dt.timedelta(days=from_published)
+
+
+def _weekend_before(published: dt.date, *, over: bool) -> dt.date:
+    """The Saturday of the latest weekend on or before ``published``; ``over``: ended before it."""
+    back = (published.weekday() - calendar.SATURDAY) % 7
+    if over and back < 2:
+        back += 7
+    return published - dt.timedelta(days=back)
 
 
 # --- publication dates ---------------------------------------------------------------------
@@ -661,7 +691,7 @@ def collect_clues(text: str, *, page_dates: Iterable[dt.date] = ()) -> DateClues
     for match in _DATE_PATTERN.finditer(text, 0, _CLUE_CHARS):
         group = match.lastgroup
         if group == "relative":
-            relative = relative or _RELATIVE[_phrase_key(match.group(0))][1] is None
+            relative = relative or _RELATIVE.get(_phrase_key(match.group(0)), (0, None))[1] is None
             continue
         if _is_future(text, match.start(), match.end()):
             continue
