@@ -291,6 +291,31 @@ def test_find_new_spellings_and_no_false_matches(
     assert [name for _, name in _spans(gazetteer, text)] == expected
 
 
+# District names that are also words or first names ("Dara", "Kang", "Chal") are
+# read as districts only where the sentence says so.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Insurgents seized the district of Kang at dawn.", [("Kang", "AF-NIM")]),
+        ("Insurgents overran Nari and Kang districts.", [("Nari", "AF-KNR"), ("Kang", "AF-NIM")]),
+        ("Rebels hold the districts of Dara, Rukha and Unaba.",
+         [("Dara", "AF-PAN"), ("Rukha", "AF-PAN"), ("Unaba", "AF-PAN")]),
+        ("Six districts, including Khanabad, Obe and Chal, fell this week.",
+         [("Khanabad", "AF-KDZ"), ("Obe", "AF-HER"), ("Chal", "AF-TAK")]),
+        ("Gunmen hold the districts of Zebak and Kohistan in Badakhshan.",
+         [("Zebak", "AF-BDS"), ("Kohistan", "AF-BDS"), ("Badakhshan", "AF-BDS")]),
+        ("Dara told reporters that Kang was a friend.", []),
+        ("Chal and Nari are quiet, but other districts fell.", []),
+        ("The districts of the capital are calm, Dara said.", []),
+        ("Kang, a district of Nimroz, is quiet.", [("Nimroz", "AF-NIM")]),
+    ],
+)
+def test_word_named_districts_need_the_word_district(
+    gazetteer: Gazetteer, text: str, expected: list[tuple[str, str]]
+) -> None:
+    assert [(m.surface, m.place.province_id) for m in gazetteer.find(text)] == expected
+
+
 def test_find_nothing(gazetteer: Gazetteer) -> None:
     assert gazetteer.find("") == []
     assert gazetteer.find("Nothing to see in this sentence about the weather.") == []
