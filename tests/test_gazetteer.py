@@ -427,6 +427,7 @@ def test_rebuild_reproduces_places_csv() -> None:
 # (its geoBoundaries name) and province they mean.
 DISTRICT_SPELLINGS = [
     ("Maiwand", "Maywand", "AF-KAN"), ("Panjwai", "Panjwayi", "AF-KAN"),
+    ("Shital", "Shutul", "AF-PAN"), ("Shotul", "Shutul", "AF-PAN"),
     ("Panjwaei", "Panjwayi", "AF-KAN"), ("Zheray", "Zhari", "AF-KAN"),
     ("Shah Wali Kot", "Shah Wali Kot", "AF-KAN"), ("Khakriz", "Khakrez", "AF-KAN"),
     ("Nerkh", "Nirkh", "AF-WAR"), ("Jalriz", "Jalrez", "AF-WAR"),
