@@ -72,9 +72,12 @@ _NEEDS_FOLDING = re.compile(r"[^\x00-\x7f]|[-_'`\"\t\n\r\f\v]")
 _PROVINCE_WORD = re.compile(r"province(s?)(?![a-z0-9])( +of +)?")
 _LIST_GAP = re.compile(r" *(?:, *(?:and +|or +)?| +(?:and|or) +)")
 # Where a name that is also a word is read as a district: after "district of",
-# "districts, including" (and the names listed after it), or before "districts"
-# (and the names listed before it); "X district" is a key of its own.
-_DISTRICT_BEFORE = re.compile(r"districts? *,? +(?:of|including|namely|such as|like) +$")
+# "districts, including", "the districts are" or "districts:" (and the names
+# listed after it), or before "districts" (and the names listed before it);
+# "X district" is a key of its own.
+_DISTRICT_BEFORE = re.compile(
+    r"districts? *(?:,? +(?:of|including|namely|such as|like|are|were|was|is) +|: *)$"
+)
 _DISTRICT_AFTER = re.compile(r" +districts?(?![a-z0-9])")
 
 
