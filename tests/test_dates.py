@@ -185,6 +185,25 @@ def test_anaphoric_expressions_count_from_a_given_reference() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "with_reference", "without"),
+    [
+        ("Two days later the garrison surrendered.", D(2021, 8, 16), D(2021, 8, 20)),
+        ("The bridge had been blown three days earlier.", D(2021, 8, 11), D(2021, 8, 17)),
+        ("A week later the militia withdrew.", D(2021, 8, 21), D(2021, 8, 20)),
+        ("Shelling started 10 days earlier.", D(2021, 8, 4), D(2021, 8, 10)),
+    ],
+)
+def test_counted_anaphora_count_from_the_reference_or_from_publication(
+    sentence: str, with_reference: D, without: D
+) -> None:
+    published, reference = D(2021, 8, 20), D(2021, 8, 14)
+    assert [m.date for m in find_dates(sentence, published, reference=reference)] == [
+        with_reference
+    ]
+    assert [m.date for m in find_dates(sentence, published)] == [without]
+
+
 def test_resolve_one_expression() -> None:
     assert resolve("on Thursday", D(2021, 8, 13)) == D(2021, 8, 12)
     assert resolve("late last night", D(2021, 8, 13)) == D(2021, 8, 12)

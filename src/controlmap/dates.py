@@ -29,11 +29,13 @@ and `_decide_published`:
 * Numeric dates such as 8/12/2021 are ambiguous between day-month and
   month-day orders and are never guessed; 13/8/2021 is not ambiguous.
 * Night events ("last night", "overnight") are dated by the evening they began,
-  the day before publication; "last week" is seven days before publication.
+  the day before publication; "last week" is seven days before publication,
+  "three days ago" and "2 weeks ago" count back from it, and a weekend is
+  dated by its Saturday ("last weekend": the latest one over before publication).
 * Anaphoric phrases ("a day after", "a day earlier", "hours earlier") count
   from a reference event when the caller gives one; without one, the event
   they date is the article's news: "a day after" is publication day, "a day
-  earlier" the day before.
+  earlier" the day before; "two days later" and "three days earlier" alike.
 * Publication dates (`infer_published`, `published_from_clues`): see there.
 """
 
@@ -196,6 +198,11 @@ _RELATIVE: MappingProxyType[str, tuple[int, int | None]] = MappingProxyType(
         "the previous day": (-1, -1),
         "last week": (-7, None),
         **{f"{written} {unit} ago": (-days, None) for written, days, unit in _AGO},
+        # "two days later": counted from the reference event; without one, the
+        # later event is the article's news and the earlier one is before it.
+        **{f"{written} {unit} later": (0, days) for written, days, unit in _AGO if days > 1},
+        **{f"{written} {unit} earlier": (-days, -days) for written, days, unit in _AGO
+           if days > 1},
     }
 )
 
@@ -295,7 +302,7 @@ def _common_ending(words: Sequence[str]) -> str:
 _WEEKDAY_END = _common_ending(_WEEKDAY_NAMES)
 # Every relative phrase has one of these words, or "day" as a word of its own.
 _RELATIVE_KEYS = ("night", "yesterday", "today", "morning", "afternoon", "evening", "hours",
-                  "week", "ago")
+                  "week", "ago", "later", "earlier")
 _DAY_WORD = re.compile(r"(?i:\sday\b)")
 # Letters that re's case-insensitive matching equates with an ASCII letter but
 # str.lower() does not turn into it (dotted and dotless i, long s).

@@ -30,9 +30,10 @@ Matching rules, for both functions:
   still cover only the name as written).
 - A district whose own name is a word or a first name ("Dara", "Kang", "Chal")
   is named "X district" in the table; `Gazetteer.find` reads "X" alone as that
-  district only after "district of" or "districts, including" and before
-  "districts", and in a list of names joined to those words ("the districts of
-  Nari, Kang and Dara"; "Nari and Kang districts").
+  district only after "district of", "districts, including", "the districts
+  are" or "districts:" and before "districts", and in a list of names joined
+  to those words ("the districts of Nari, Kang and Dara"; "Nari and Kang
+  districts").
 - `Gazetteer.find` keeps only whole-word matches, prefers the longest match at
   each place in the text ("Mazar-i-Sharif", not "Mazar"), never returns
   overlapping mentions, and skips matches written all in lower case (proper
