@@ -304,7 +304,7 @@ def test_find_new_spellings_and_no_false_matches(
          [("Khanabad", "AF-KDZ"), ("Obe", "AF-HER"), ("Chal", "AF-TAK")]),
         ("Gunmen hold the districts of Zebak and Kohistan in Badakhshan.",
          [("Zebak", "AF-BDS"), ("Kohistan", "AF-BDS"), ("Badakhshan", "AF-BDS")]),
-        ("The lost districts were Kang and Nari.", [("Kang", "AF-NIM"), ("Nari", "AF-KNR")]),
+        ("The lost districts were Kang and Nari.", []),  # see tests/extract/cases/roles.csv
         ("Two districts: Obe and Chal.", [("Obe", "AF-HER"), ("Chal", "AF-TAK")]),
         ("Dara told reporters that Kang was a friend.", []),
         ("Chal and Nari are quiet, but other districts fell.", []),

@@ -30,8 +30,8 @@ Matching rules, for both functions:
   still cover only the name as written).
 - A district whose own name is a word or a first name ("Dara", "Kang", "Chal")
   is named "X district" in the table; `Gazetteer.find` reads "X" alone as that
-  district only after "district of", "districts, including", "the districts
-  are" or "districts:" and before "districts", and in a list of names joined
+  district only after "district of", "districts, including" or "districts:"
+  and before "districts", and in a list of names joined
   to those words ("the districts of Nari, Kang and Dara"; "Nari and Kang
   districts").
 - `Gazetteer.find` keeps only whole-word matches, prefers the longest match at
@@ -73,11 +73,11 @@ _NEEDS_FOLDING = re.compile(r"[^\x00-\x7f]|[-_'`\"\t\n\r\f\v]")
 _PROVINCE_WORD = re.compile(r"province(s?)(?![a-z0-9])( +of +)?")
 _LIST_GAP = re.compile(r" *(?:, *(?:and +|or +)?| +(?:and|or) +)")
 # Where a name that is also a word is read as a district: after "district of",
-# "districts, including", "the districts are" or "districts:" (and the names
+# "districts, including" or "districts:" (and the names
 # listed after it), or before "districts" (and the names listed before it);
 # "X district" is a key of its own.
 _DISTRICT_BEFORE = re.compile(
-    r"districts? *(?:,? +(?:of|including|namely|such as|like|are|were|was|is) +|: *)$"
+    r"districts? *(?:,? +(?:of|including|namely|such as|like) +|: *)$"
 )
 _DISTRICT_AFTER = re.compile(r" +districts?(?![a-z0-9])")
 
