@@ -72,6 +72,30 @@ CASES = [
      D(2021, 8, 13), "relative"),
     ("Convoys were seen on the highway last week.", D(2021, 8, 3), "last week",
      D(2021, 7, 27), "relative"),
+    # counted back from publication
+    ("The garrison surrendered three days ago, a local elder said.", D(2021, 8, 13),
+     "three days ago", D(2021, 8, 10), "relative"),
+    ("The checkpoint was abandoned 2 days ago.", D(2021, 9, 1), "2 days ago", D(2021, 8, 30),
+     "relative"),
+    ("Militias took the pass two weeks ago.", D(2021, 8, 13), "two weeks ago", D(2021, 7, 30),
+     "relative"),
+    ("A week ago the road was still open.", D(2021, 8, 13), "A week ago", D(2021, 8, 6),
+     "relative"),
+    ("Traders fled a day ago.", D(2021, 8, 1), "a day ago", D(2021, 7, 31), "relative"),
+    # weekends by their Saturday: "last weekend" is over before publication
+    ("Rebels seized the bridge last weekend.", D(2021, 8, 16), "last weekend", D(2021, 8, 14),
+     "relative"),  # a Monday article: the weekend just gone
+    ("Rebels seized the bridge last weekend.", D(2021, 8, 15), "last weekend", D(2021, 8, 7),
+     "relative"),  # a Sunday article: the weekend before
+    ("The outpost fell over the weekend.", D(2021, 8, 15), "over the weekend", D(2021, 8, 14),
+     "relative"),
+    ("The outpost fell over the weekend.", D(2021, 8, 18), "over the weekend", D(2021, 8, 14),
+     "relative"),
+    # a weekday inside a longer phrase is still that day
+    ("Gunmen stormed the prison in the early hours of Sunday.", D(2021, 8, 17), "Sunday",
+     D(2021, 8, 15), "weekday"),
+    ("The convoy was ambushed on Friday night.", D(2021, 8, 14), "Friday", D(2021, 8, 13),
+     "weekday"),
     # explicit dates, with and without a year
     ("Talks collapsed on August 12.", D(2021, 8, 13), "August 12", D(2021, 8, 12), "explicit"),
     ("The treaty was signed on 12 August 2021.", D(2023, 5, 1), "12 August 2021",
@@ -135,6 +159,7 @@ def test_several_mentions_come_in_order_with_offsets() -> None:
         "The army may march 5 kilometres north.",  # verb "may", noun "march"
         "About 3,000 troops and 1.5 million people.",
         "He was a Mayday caller on Sundays.",
+        "The feud began years ago and flared again over weekends.",
     ],
 )
 def test_sentences_without_dates_give_nothing(sentence: str) -> None:
@@ -158,6 +183,25 @@ def test_anaphoric_expressions_count_from_a_given_reference() -> None:
     assert [m.date for m in after + earlier + deictic] == [
         D(2021, 8, 15), D(2021, 8, 13), D(2021, 8, 19)
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "with_reference", "without"),
+    [
+        ("Two days later the garrison surrendered.", D(2021, 8, 16), D(2021, 8, 20)),
+        ("The bridge had been blown three days earlier.", D(2021, 8, 11), D(2021, 8, 17)),
+        ("A week later the militia withdrew.", D(2021, 8, 21), D(2021, 8, 20)),
+        ("Shelling started 10 days earlier.", D(2021, 8, 4), D(2021, 8, 10)),
+    ],
+)
+def test_counted_anaphora_count_from_the_reference_or_from_publication(
+    sentence: str, with_reference: D, without: D
+) -> None:
+    published, reference = D(2021, 8, 20), D(2021, 8, 14)
+    assert [m.date for m in find_dates(sentence, published, reference=reference)] == [
+        with_reference
+    ]
+    assert [m.date for m in find_dates(sentence, published)] == [without]
 
 
 def test_resolve_one_expression() -> None:
@@ -188,10 +232,12 @@ _EXPRESSIONS = (
     + [phrase.upper() for phrase in dates._RELATIVE]
     + [phrase.title().replace(" ", "\n") for phrase in dates._RELATIVE]
     + [phrase.replace(" ", "\u00a0 ") for phrase in dates._RELATIVE]
+    + [phrase for phrase in dates._WEEKENDS]
     + ["2021-08-12", "8/12/2021", "13.8.21", "12/8/21", "١٢ August", "Aug ١٢"]
     # near misses: no date, or only part of one
     + ["May 2021", "Mayday", "days", "in recent days", "Sundays", "1.5 million", "3,000", "12:30",
-       "day", "a long day", "nightly", "weekend", "the 1990s"]
+       "day", "a long day", "nightly", "weekend", "the 1990s", "ago", "days ago", "a weekend ago",
+       "two day ago", "eleven days ago"]
     # letters that case-insensitive re equates with i and s
     + ["yeſterday", "tonıght", "THE DAY BEFORE YESTERDAY".replace("I", "\u0130")]
 )
@@ -242,7 +288,7 @@ def test_quick_test_rules_out_sentences_without_key_words(sentence: str) -> None
 def test_key_words_cover_every_name_and_phrase() -> None:
     assert all(any(key in name for key in dates._MONTH_KEYS) for name in dates._MONTH_NAMES)
     assert all(name.endswith(dates._WEEKDAY_END) for name in dates._WEEKDAY_NAMES)
-    for phrase in dates._RELATIVE:
+    for phrase in (*dates._RELATIVE, *dates._WEEKENDS):
         words = phrase.split()
         assert "day" in words or any(key in phrase for key in dates._RELATIVE_KEYS), phrase
 

@@ -29,11 +29,13 @@ and `_decide_published`:
 * Numeric dates such as 8/12/2021 are ambiguous between day-month and
   month-day orders and are never guessed; 13/8/2021 is not ambiguous.
 * Night events ("last night", "overnight") are dated by the evening they began,
-  the day before publication; "last week" is seven days before publication.
+  the day before publication; "last week" is seven days before publication,
+  "three days ago" and "2 weeks ago" count back from it, and a weekend is
+  dated by its Saturday ("last weekend": the latest one over before publication).
 * Anaphoric phrases ("a day after", "a day earlier", "hours earlier") count
   from a reference event when the caller gives one; without one, the event
   they date is the article's news: "a day after" is publication day, "a day
-  earlier" the day before.
+  earlier" the day before; "two days later" and "three days earlier" alike.
 * Publication dates (`infer_published`, `published_from_clues`): see there.
 """
 
@@ -155,6 +157,16 @@ _WEEKDAY = r"\b(?:" + "|".join(_WEEKDAY_NAMES) + ")"
 _ORD = r"(?:st|nd|rd|th)?"
 _YEAR = r"(?:,?\s+(?P<{0}>(?:1[89]|20)\d\d)(?!\d))?"
 
+# "three days ago", "2 weeks ago", "a week ago": the counts news writes out,
+# as (how the count is written, how many days back, the unit as written).
+_COUNTS = ("", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+_AGO = tuple(
+    (written, n * length, unit if n == 1 else unit + "s")
+    for n in range(1, len(_COUNTS))
+    for unit, length in (("day", 1), ("week", 7))
+    for written in ((_COUNTS[n], str(n)) if n > 1 else ("a", "one", "1"))
+)
+
 # What a phrase means: (days from publication, days from a given reference or
 # None when the phrase is about the publication day itself). "a day after X"
 # reports the article's news, so without a reference it is publication day.
@@ -185,17 +197,32 @@ _RELATIVE: MappingProxyType[str, tuple[int, int | None]] = MappingProxyType(
         "the day before": (-1, -1),
         "the previous day": (-1, -1),
         "last week": (-7, None),
+        **{f"{written} {unit} ago": (-days, None) for written, days, unit in _AGO},
+        # "two days later": counted from the reference event; without one, the
+        # later event is the article's news and the earlier one is before it.
+        **{f"{written} {unit} later": (0, days) for written, days, unit in _AGO if days > 1},
+        **{f"{written} {unit} earlier": (-days, -days) for written, days, unit in _AGO
+           if days > 1},
     }
+)
+
+# Weekends are dated by their Saturday: "over the weekend" is the latest one on
+# or before publication, "last weekend" the latest one already over by then
+# (in a Sunday article, the weekend before).
+_WEEKENDS: MappingProxyType[str, bool] = MappingProxyType(
+    {"over the weekend": False, "at the weekend": False, "this weekend": False,
+     "last weekend": True}
 )
 
 # Lower-case words a date expression can start with (relative phrases and
 # "last/next/this" before a weekday); other expressions start with a capital
 # or a digit. Checked first at every word start, it skips most words at once.
-_STARTS = "".join(sorted({p[0] for p in _RELATIVE} | set("lnt")))
+_STARTS = "".join(sorted({p[0] for p in (*_RELATIVE, *_WEEKENDS)} | set("lnt")))
 _WORD_START = rf"\b(?=[A-Z0-9]|(?i:[{_STARTS}]))"
 
 _RELATIVE_PATTERN = "|".join(
-    re.escape(p).replace(r"\ ", r"\s+") for p in sorted(_RELATIVE, key=len, reverse=True)
+    re.escape(p).replace(r"\ ", r"\s+")
+    for p in sorted((*_RELATIVE, *_WEEKENDS), key=len, reverse=True)
 )
 
 # The forms of a date expression, each a named group, in the order they are tried.
@@ -275,7 +302,7 @@ def _common_ending(words: Sequence[str]) -> str:
 _WEEKDAY_END = _common_ending(_WEEKDAY_NAMES)
 # Every relative phrase has one of these words, or "day" as a word of its own.
 _RELATIVE_KEYS = ("night", "yesterday", "today", "morning", "afternoon", "evening", "hours",
-                  "week")
+                  "week", "ago", "later", "earlier")
 _DAY_WORD = re.compile(r"(?i:\sday\b)")
 # Letters that re's case-insensitive matching equates with an ASCII letter but
 # str.lower() does not turn into it (dotted and dotless i, long s).
@@ -609,12 +636,22 @@ def _year_for(
 def _resolve_relative(
     phrase: str, published: dt.date | None, *, reference: dt.date | None
 ) -> dt.date | None:
+    if phrase in _WEEKENDS:
+        return None if published is None else _weekend_before(published, over=_WEEKENDS[phrase])
     from_published, from_reference = _RELATIVE[phrase]
     if reference is not None and from_reference is not None:
         return reference + dt.timedelta(days=from_reference)
     if published is None:
         return None
     return published + dt.timedelta(days=from_published)
+
+
+def _weekend_before(published: dt.date, *, over: bool) -> dt.date:
+    """The Saturday of the latest weekend on or before ``published``; ``over``: ended before it."""
+    back = (published.weekday() - calendar.SATURDAY) % 7
+    if over and back < 2:
+        back += 7
+    return published - dt.timedelta(days=back)
 
 
 # --- publication dates ---------------------------------------------------------------------
@@ -661,7 +698,7 @@ def collect_clues(text: str, *, page_dates: Iterable[dt.date] = ()) -> DateClues
     for match in _DATE_PATTERN.finditer(text, 0, _CLUE_CHARS):
         group = match.lastgroup
         if group == "relative":
-            relative = relative or _RELATIVE[_phrase_key(match.group(0))][1] is None
+            relative = relative or _RELATIVE.get(_phrase_key(match.group(0)), (0, None))[1] is None
             continue
         if _is_future(text, match.start(), match.end()):
             continue

@@ -28,6 +28,12 @@ Matching rules, for both functions:
   do the names listed before a plural ("Kandahar, Helmand and Herat
   provinces"): the mention's place is then the province entry (its offsets
   still cover only the name as written).
+- A district whose own name is a word or a first name ("Dara", "Kang", "Chal")
+  is named "X district" in the table; `Gazetteer.find` reads "X" alone as that
+  district only after "district of", "districts, including" or "districts:"
+  and before "districts", and in a list of names joined
+  to those words ("the districts of Nari, Kang and Dara"; "Nari and Kang
+  districts").
 - `Gazetteer.find` keeps only whole-word matches, prefers the longest match at
   each place in the text ("Mazar-i-Sharif", not "Mazar"), never returns
   overlapping mentions, and skips matches written all in lower case (proper
@@ -66,6 +72,14 @@ _NEEDS_FOLDING = re.compile(r"[^\x00-\x7f]|[-_'`\"\t\n\r\f\v]")
 # Starts with a literal so that the regex engine skips ahead at C speed.
 _PROVINCE_WORD = re.compile(r"province(s?)(?![a-z0-9])( +of +)?")
 _LIST_GAP = re.compile(r" *(?:, *(?:and +|or +)?| +(?:and|or) +)")
+# Where a name that is also a word is read as a district: after "district of",
+# "districts, including" or "districts:" (and the names
+# listed after it), or before "districts" (and the names listed before it);
+# "X district" is a key of its own.
+_DISTRICT_BEFORE = re.compile(
+    r"districts? *(?:,? +(?:of|including|namely|such as|like) +|: *)$"
+)
+_DISTRICT_AFTER = re.compile(r" +districts?(?![a-z0-9])")
 
 
 @functools.lru_cache(maxsize=1)
@@ -146,6 +160,9 @@ class _Entry:
     # Districts in other provinces that share the key (the place_id first): the
     # provinces the text names nearest decide which one a mention means.
     alternatives: tuple[str, ...] = ()
+    # A district name that is also a word ("Dara", "Kang"), matched only where
+    # the text says it is a district (`_DISTRICT_CONTEXT`).
+    bare: bool = False
 
 
 class Gazetteer:
@@ -196,6 +213,13 @@ class Gazetteer:
         for key, place_id in self._keys.items():
             entry = _Entry(len(key), place_id, province_keys.get(key), self._alternatives(key))
             self._automaton.add_word(key, entry)
+        # Districts whose own name is a word are named "X district" (see
+        # data/README.md); "X" alone is a key only in a district context.
+        for key, place_id in self._keys.items():
+            bare = key.removesuffix(" district")
+            if bare != key and bare not in self._keys and self._by_id[place_id].kind == "district":
+                entry = _Entry(len(bare), place_id, None, self._alternatives(key), bare=True)
+                self._automaton.add_word(bare, entry)
         if self._keys:
             self._automaton.make_automaton()
 
@@ -317,9 +341,13 @@ class Gazetteer:
         covered = 0
         for start, negative_length, entry in hits:
             end = start - negative_length
-            if start >= covered and not text[start:end].islower():
+            if start >= covered and not entry.bare and not text[start:end].islower():
                 chosen.append((start, end, entry))
                 covered = end
+        bare = [(start, start - negative_length, entry) for start, negative_length, entry in hits
+                if entry.bare and not text[start : start - negative_length].islower()]
+        if bare:
+            chosen = _with_district_words(folded, chosen, bare)
         after, before = _province_words(folded)
         # Walk leftwards so that "Kandahar, Helmand and Herat provinces" makes all three provinces.
         mentions: list[Mention] = []
@@ -372,6 +400,41 @@ class Gazetteer:
             if best != mention.place.place_id:
                 mentions[position] = Mention(self._by_id[best], mention.start, mention.end,
                                              mention.surface)
+
+def _with_district_words(
+    folded: str,
+    chosen: list[tuple[int, int, _Entry]],
+    bare: list[tuple[int, int, _Entry]],
+) -> list[tuple[int, int, _Entry]]:
+    """``chosen`` plus the bare district names that the words around them make districts.
+
+    A bare name counts after "district of" or "districts, including" and before
+    "districts", and so does each name listed with it ("districts of Nari,
+    Kang and Dara"; "Nari and Kang districts").
+    """
+    taken = list(chosen)
+    for start, end, entry in bare:
+        if all(end <= s or start >= e for s, e, _ in taken):
+            taken.append((start, end, entry))
+    taken.sort(key=lambda hit: hit[0])
+    keep = [not entry.bare for _, _, entry in taken]
+    listed = [False] * len(taken)
+    for order in (range(len(taken)), range(len(taken) - 1, -1, -1)):
+        in_list = False
+        previous: int | None = None
+        for index in order:
+            start, end, _ = taken[index]
+            if previous is not None and in_list:
+                left, right = sorted((index, previous))
+                in_list = _LIST_GAP.fullmatch(folded, taken[left][1], taken[right][0]) is not None
+            if order.step > 0 and _DISTRICT_BEFORE.search(folded, max(0, start - 40), start):
+                in_list = True
+            if order.step < 0 and _DISTRICT_AFTER.match(folded, end):
+                in_list = True
+            listed[index] = listed[index] or in_list
+            previous = index
+    return [hit for hit, kept, named in zip(taken, keep, listed, strict=True) if kept or named]
+
 
 def _province_words(folded: str) -> tuple[dict[int, bool], set[int]]:
     """Where the word "province" stands next to a possible name in folded text.
