@@ -684,7 +684,9 @@ def _gold_key(place: str, province: str, gazetteer: Gazetteer, capitals: dict[st
     if key in capitals.get(province_id, set()):
         return ("capital", province_id), True
     district = locate.named(province_id, place)
-    found = _in_province(gazetteer, key, province_id)
+    # A district named like a word ("Dara") is known to the gazetteer as "Dara district".
+    found = (_in_province(gazetteer, key, province_id)
+             or _in_province(gazetteer, name_key(f"{place} district"), province_id))
     if district is not None:
         return ("district", district), found is not None
     if found is None:
