@@ -400,7 +400,12 @@ def _compile(table: dict[str, Any]) -> Rules:
     noun_filler = rf"(?:{chunk}|(?!{breaks}\b){token}[\s,]+){{0,12}}?"
     noun_head = re.compile(
         _by_first_character([
-            ("fallen", list(verbs["fallen_noun"]), r"\s+of(?=\s)"),
+            # "the seizure of X", and with the time between: "the fall on Sunday of X",
+            # "the capture a day earlier of X", "the loss last week of X"
+            ("fallen", list(verbs["fallen_noun"]),
+             r"(?:\s+(?:on\s+\w+day|(?:a|one|the)\s+day\s+(?:earlier|before|later)"
+             r"|(?:last|this|earlier\s+this)\s+(?:week|month|\w+day)|overnight|yesterday"
+             r"|earlier|hours\s+(?:earlier|later)|days\s+(?:earlier|later)))?\s+of(?=\s)"),
             ("contested", list(verbs["contested_noun"]),
              # "fighting between the Taliban and the army was continuing in X"
              r"\b(?:\s+between\s+[^,;.\x01\x02]{1,60}?\s+and\s+[^,;.\x01\x02]{1,60}?"
