@@ -1288,7 +1288,7 @@ def _with_antecedent(sentences: Sequence[_Sentence], position: int) -> tuple[Men
     head = sentence.text[:90]
     if position == 0 or not ("city" in head or "town" in head or "capital" in head):
         return sentence.mentions  # a quick test first: most sentences open otherwise
-    opening = _OPENS_WITH_THE_CITY.match(sentence.text)
+    opening = _OPENS_WITH_THE_CITY.match(sentence.text) or _NAMES_THE_CITY.search(sentence.text)
     if opening is None or any(m.place.kind in _CITY_KINDS for m in sentence.mentions):
         return sentence.mentions
     before = sentences[position - 1]
@@ -1309,6 +1309,15 @@ _OPENS_WITH_THE_CITY = re.compile(
     r"(?:\s+(?:center|centre))?)\b"
     r"(?!\s+of\b|'s|\s+council|\s+hall)",
     re.IGNORECASE,
+)
+
+
+# "Hours later, government forces recaptured the town": "the town" inside the
+# sentence, as at its opening, can only be the one city of the sentence before.
+_NAMES_THE_CITY = re.compile(
+    r"\b((?:the|this|that)\s+(?:[a-z-]+\s+){0,2}?"
+    r"(?:city|town|provincial capital)(?:\s+(?:center|centre))?)\b"
+    r"(?!\s+of\b|'s|\s+council|\s+hall)",
 )
 
 
