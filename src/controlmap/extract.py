@@ -1312,10 +1312,13 @@ _OPENS_WITH_THE_CITY = re.compile(
 )
 
 
-# "Hours later, government forces recaptured the town": "the town" inside the
-# sentence, as at its opening, can only be the one city of the sentence before.
+# "Hours later, government forces recaptured the town": "the town" as the object of a
+# verb, as at the opening of the sentence, can only be the one city of the sentence
+# before. After a preposition ("fighters were in the city") it only locates what the
+# sentence is about, which the sentence before already said of the city.
 _NAMES_THE_CITY = re.compile(
-    r"\b((?:the|this|that)\s+(?:[a-z-]+\s+){0,2}?"
+    r"\b(?!(?:in|into|inside|within|near|around|outside|to|from|of|at|on|for|towards?"
+    r"|across|through|over|by|with)\s)[a-z]+\s+((?:the|this|that)\s+(?:[a-z-]+\s+){0,2}?"
     r"(?:city|town|provincial capital)(?:\s+(?:center|centre))?)\b"
     r"(?!\s+of\b|'s|\s+council|\s+hall)",
 )
