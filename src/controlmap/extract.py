@@ -713,6 +713,8 @@ def _classify_mention(
         return None  # "X, capital of Y province": Y only locates X
     if _locates_a_part(masked, mention, preceding, following, rules):
         return None  # "two districts in X province", "X's Y district": the part changed hands
+    if rules.part_near.search(masked, max(0, start - 90), start):
+        return None  # "villages on the outskirts of X were retaken": the villages were
     if _REFERENCE_BEFORE.search(masked, max(0, start - 70), start):
         return None  # "Ghazni, 150 km from X", "the road to X": a point of reference
     if mention.place.name in rules.seats_of_government and _STANDS_FOR_GOVERNMENT.match(
