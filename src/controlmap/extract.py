@@ -1397,7 +1397,29 @@ def _assemble(
                 outlet=article.outlet, url=article.url,
             )
         )
-    return events
+    return _without_fights_before_the_fall(events)
+
+
+def _without_fights_before_the_fall(events: list[Event]) -> list[Event]:
+    """The events less a fight for a place on a day before the article's own report of its fall.
+
+    A report that tells of a siege or an offensive and then of the fall it ended in
+    reports one event, the fall; a fight after the fall (a counter-attack) or on the
+    same day (one source says it fell, another that fighting goes on) is kept.
+    """
+    fell: dict[str, dt.date] = {}
+    for event in events:
+        if event.status == "fallen" and event.date is not None:
+            fell[event.place_id] = min(event.date, fell.get(event.place_id, event.date))
+    if not fell:
+        return events
+    return [
+        event for event in events
+        if not (
+            event.status == "contested" and event.date is not None
+            and event.place_id in fell and event.date < fell[event.place_id]
+        )
+    ]
 
 
 # Rules and load_rules belong to `_rules`, events_frame and read_events to
