@@ -13,21 +13,11 @@ import re
 from collections.abc import Callable, Sequence
 from types import MappingProxyType
 
-from ._event_dates import _Date
+from ._event_dates import _NUMBERS, _Date
 from ._rules import Rules, _normalise
 from ._sentences import _Sentence
 from .records import Article, CapitalCount
 
-_NUMBERS = MappingProxyType({
-    word: value
-    for value, word in enumerate(
-        [
-            "zero", "one", "two", "three", "four", "five", "six", "seven",
-            "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen",
-            "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
-        ]
-    )
-})
 _ORDINALS = MappingProxyType({
     word: value
     for value, word in enumerate(

@@ -200,7 +200,10 @@ _APPROACHES = re.compile(
 )
 
 
+# The verb that pushed an attacker back, or the attack that was pushed back ("attacks
+# had been repelled on the outskirts of X").
 _PUSHED_BACK = re.compile(
+    r"(?:(?:attacks?|assaults?|offensives?|advances?)\b[^\x01\x02]{0,40}?\b)?"
     r"(?:push|drove|drive|driv|repel|repuls|forc|expel|oust|evict|clear|beat|beaten)"
 )
 

@@ -41,6 +41,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from types import MappingProxyType
 
 from ._sentences import _Sentence
 from .dates import find_dates
@@ -87,7 +88,9 @@ class _Calendar:
 
     def _sets(self, position: int) -> dt.date | None:
         """The day a sentence sets for what follows it, if any."""
-        dates = _narrative_dates(self._sentences[position].text, self.dates(position))
+        # "A week ago, ..." looks back from publication: it sets no day for what follows
+        firm = [d for d in self.dates(position) if not d.bound]
+        dates = _narrative_dates(self._sentences[position].text, firm)
         return dates[-1].day if dates else None
 
     def story(self, position: int) -> dt.date | None:
@@ -137,7 +140,8 @@ class _Calendar:
             while end > 0 and not line.strip():
                 start = self._text.rfind("\n", 0, end) + 1
                 line, end = self._text[start:end], start - 1
-            dates = _narrative_dates(line, _usable_dates(line, self.published, None))
+            firm = [d for d in _usable_dates(line, self.published, None) if not d.bound]
+            dates = _narrative_dates(line, firm)
             self._paragraph_dates[paragraph] = dates[-1].day if dates else None
         return self._paragraph_dates[paragraph]
 
@@ -209,6 +213,9 @@ class _Date:
     end: int
     day: dt.date
     weak: bool  # anaphoric ("hours earlier"): yields to the article's own date of the event
+    # dates only its own part of the sentence: "lost two weeks ago, and fighting
+    # continues in X" does not date the fighting
+    bound: bool = False
 
 
 def _usable_dates(
@@ -237,7 +244,42 @@ def _usable_dates(
             continue  # "in the last week, the government has lost ...": a span, no day
         weak = bool(_ANAPHORIC.match(" ".join(found.text.split())))
         usable.append(_Date(found.start, found.end, day, weak))
-    return usable
+    ago = _ago_dates(sentence, published)
+    return sorted(usable + ago, key=lambda d: d.start) if ago else usable
+
+
+_NUMBERS = MappingProxyType({
+    word: value
+    for value, word in enumerate(
+        [
+            "zero", "one", "two", "three", "four", "five", "six", "seven",
+            "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen",
+            "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
+        ]
+    )
+})
+
+# "three days ago", "a week ago": counted back from publication, as dates of the
+# event itself (not of the report).
+_AGO = re.compile(
+    r"\b(?P<count>an?|\d{1,2}|" + "|".join(_NUMBERS) + r")\s+(?P<unit>days?|weeks?)\s+ago\b",
+    re.IGNORECASE,
+)
+
+
+def _ago_dates(sentence: str, published: dt.date | None) -> list[_Date]:
+    """Dates written as a count of days or weeks before publication ("a week ago")."""
+    if published is None or "ago" not in sentence.lower():
+        return []
+    found = []
+    for match in _AGO.finditer(sentence):
+        count = match.group("count").lower()
+        number = 1 if count in ("a", "an") else int(count) if count.isdigit() else _NUMBERS[count]
+        days = number * (7 if match.group("unit").lower().startswith("week") else 1)
+        if 0 < days <= _MAX_AGE_DAYS:
+            day = published - dt.timedelta(days=days)
+            found.append(_Date(match.start(), match.end(), day, False, bound=True))
+    return found
 
 
 _SINCE = re.compile(r"\bsince\s+(?:the\s+)?$", re.IGNORECASE)
@@ -291,7 +333,9 @@ def _date_for(mention: Mention, sentence: str, dates: Sequence[_Date]) -> _Date 
     hard_start, hard_end = _part_around(_HARD_BREAK, sentence, mention.start)
     dates = [d for d in dates if hard_start <= d.start < hard_end]
     soft_start, soft_end = _part_around(_SOFT_BREAK, sentence, mention.start)
-    near = [d for d in dates if soft_start <= d.start < soft_end] or dates
+    near = [d for d in dates if soft_start <= d.start < soft_end] or [
+        d for d in dates if not d.bound
+    ]
     if not near:
         return None
     # nearest by the gap between the two spans: "X on Tuesday and Y a day later"

@@ -119,6 +119,7 @@ class Rules:
     source_before: re.Pattern[str]
     frame_before: re.Pattern[str]
     part_before: re.Pattern[str]  # "two districts in the northern province of " + place
+    part_near: re.Pattern[str]  # "villages near ", "checkpoints on the outskirts of "
     named_part_before: re.Pattern[str]  # the same after named places: "Y and Z in " + place
     part_after: re.Pattern[str]  # place + "'s Y district", " districts"
     any_trigger: re.Pattern[str]
@@ -400,7 +401,12 @@ def _compile(table: dict[str, Any]) -> Rules:
     noun_filler = rf"(?:{chunk}|(?!{breaks}\b){token}[\s,]+){{0,12}}?"
     noun_head = re.compile(
         _by_first_character([
-            ("fallen", list(verbs["fallen_noun"]), r"\s+of(?=\s)"),
+            # "the seizure of X", and with the time between: "the fall on Sunday of X",
+            # "the capture a day earlier of X", "the loss last week of X"
+            ("fallen", list(verbs["fallen_noun"]),
+             r"(?:\s+(?:on\s+\w+day|(?:a|one|the)\s+day\s+(?:earlier|before|later)"
+             r"|(?:last|this|earlier\s+this)\s+(?:week|month|\w+day)|overnight|yesterday"
+             r"|earlier|hours\s+(?:earlier|later)|days\s+(?:earlier|later)))?\s+of(?=\s)"),
             ("contested", list(verbs["contested_noun"]),
              # "fighting between the Taliban and the army was continuing in X"
              r"\b(?:\s+between\s+[^,;.\x01\x02]{1,60}?\s+and\s+[^,;.\x01\x02]{1,60}?"
@@ -536,6 +542,16 @@ def _compile(table: dict[str, Any]) -> Rules:
             r"(?:\s+(?:of|in|at)\s+(?:\x02+|[a-z-]+(?:\s+[a-z-]+)?)"
             r"(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?:\x02+|[a-z-]+(?:\s+[a-z-]+)?))*)?"
             + where_it_lies,
+            flags,
+        ),
+        part_near=re.compile(
+            # a part that lies near the place: "two villages on the outskirts of X had
+            # been cleared" is about the villages, X only says where they are
+            rf"\b(?<!police ){_alt(roles['subdivisions'])}\b"
+            r"(?:\s+(?:of\s+)?(?:\x02+|[a-z-]+(?:\s+[a-z-]+)?)"
+            r"(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?:\x02+|[a-z-]+(?:\s+[a-z-]+)?))*)?,?"
+            r"\s+(?:near|outside|around|close to|on the (?:outskirts|edge|edges) of"
+            r"|in the (?:vicinity|suburbs) of)\s+(?:the\s+)?(?:(?:city|town) of\s+)?$",
             flags,
         ),
         named_part_before=re.compile(

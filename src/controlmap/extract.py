@@ -713,6 +713,8 @@ def _classify_mention(
         return None  # "X, capital of Y province": Y only locates X
     if _locates_a_part(masked, mention, preceding, following, rules):
         return None  # "two districts in X province", "X's Y district": the part changed hands
+    if rules.part_near.search(masked, max(0, start - 90), start):
+        return None  # "villages on the outskirts of X were retaken": the villages were
     if _REFERENCE_BEFORE.search(masked, max(0, start - 70), start):
         return None  # "Ghazni, 150 km from X", "the road to X": a point of reference
     if mention.place.name in rules.seats_of_government and _STANDS_FOR_GOVERNMENT.match(
@@ -1288,7 +1290,7 @@ def _with_antecedent(sentences: Sequence[_Sentence], position: int) -> tuple[Men
     head = sentence.text[:90]
     if position == 0 or not ("city" in head or "town" in head or "capital" in head):
         return sentence.mentions  # a quick test first: most sentences open otherwise
-    opening = _OPENS_WITH_THE_CITY.match(sentence.text)
+    opening = _OPENS_WITH_THE_CITY.match(sentence.text) or _NAMES_THE_CITY.search(sentence.text)
     if opening is None or any(m.place.kind in _CITY_KINDS for m in sentence.mentions):
         return sentence.mentions
     before = sentences[position - 1]
@@ -1309,6 +1311,18 @@ _OPENS_WITH_THE_CITY = re.compile(
     r"(?:\s+(?:center|centre))?)\b"
     r"(?!\s+of\b|'s|\s+council|\s+hall)",
     re.IGNORECASE,
+)
+
+
+# "Hours later, government forces recaptured the town": "the town" as the object of a
+# verb, as at the opening of the sentence, can only be the one city of the sentence
+# before. After a preposition ("fighters were in the city") it only locates what the
+# sentence is about, which the sentence before already said of the city.
+_NAMES_THE_CITY = re.compile(
+    r"\b(?!(?:in|into|inside|within|near|around|outside|to|from|of|at|on|for|towards?"
+    r"|across|through|over|by|with)\s)[a-z]+\s+((?:the|this|that)\s+(?:[a-z-]+\s+){0,2}?"
+    r"(?:city|town|provincial capital)(?:\s+(?:center|centre))?)\b"
+    r"(?!\s+of\b|'s|\s+council|\s+hall)",
 )
 
 
@@ -1383,7 +1397,29 @@ def _assemble(
                 outlet=article.outlet, url=article.url,
             )
         )
-    return events
+    return _without_fights_before_the_fall(events)
+
+
+def _without_fights_before_the_fall(events: list[Event]) -> list[Event]:
+    """The events less a fight for a place on a day before the article's own report of its fall.
+
+    A report that tells of a siege or an offensive and then of the fall it ended in
+    reports one event, the fall; a fight after the fall (a counter-attack) or on the
+    same day (one source says it fell, another that fighting goes on) is kept.
+    """
+    fell: dict[str, dt.date] = {}
+    for event in events:
+        if event.status == "fallen" and event.date is not None:
+            fell[event.place_id] = min(event.date, fell.get(event.place_id, event.date))
+    if not fell:
+        return events
+    return [
+        event for event in events
+        if not (
+            event.status == "contested" and event.date is not None
+            and event.place_id in fell and event.date < fell[event.place_id]
+        )
+    ]
 
 
 # Rules and load_rules belong to `_rules`, events_frame and read_events to
