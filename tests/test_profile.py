@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
+from click.testing import CliRunner
 from test_reconcile import make_events, make_regions
+from test_render import embedded
 
 from controlmap._resources import data_path
 from controlmap._rules import load_rules
+from controlmap.cli import cli
 from controlmap.errors import InputError
 from controlmap.export import _MapDrawing
 from controlmap.extract import extract_article
 from controlmap.gazetteer import load_gazetteer
 from controlmap.palette import DEFAULT, for_profile
-from controlmap.pipeline import with_profile
+from controlmap.pipeline import state_palette, timeline_from_csv, with_profile
 from controlmap.profile import load_profile
 from controlmap.reconcile import reconcile
 from controlmap.records import Article, Timeline
@@ -177,3 +182,59 @@ def test_settings_take_the_profiles_layers_unless_given(rebels: Path, tmp_path: 
     own = tmp_path / "own.csv"
     assert with_profile(Settings(conflict=rebels, places=own)).places == own
     assert with_profile(Settings()) == Settings()
+
+
+UKRAINE = Path(__file__).resolve().parent.parent / "src/controlmap/conflicts/ukraine-2022"
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples/ukraine-2022"
+
+
+@pytest.fixture(scope="module")
+def ukraine_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("ukraine") / "out"
+    result = CliRunner().invoke(cli, ["build", str(EXAMPLE / "corpus"), "--out", str(out),
+                                      "--conflict", str(UKRAINE), "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_the_ukraine_example_finds_every_gold_event(ukraine_build: Path) -> None:
+    events = pd.read_csv(ukraine_build / "events.csv", dtype=str, keep_default_na=False)
+    gold = pd.read_csv(EXAMPLE / "gold.csv", dtype=str)
+    found = set(events[["article", "place", "status", "date"]].itertuples(index=False))
+    assert found == set(gold.itertuples(index=False))
+    actors = dict(zip(events["status"], events["actor"], strict=False))
+    assert actors == {"fallen": "Russian forces", "contested": "Russian forces",
+                      "government": "Ukrainian forces"}
+
+
+def test_the_ukraine_map_says_its_sides_and_turns_kherson_twice(ukraine_build: Path) -> None:
+    data = embedded((ukraine_build / "index.html").read_text(encoding="utf-8"))
+    labels = {state: style["label"] for state, style in data["styles"].items()}
+    assert labels == {"government": "Ukrainian forces", "contested": "Contested",
+                      "claimed": "Claimed by Russian forces (unconfirmed)",
+                      "taliban": "Russian forces"}
+    assert "Taliban" not in json.dumps(data)
+    timeline = pd.read_csv(ukraine_build / "timeline.csv", dtype=str)
+    kherson = dict(zip(timeline.loc[timeline["region_id"] == "UA-65", "date"],
+                       timeline.loc[timeline["region_id"] == "UA-65", "state"], strict=True))
+    assert (kherson["2022-03-01"], kherson["2022-03-02"]) == ("government", "taliban")
+    assert (kherson["2022-11-10"], kherson["2022-11-11"]) == ("taliban", "government")
+    # a town is no regional capital: Zaporizhzhia stays with the defender after Melitopol
+    assert set(timeline.loc[timeline["region_id"] == "UA-23", "state"]) == {"government"}
+
+
+def test_the_ukraine_png_legend_says_its_sides(ukraine_build: Path) -> None:
+    settings = Settings(conflict=UKRAINE)
+    timeline = timeline_from_csv(ukraine_build / "events.csv", settings=settings)
+    drawing = _MapDrawing(timeline, title="t", source="s", palette=state_palette(settings))
+    drawing.show(dt.date(2022, 6, 1))
+    assert drawing._legend is not None
+    texts = [t.get_text() for t in drawing._legend.get_texts()]
+    assert [t.split("  ")[0] for t in texts[:2]] == [
+        "Russian forces", "Claimed by Russian\nforces (unconfirmed)",
+    ]
+    out = ukraine_build.parent / "map.png"
+    result = CliRunner().invoke(cli, ["export-png", str(ukraine_build / "events.csv"),
+                                      "--out", str(out), "--conflict", str(UKRAINE)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"\x89PNG")

@@ -133,6 +133,7 @@ class Rules:
     count_patterns: tuple[re.Pattern[str], ...]
     default_total: int
     attacker: str = "Taliban"  # the attacker's label: the ``actor`` of its captures
+    defender: str = "government"  # the defender's short name: the ``actor`` of its holds
     gates: _Gates | None = None  # the rarely matching patterns, by the words they need
     whole: Rules | None = field(default=None, compare=False, repr=False)
     _variants: dict[int, Rules] = field(
@@ -290,7 +291,8 @@ def load_rules(path: Path | None = None, *, profile: Profile | None = None) -> R
     table["names"]["seats_of_government"] = list(profile.seats_of_government)
     table["counts"]["default_total"] = profile.capitals
     try:
-        return replace(_compile(table), attacker=profile.attacker.label)
+        return replace(_compile(table), attacker=profile.attacker.label,
+                       defender=profile.defender.short)
     except (KeyError, TypeError, re.error) as err:
         msg = (
             f"the extraction rules in {where} are invalid ({err!r}); "
