@@ -288,9 +288,9 @@ def load_rules(path: Path | None = None, *, profile: Profile | None = None) -> R
         raise InputError(msg) from err
     profile = profile or load_profile()
     table = _expand(table, {"{attacker}": [_word(n) for n in profile.attacker.names]})
-    table["names"]["seats_of_government"] = list(profile.seats_of_government)
-    table["counts"]["default_total"] = profile.capitals
     try:
+        table["names"]["seats_of_government"] = list(profile.seats_of_government)
+        table["counts"]["default_total"] = profile.capitals
         return replace(_compile(table), attacker=profile.attacker.label,
                        defender=profile.defender.short)
     except (KeyError, TypeError, re.error) as err:
