@@ -46,6 +46,7 @@ from typing import Any, NamedTuple
 import ahocorasick
 
 from .errors import InputError
+from .profile import Profile, load_profile
 
 logger = logging.getLogger(__name__)
 
@@ -132,6 +133,8 @@ class Rules:
     seats_of_government: frozenset[str]  # gazetteer names whose officials speak for all
     count_patterns: tuple[re.Pattern[str], ...]
     default_total: int
+    attacker: str = "Taliban"  # the attacker's label: the ``actor`` of its captures
+    defender: str = "government"  # the defender's short name: the ``actor`` of its holds
     gates: _Gates | None = None  # the rarely matching patterns, by the words they need
     whole: Rules | None = field(default=None, compare=False, repr=False)
     _variants: dict[int, Rules] = field(
@@ -253,7 +256,7 @@ def _alt(words: Iterable[str]) -> str:
     return "(?:" + "|".join(sorted(words, key=len, reverse=True)) + ")"
 
 
-def load_rules(path: Path | None = None) -> Rules:
+def load_rules(path: Path | None = None, *, profile: Profile | None = None) -> Rules:
     """Compile the rule tables.
 
     Parameters
@@ -261,6 +264,10 @@ def load_rules(path: Path | None = None) -> Rules:
     path
         A TOML file with the layout of the bundled ``rules/triggers.toml``; by
         default the bundled file.
+    profile
+        The conflict: a list item ``"{attacker}"`` stands for the attacker's names,
+        and its seats of government and capitals count replace the file's. By
+        default the bundled Afghanistan 2021 profile.
 
     Raises
     ------
@@ -280,14 +287,43 @@ def load_rules(path: Path | None = None) -> Rules:
     except (OSError, tomllib.TOMLDecodeError) as err:
         msg = f"cannot read the extraction rules {path or 'the bundled rules'}: {err}"
         raise InputError(msg) from err
+    profile = profile or load_profile()
+    table = _expand(table, {"{attacker}": [_word(n) for n in profile.attacker.names]})
     try:
-        return _compile(table)
+        table["names"]["seats_of_government"] = list(profile.seats_of_government)
+        table["counts"]["default_total"] = profile.capitals
+        return replace(_compile(table), attacker=profile.attacker.label,
+                       defender=profile.defender.short)
     except (KeyError, TypeError, re.error) as err:
         msg = (
             f"the extraction rules in {where} are invalid ({err!r}); "
             "compare with the bundled file"
         )
         raise InputError(msg) from err
+
+
+def _word(name: str) -> str:
+    """A side's name as a rule fragment: case folded, spaces as written, nothing special."""
+    return re.escape(name.lower()).replace("\\ ", " ")
+
+
+def _expand(value: Any, placeholders: dict[str, list[str]]) -> Any:
+    """``value`` with each list item that is a placeholder replaced by its words."""
+    if isinstance(value, dict):
+        return {k: _expand(v, placeholders) for k, v in value.items()}
+    if isinstance(value, list):
+        out: list[Any] = []
+        for item in value:
+            named = isinstance(item, str) and item in placeholders
+            out.extend(placeholders[item] if named else [_expand(item, placeholders)])
+        return out
+    return value
+
+
+@functools.cache
+def profile_rules(conflict: Path | None) -> Rules:
+    """The bundled rules for the conflict profile at ``conflict`` (None: the default)."""
+    return _default_rules() if conflict is None else load_rules(profile=load_profile(conflict))
 
 
 @functools.cache

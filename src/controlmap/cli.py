@@ -135,6 +135,24 @@ def places_option(command: F) -> F:
     )(command)
 
 
+def conflict_option(command: F) -> F:
+    """The option that picks the conflict: its sides' names, seats of government, layers."""
+    return click.option(
+        "--conflict", type=click.Path(exists=True, path_type=Path), default=None,
+        help="Conflict profile folder holding conflict.toml (default: the bundled "
+             "Afghanistan 2021); --places and --boundaries override its layers.",
+    )(command)
+
+
+def _profile_places(conflict: Path | None, places: Path | None) -> Path | None:
+    """The gazetteer of --places, else of the --conflict profile, else None (bundled)."""
+    if places is not None or conflict is None:
+        return places
+    from .profile import load_profile
+
+    return load_profile(conflict).places
+
+
 def jobs_option(command: F) -> F:
     """The option that sets how many processes extract articles."""
     return click.option(
@@ -209,6 +227,7 @@ def cli(quiet: bool, verbose: bool) -> None:
 @click.option("--gif", is_flag=True, help="Also write timeline.gif, an animation for slides.")
 @map_options
 @places_option
+@conflict_option
 @jobs_option
 @force_option
 @click.pass_context
@@ -266,11 +285,12 @@ def _tell_about_dates(ctx: click.Context, corpus: Path, out: Path) -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
               show_default=True, help="Output folder.")
 @places_option
+@conflict_option
 @jobs_option
 @force_option
 @click.pass_context
 def extract(ctx: click.Context, /, corpus: Path, out: Path, places: Path | None,
-            jobs: int | None, force: bool) -> None:
+            conflict: Path | None, jobs: int | None, force: bool) -> None:
     """Extract city-fall events from CORPUS into events.csv (no map).
 
     Also writes articles.csv, counts.csv and unresolved.csv (sentences about
@@ -283,7 +303,8 @@ def extract(ctx: click.Context, /, corpus: Path, out: Path, places: Path | None,
     """
     from . import pipeline
 
-    result = pipeline.extract_corpus(corpus, out, settings=Settings(places=places, jobs=jobs),
+    result = pipeline.extract_corpus(corpus, out, settings=Settings(places=places, jobs=jobs,
+                                                                conflict=conflict),
                                      force=force, progress=_progress(ctx, "extracting"))
     _say(ctx, f"{len(result.events)} events from {len(result.articles)} files: "
               f"{out / 'events.csv'}")
@@ -297,6 +318,7 @@ def extract(ctx: click.Context, /, corpus: Path, out: Path, places: Path | None,
               show_default=True, help="Output folder.")
 @map_options
 @places_option
+@conflict_option
 @force_option
 @click.pass_context
 def render(ctx: click.Context, /, events: Path, out: Path, force: bool, **options: Any) -> None:
@@ -327,6 +349,7 @@ def render(ctx: click.Context, /, events: Path, out: Path, force: bool, **option
               help="Also write an animated GIF of every day to this file.")
 @map_options
 @places_option
+@conflict_option
 @click.pass_context
 def export_png(ctx: click.Context, /, events: Path, day: dt.date | None, out: Path,
                gif: Path | None, **options: Any) -> None:
@@ -351,9 +374,11 @@ def export_png(ctx: click.Context, /, events: Path, day: dt.date | None, out: Pa
     chosen = day or timeline.days[-1]
     source = pipeline.source_line(timeline, settings)
     title = pipeline.map_title(timeline, settings)
-    _say(ctx, f"png: {write_png(timeline, chosen, out, title=title, source=source)}")
+    palette = pipeline.state_palette(settings)
+    png = write_png(timeline, chosen, out, title=title, source=source, palette=palette)
+    _say(ctx, f"png: {png}")
     if gif is not None:
-        _say(ctx, f"gif: {export_gif(timeline, gif, title=title, source=source)}")
+        _say(ctx, f"gif: {export_gif(timeline, gif, title=title, source=source, palette=palette)}")
     ctx.exit(_report(problems))
 
 
@@ -366,8 +391,9 @@ def export_png(ctx: click.Context, /, events: Path, day: dt.date | None, out: Pa
 @click.option("--show", type=click.IntRange(min=0), default=0, show_default=True,
               help="List this many missed and spurious events (gold index only).")
 @places_option
+@conflict_option
 def evaluate(events: Path, gold: Path, districts: Path | None, show: int,
-             places: Path | None) -> None:
+             places: Path | None, conflict: Path | None) -> None:
     """Score an EVENTS csv against GOLD, hand-annotated events.
 
     GOLD is either a gold index in the development-set format (columns file and
@@ -388,6 +414,7 @@ def evaluate(events: Path, gold: Path, districts: Path | None, show: int,
     from .events_table import events_frame, read_events
     from .gazetteer import load_gazetteer
 
+    places = _profile_places(conflict, places)
     if scoring.is_index_gold(gold):
         from .geocode import load_regions
 
@@ -410,8 +437,10 @@ def evaluate(events: Path, gold: Path, districts: Path | None, show: int,
 @cli.command()
 @click.argument("name")
 @places_option
+@conflict_option
 @click.pass_context
-def places(ctx: click.Context, /, name: str, places: Path | None) -> None:
+def places(ctx: click.Context, /, name: str, places: Path | None,
+           conflict: Path | None) -> None:
     """Look NAME up in the gazetteer: place, kind, coordinates and province.
 
     Exit code 1 when nothing matches.
@@ -422,7 +451,7 @@ def places(ctx: click.Context, /, name: str, places: Path | None) -> None:
     """
     from .gazetteer import load_gazetteer
 
-    place = load_gazetteer(places).lookup(name)
+    place = load_gazetteer(_profile_places(conflict, places)).lookup(name)
     if place is None:
         click.echo(f"No place in the gazetteer matches {name!r}.", err=True)
         ctx.exit(EXIT_WARNINGS)

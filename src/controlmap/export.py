@@ -35,7 +35,7 @@ from shapely.plotting import patch_from_polygon
 
 from ._outputs import atomic_file
 from .errors import DataError, InputError
-from .palette import HATCHED, ORDER, STATE_COLORS, STATE_LABELS
+from .palette import DEFAULT, HATCHED, ORDER, Palette
 from .records import STATES, State, Timeline
 
 logger = logging.getLogger(__name__)
@@ -88,6 +88,7 @@ def export_png(
     title: str = "controlmap",
     source: str = "",
     dpi: int = 150,
+    palette: Palette = DEFAULT,
 ) -> Path:
     """Write a PNG map of the state of every region on one day.
 
@@ -107,6 +108,8 @@ def export_png(
         Empty means a line counting the articles behind the timeline's events.
     dpi
         Resolution; the figure is 10 inches wide.
+    palette
+        Colours and words of the states (`palette.for_profile` of the conflict).
 
     Returns
     -------
@@ -122,7 +125,7 @@ def export_png(
     """
     day = _check_day(timeline, day)
     _check_positive("dpi", dpi)
-    drawing = _MapDrawing(timeline, title=title, source=source)
+    drawing = _MapDrawing(timeline, title=title, source=source, palette=palette)
     drawing.show(day)
     out = Path(out)
     with atomic_file(out) as temp:
@@ -138,6 +141,7 @@ def export_frames(
     title: str = "controlmap",
     source: str = "",
     dpi: int = 150,
+    palette: Palette = DEFAULT,
 ) -> list[Path]:
     """Write one PNG per day of the timeline, named ``YYYY-MM-DD.png``.
 
@@ -147,7 +151,7 @@ def export_frames(
         The reconciled timeline to draw.
     out_dir
         Folder for the PNG files; created if missing.
-    title, source, dpi
+    title, source, dpi, palette
         As for `export_png`.
 
     Returns
@@ -166,7 +170,7 @@ def export_frames(
     _check_positive("dpi", dpi)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    drawing = _MapDrawing(timeline, title=title, source=source)
+    drawing = _MapDrawing(timeline, title=title, source=source, palette=palette)
     written = []
     for day in timeline.days:
         drawing.show(day)
@@ -186,6 +190,7 @@ def export_gif(
     source: str = "",
     frame_ms: int = 700,
     dpi: int = 100,
+    palette: Palette = DEFAULT,
 ) -> Path:
     """Write an animated GIF with one frame per day of the timeline.
 
@@ -200,7 +205,7 @@ def export_gif(
         The reconciled timeline to draw.
     out
         GIF file to write; missing parent folders are created.
-    title, source
+    title, source, palette
         As for `export_png`.
     frame_ms
         How long each day is shown, in milliseconds.
@@ -222,7 +227,7 @@ def export_gif(
     _check_has_days(timeline)
     _check_positive("frame_ms", frame_ms)
     _check_positive("dpi", dpi)
-    drawing = _MapDrawing(timeline, title=title, source=source)
+    drawing = _MapDrawing(timeline, title=title, source=source, palette=palette)
     frames = drawing.frames(timeline.days, dpi=dpi)
     first = next(frames)
     durations = [frame_ms] * (len(timeline.days) - 1) + [frame_ms * _LAST_FRAME_HOLD]
@@ -243,8 +248,10 @@ def export_gif(
 class _MapDrawing:
     """One figure with the static parts drawn once; `show` restyles it for a day."""
 
-    def __init__(self, timeline: Timeline, *, title: str, source: str) -> None:
+    def __init__(self, timeline: Timeline, *, title: str, source: str,
+                 palette: Palette) -> None:
         self._timeline = timeline
+        self._palette = palette
         self._layer = _prepare_layer(timeline.regions)
         self._states = _states_by_day(timeline.states)
         self._first_report = _first_reports(timeline)
@@ -289,7 +296,7 @@ class _MapDrawing:
                     for rid in self._layer.region_ids]
         self._fill.set_facecolor([
             _NO_DATA_COLOR if s is None
-            else STATE_COLORS[s] if seen else _paler(STATE_COLORS[s])
+            else self._palette.colors[s] if seen else _paler(self._palette.colors[s])
             for s, seen in zip(states, reported, strict=True)
         ])
         self._show_hatching(states)
@@ -361,11 +368,11 @@ class _MapDrawing:
             count = sum(s == state for s in states)
             handles.append(
                 Patch(
-                    facecolor=STATE_COLORS[state],
-                    edgecolor=HATCH_COLOR if state in HATCHED else STATE_COLORS[state],
+                    facecolor=self._palette.colors[state],
+                    edgecolor=HATCH_COLOR if state in HATCHED else self._palette.colors[state],
                     hatch=_HATCH if state in HATCHED else None,
                     linewidth=0,
-                    label=f"{_wrap_label(STATE_LABELS[state])}  {count}",
+                    label=f"{_wrap_label(self._palette.labels[state])}  {count}",
                 )
             )
         missing = sum(s is None for s in states)
@@ -377,7 +384,7 @@ class _MapDrawing:
             # the swatch in the paler shade of the state most of them are assumed in
             usual = max(ORDER, key=assumed.count)
             handles.append(Patch(
-                facecolor=_paler(STATE_COLORS[usual]), linewidth=0,
+                facecolor=_paler(self._palette.colors[usual]), linewidth=0,
                 label=f"{_wrap_label(_ASSUMED_LABEL)}  {len(assumed)}",
             ))
         self._legend = self._panel_ax.legend(

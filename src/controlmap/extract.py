@@ -486,7 +486,7 @@ def _classify(
             if key in seen:
                 continue
             seen.add(key)
-            actor = "government" if status_ == "government" else "Taliban"
+            actor = rules.defender if status_ == "government" else rules.attacker
             findings.append(
                 Finding(mention, status_, actor, confidence_, source if status_ == status else "")
             )

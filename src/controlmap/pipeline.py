@@ -28,9 +28,12 @@ from . import _outputs, geocode, gis, reconcile, render
 from . import corpus as corpus_mod
 from . import extract as extract_mod
 from ._resources import data_path
+from ._rules import profile_rules
 from .errors import InputError, UndatedError
 from .events_table import DATE_RANGE_TEXT, events_frame, plausible_date, read_events
 from .gazetteer import load_gazetteer, read_places
+from .palette import Palette, for_profile
+from .profile import load_profile
 from .records import (
     ARTICLE_COLUMNS,
     COUNT_COLUMNS,
@@ -117,6 +120,7 @@ def run_extraction(
     Articles are streamed: only the extracted records and each article's
     metadata are kept, never the corpus text.
     """
+    settings = with_profile(settings)
     _root, extractions, problems = _extract(source, settings=settings, progress=progress)
     return extractions, problems
 
@@ -136,7 +140,7 @@ def extract_corpus(
     ``out`` would describe other events, so they are removed. ``force`` lets
     ``out`` be inside the corpus and overwrite files controlmap did not write.
     """
-    out = Path(out)
+    out, settings = Path(out), with_profile(settings)
     _outputs.refuse_out_in_corpus(out, Path(source), force=force)
     stale = tuple(n for n in (*_MAP_FILES, _GIF) if n not in _EXTRACT_FILES)
     with _outputs.OutputSet(out, "extract", writes=_EXTRACT_FILES, removes=stale,
@@ -149,7 +153,8 @@ def _extract(
 ) -> tuple[Path, list[Extraction], tuple[Problem, ...]]:
     """The corpus root, the extractions and the problems met (see `run_extraction`)."""
     corpus = corpus_mod.load_corpus(Path(source))
-    extractions = list(_extract_all(progress(corpus), settings.places, jobs=settings.jobs))
+    extractions = list(_extract_all(progress(corpus), settings.places, settings.conflict,
+                                    jobs=settings.jobs))
     problems = tuple(corpus.problems) + tuple(
         p for extraction in extractions for p in extraction.problems
     )
@@ -161,7 +166,7 @@ def _extract(
     return corpus.root, extractions, problems
 
 
-def _extract_all(articles: Iterable[Article], places: Path | None, *,
+def _extract_all(articles: Iterable[Article], places: Path | None, conflict: Path | None, *,
                  jobs: int | None) -> Iterator[Extraction]:
     """Extractions in corpus order, over ``jobs`` worker processes (None: every core).
 
@@ -172,7 +177,8 @@ def _extract_all(articles: Iterable[Article], places: Path | None, *,
     if workers < 1:
         raise InputError(f"jobs must be at least 1, not {workers}.")
     load_gazetteer(places)
-    extract = functools.partial(_extract_one, places=places)
+    profile_rules(conflict)
+    extract = functools.partial(_extract_one, places=places, conflict=conflict)
     articles = iter(articles)
     # A corpus of a few tasks' worth is done before a pool would have started.
     head = list(itertools.islice(articles, 2 * _CHUNK))
@@ -184,10 +190,11 @@ def _extract_all(articles: Iterable[Article], places: Path | None, *,
         yield from pool.imap(extract, itertools.chain(head, articles), chunksize=_CHUNK)
 
 
-def _extract_one(article: Article, *, places: Path | None) -> Extraction:
+def _extract_one(article: Article, *, places: Path | None, conflict: Path | None) -> Extraction:
     # The text is dropped once extracted (the events keep their sentences), so
     # memory grows with the events found, not with the corpus.
-    extraction = extract_mod.extract_article(article, load_gazetteer(places))
+    extraction = extract_mod.extract_article(article, load_gazetteer(places),
+                                             rules=profile_rules(conflict))
     return replace(extraction, article=replace(extraction.article, text=""))
 
 
@@ -241,6 +248,7 @@ def reconcile_events(
     ``articles`` (ARTICLE_COLUMNS), when given, supplies each article's publication
     date, which bounds its undated falls.
     """
+    settings = with_profile(settings)
     regions = geocode.load_regions(
         settings.boundaries, id_field=settings.id_field, name_field=settings.name_field,
         level=settings.regions,
@@ -278,7 +286,7 @@ def _capitals(regions: Any, settings: Settings) -> pd.DataFrame:
 
 def timeline_from_csv(events_csv: Path | str, *, settings: Settings = Settings()) -> Timeline:
     """Reconcile an ``events.csv`` (and the ``counts.csv`` beside it, if any)."""
-    events_csv = Path(events_csv)
+    events_csv, settings = Path(events_csv), with_profile(settings)
     # Hand-made rows are placed with the same gazetteer the events were found with.
     gazetteer = load_gazetteer(settings.places) if settings.places is not None else None
     events = events_table(read_events(events_csv, gazetteer=gazetteer))
@@ -311,6 +319,7 @@ def render_timeline(
     """
     with _outputs.OutputSet(Path(out), "render", writes=_MAP_FILES, removes=(_GIF,),
                             force=force) as outputs:
+        settings = with_profile(settings)
         outputs.record_inputs(_settings_inputs(settings))
         _write_map(outputs, result, settings)
         files = outputs.commit()
@@ -319,7 +328,8 @@ def render_timeline(
 
 def _write_map(outputs: _outputs.OutputSet, result: Timeline, settings: Settings) -> None:
     render.render_map(result, outputs.path("index.html"), title=map_title(result, settings),
-                      tiles=settings.tiles, attribution=_attribution(settings))
+                      tiles=settings.tiles, attribution=_attribution(settings),
+                      palette=state_palette(settings))
     outputs.write_text("embed.html",
                        render.embed_snippet(render.published_url(settings.base_url)) + "\n")
     # events.csv is rewritten in the timeline's order, with each event's region, so
@@ -352,6 +362,7 @@ def render_csv(
     inputs = [p for p in (events_csv, events_csv.with_name("counts.csv")) if p.is_file()]
     with _outputs.OutputSet(Path(out), "render", writes=_MAP_FILES, removes=(_GIF,),
                             inputs=tuple(inputs), force=force) as outputs:
+        settings = with_profile(settings)
         outputs.record_inputs(_settings_inputs(settings))
         timeline = timeline_from_csv(events_csv, settings=settings)
         _write_map(outputs, timeline, settings)
@@ -426,7 +437,7 @@ def build(
         When ``out`` is inside the corpus, or would overwrite a file controlmap
         did not write or write through a symbolic link (unless ``force``).
     """
-    out = Path(out)
+    out, settings = Path(out), with_profile(settings)
     _outputs.refuse_out_in_corpus(out, Path(corpus), force=force)
     writes = tuple(dict.fromkeys((*_EXTRACT_FILES, *_MAP_FILES, *((_GIF,) if gif else ()))))
     with _outputs.OutputSet(out, "build", writes=writes, removes=() if gif else (_GIF,),
@@ -445,7 +456,8 @@ def build(
             from .export import export_gif
 
             export_gif(timeline, outputs.path(_GIF), title=map_title(timeline, settings),
-                       source=source_line(timeline, settings))
+                       source=source_line(timeline, settings),
+                       palette=state_palette(settings))
         files = outputs.commit()
     return BuildResult(out, outputs.final("index.html"), timeline, extracted.problems, files)
 
@@ -538,8 +550,37 @@ def map_title(timeline: Timeline, settings: Settings) -> str:
     return f"Who controls what, {start}–{end}" if first != last else f"Who controls what, {end}"
 
 
+def with_profile(settings: Settings) -> Settings:
+    """``settings`` with the conflict profile's gazetteer and boundary layer where unset.
+
+    Without a ``conflict`` the bundled layers stay implicit (None), as before profiles.
+    """
+    if settings.conflict is None:
+        return settings
+    profile = load_profile(settings.conflict)
+    changes: dict[str, Any] = {}
+    if settings.places is None:
+        changes["places"] = profile.places
+    layer = profile.districts if settings.regions == "districts" else profile.provinces
+    if settings.boundaries is None and layer is not None:
+        changes.update(boundaries=layer.path, id_field=layer.id_field,
+                       name_field=layer.name_field)
+    return replace(settings, **changes)
+
+
+def state_palette(settings: Settings) -> Palette:
+    """Colours and words of the states for the conflict of ``settings``."""
+    return for_profile(load_profile(settings.conflict))
+
+
 def _attribution(settings: Settings) -> str:
     """Credit line for the map: the bundled layers' sources, or the user's layer."""
+    if settings.conflict is not None:
+        profile, settings = load_profile(settings.conflict), with_profile(settings)
+        layers = (profile.provinces.path, profile.districts and profile.districts.path)
+        if (profile.attribution and settings.places == profile.places
+                and settings.boundaries in layers):
+            return f"{profile.attribution} · Made with controlmap"
     if settings.boundaries is None and settings.places is None and settings.regions == "provinces":
         return render.DEFAULT_ATTRIBUTION
     bundled = "geoBoundaries.org" if settings.regions == "districts" else "Natural Earth"

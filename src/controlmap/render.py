@@ -41,7 +41,7 @@ from branca.element import Element, Figure, MacroElement
 from ._outputs import atomic_file
 from ._resources import template_text
 from .errors import DataError, InputError
-from .palette import HATCHED, ORDER, STATE_COLORS, STATE_LABELS
+from .palette import DEFAULT, HATCHED, ORDER, Palette
 from .reconcile import PRECEDENCE, coverage
 from .records import STATES, Timeline
 
@@ -66,6 +66,7 @@ def render_map(
     title: str = "controlmap",
     tiles: bool = False,
     attribution: str = DEFAULT_ATTRIBUTION,
+    palette: Palette = DEFAULT,
 ) -> Path:
     """Write the timeline as one self-contained HTML map.
 
@@ -84,6 +85,8 @@ def render_map(
     attribution
         Credit line for the data, shown as text under the legend; name the
         boundary layer here when it is not the bundled one.
+    palette
+        Colours and words of the states (`palette.for_profile` of the conflict).
 
     Returns
     -------
@@ -92,7 +95,7 @@ def render_map(
     """
     out = Path(out)
     path = out if out.suffix.lower() in (".html", ".htm") else out / "index.html"
-    page = _page(timeline, title=title, tiles=tiles, attribution=attribution)
+    page = _page(timeline, title=title, tiles=tiles, attribution=attribution, palette=palette)
     with atomic_file(path) as temp:  # never a half-written page, never through a link
         temp.write_bytes(page.encode("utf-8"))
     logger.info("Wrote the map %s (%d bytes)", path, path.stat().st_size)
@@ -224,8 +227,10 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def _page(timeline: Timeline, *, title: str, tiles: bool, attribution: str) -> str:
-    fmap = folium_map(timeline, title=title, tiles=tiles, attribution=attribution)
+def _page(timeline: Timeline, *, title: str, tiles: bool, attribution: str,
+          palette: Palette) -> str:
+    fmap = folium_map(timeline, title=title, tiles=tiles, attribution=attribution,
+                      palette=palette)
     page: str = fmap.get_root().render()
     return page
 
@@ -236,6 +241,7 @@ def folium_map(
     title: str = "controlmap",
     tiles: bool = False,
     attribution: str = DEFAULT_ATTRIBUTION,
+    palette: Palette = DEFAULT,
 ) -> folium.Map:
     """The map of `render_map` as a `folium.Map`, time control included, before rendering.
 
@@ -263,11 +269,11 @@ def folium_map(
         basemap = folium.TileLayer("OpenStreetMap")
         basemap._id = "basemap"
         basemap.add_to(fmap)
-    _ControlMap(_map_data(timeline, title) | {"attribution": attribution}).add_to(fmap)
+    _ControlMap(_map_data(timeline, title, palette) | {"attribution": attribution}).add_to(fmap)
     return fmap
 
 
-def _map_data(timeline: Timeline, title: str) -> dict[str, Any]:
+def _map_data(timeline: Timeline, title: str, palette: Palette = DEFAULT) -> dict[str, Any]:
     """Everything the page's script reads, as JSON-ready values."""
     layer = timeline.regions
     region_ids = [str(r) for r in layer["region_id"]]
@@ -295,9 +301,9 @@ def _map_data(timeline: Timeline, title: str) -> dict[str, Any]:
         "conflicts": _conflicts(timeline, index),
         "styles": {
             state: {
-                "color": STATE_COLORS[state],
-                "label": STATE_LABELS[state],
-                "short": "Taliban" if state == "taliban" else state,
+                "color": palette.colors[state],
+                "label": palette.labels[state],
+                "short": palette.short[state],
                 "hatched": state in HATCHED,
             }
             for state in STATES

@@ -16,6 +16,9 @@ from .records import Level
 class Settings:
     """Options of one run. Every field has a default that builds the bundled map."""
 
+    # conflict profile folder (sides, seats of government, data layers); None: the
+    # bundled Afghanistan 2021 profile. Explicit places/boundaries override its layers.
+    conflict: Path | None = None
     start: dt.date | None = None  # first day of the timeline; default: day before first event
     end: dt.date | None = None  # last day; default: day of the last dated event
     baseline: Path | None = None  # CSV region_id,state: the state before any event
