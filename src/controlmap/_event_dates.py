@@ -230,8 +230,8 @@ def _usable_dates(
     usable = []
     for found in find_dates(sentence, published, reference=narrative):
         day = found.date
-        if day is None:
-            continue
+        if day is None or found.text.lower().endswith(" ago"):
+            continue  # a count back from publication is read by `_ago_dates`, bound
         if published is not None and not (
             published - dt.timedelta(days=_MAX_AGE_DAYS) <= day <= published
         ):
