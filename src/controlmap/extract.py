@@ -3,7 +3,7 @@
 For every article the extractor finds the gazetteer's place names, splits the
 text into sentences, and decides for each name whether its sentence states
 control of that place and which `Status` it states. The rules are
-rules of English news prose, described below and applied here, the direction of a
+rules of English news prose, described in the README and applied here, the direction of a
 verb in `_direction` and hedges and sources in `_hedges`; their word lists live in
 the package resource ``rules/triggers.toml``, compiled by `_rules.load_rules`.
 The extractor also reads counts of fallen provincial capitals ("12 of the 34
@@ -15,139 +15,13 @@ date expression (`dates`), matching names (`gazetteer`), reading or writing
 ``events.csv`` (`events_table`), or merging reports into one state per day
 (`reconcile`).
 
-How a mention becomes an event
-------------------------------
-1. **Role.** A name that is part of a longer proper name ("Kabul University",
-   "Ismail Herat") or the province of a capital named next to it ("Lashkar Gah,
-   capital of Helmand province") states nothing about its own control. Other roles
-   need no list of their own: a point of reference ("150 km from Kabul", "between
-   X and Y", "near X"), a destination ("fled to Kabul"), a stand-in for a government
-   ("Kabul handed a proposal", "talks in Doha") or a modifier ("a Herat warlord")
-   is simply never reached by a control predicate, because prepositions, verbs and
-   clause breaks end the object of a control verb. Some references are read
-   explicitly: a distance, direction or way ("Ghazni, 60 km south of the capital, X",
-   "on the road to X", "the gateway to X"); a province that only says where its parts
-   lie ("two districts in the northern province of X", "X's Y district", "five X
-   districts", "Badakhshan's Yaftal", "Nahrin and Burka in northern X"; but "every
-   district of X" is X, and "most districts of X" part of it); the seat of government
-   standing for the government ("under Kabul's control", "the Kabul administration").
-   Indirect names: "the capital" is the seat of government when the sentence does
-   not name it and forecasts nothing; a sentence that opens with "the (northern) city"
-   ("He said the city centre ...") and names no city means the one city the sentence
-   before named.
-2. **Predicate.** The name is the object of a control verb ("the Taliban seized X",
-   "took control of the cities of X and Y"), the subject of a control predicate ("X
-   fell", "X, the capital of Y, was captured", "X remains in government hands", "X is
-   the second-largest city to fall", "the 10th provincial capital taken by the
-   Taliban"), or the complement of a control noun ("the fall of X", "fighting in X",
-   "X's capture"). A place that locates a handover or a presence ("the governor
-   surrendered to the Taliban in X", "Taliban fighters patrolled the streets of X") is
-   the object of its verb. Lists share their predicate ("the capture of X and Y", "X in
-   the south and Y in the northwest", "captured three more capitals, including X and
-   Y", "two more capitals, X and Y, fell", "several cities, including X and Y, are
-   under siege"), and so does a gapped conjunct that holds only places and a time ("X
-   fell on Friday, and Y on Saturday", "took X on Monday and Y a day later"), a list
-   in brackets or after "among them", "namely", "such as" ("the provinces whose
-   capitals have fallen (X, Y and Z)"; one name in brackets only locates), and the
-   items of a list of districts of a province ("the X, Y and Z districts of W province
-   were seized"). A relative clause carries its predicate ("X, which fell last week",
-   "X, the whole of which is still outside Taliban control"). A name
-   that opens its sentence as a frame ("In X, ...") or is the location of a source
-   takes the predicate of its sentence when that sentence names no other place, or when
-   the predicate names it again ("the city") and no other place stands before it; not
-   when the place is the seat of the national government (``seats_of_government`` in
-   the rules file) and the predicate is reported speech ("In Kabul, officials said the
-   Taliban had captured the provincial capital": its officials speak for the country).
-   A city or town that is the only place its sentence names and that no predicate
-   reaches is "the city" ("the town") that the sentence goes on to take or hold
-   ("reached X at dawn and overran the city"; not "the city's defences"), and a fight
-   for it ends when the city falls ("after weeks of fighting around X, the city fell").
-3. **Direction.** Movement towards a place ("closing in on", "advancing towards",
-   "approaching", "nearing", "at the gates of", "threatens", "dispatched fighters to
-   capture") is no event, and a verb before it does not reach the place. The
-   anti-Taliban side (the resistance, anti-Taliban forces) holds for the government;
-   "rebels" name no side. A passive fall by the government side is a hold ("occupied
-   by the resistance forces"), and the exception of a Taliban hold is held ("the
-   Taliban control every region except X", "took all but X"). An entry ("entered X",
-   "stormed into X") is a fight when reported live, a fall when told days later
-   ("entered X on August 15") or as background ("after the Taliban stormed into X").
-   Capture verbs give the place to their subject: the Taliban
-   (``fallen``) unless the subject is the government side (``government``); loss
-   verbs ("lost", "abandoned") take it from their subject. Withdrawal and flight
-   verbs ("retreated from", "withdrew from", "pulled out of", "pulled its troops out
-   of", "evacuated from", "fled X") take it from their subject only when the subject
-   names a side: the government side leaving gives ``fallen``, the Taliban leaving
-   ("Taliban fighters withdrew from X", "the Taliban pulled out of X")
-   ``government``, and a subject of neither side or none ("thousands of civilians
-   fled X", "US troops pulled out of X", "he fled X") gives no event; "fled to X"
-   names a destination. "retook", "recaptured", "regained", "pushed the Taliban back
-   from (the outskirts of) X", "cleared X (of Taliban fighters)", "still holds",
-   "remains in government hands", "returned to government control" give
-   ``government``, but retaking, like holding, gives the place to its subject: "the
-   Taliban retook X" is ``fallen``. A pronoun subject after "said" is the speaker
-   ("the Taliban said they had retaken X"). Driving the government side out ("the
-   Taliban pushed government forces out of X") is a fall.
-4. **Hedges.** A standing state ("for years, the Taliban have controlled parts of X")
-   is no day's control. Holds said as the Taliban's absence are holds ("X has not yet
-   fallen", "X remains outside Taliban control", "X is the last city still held by the
-   government", "leaving X as the last city under government control"); a bare "X has
-   not fallen" is a denial. Partial control ("much of X", "seized the prison in X", "now control X
-   airport and the roads into the city", "the airport in X fell", "only the airport in
-   X remains in government hands", "government forces still control the centre of X",
-   "regained control of X's main square", "the Taliban hold all but the airport in X";
-   but in "took all but X" and "the Taliban control every region except X" the place
-   is the exception, still held by the government side (``government``); the seat of
-   power or the main square taken is the place: "raised their flag over the main square
-   of X" is a fall), a condition ("if X falls"), a near-term forecast ("X could fall",
-   "on the verge of falling", "the fall of X is only a matter of time"), an aim
-   ("trying to capture X"; but "were forced to withdraw from X" happened), or fighting
-   give ``contested``, unless the clause goes on to take the seat of power or the city
-   ("entered X and seized the governor's office", "... and took control of the city"
-   are falls); a forecast weeks or months ahead ("could take X within 90 days", "the
-   fall of X is a matter of months") describes no day's control and gives no event. A
-   negation ("has not fallen", "denied that X fell", "rumours that X had fallen"; a
-   negation counts in the predicate's own clause, not in "asked not to be named, said
-   ..."), a simile ("looks like a front line") or a year before publication near the
-   name cancels the statement (history: "in 1996", "in August 1998", "on 12 August
-   1921"), unless the sentence also names a recent day: a weekday or "today"-like word,
-   or a day of a month in the publication year or with no year ("who ruled until 2001,
-   took X on Sunday"); a year right after the name ("ousted from X in 2001") makes it
-   history even then.
-5. **Source.** A Taliban claim that others deny stays ``claimed``, with their account
-   beside it: ``government`` when forces are still in control, ``contested`` when
-   fighting goes on. A fall undone in its sentence ("briefly captured X, but security
-   forces took it back") is ``contested`` and ``government``; a fall the losing side
-   fights back for ("..., but anti-Taliban forces have been fighting back") is
-   ``fallen`` and ``contested``. A fall whose only source is the Taliban ("the Taliban claimed", "a
-   Taliban spokesman tweeted", "Taliban fighters posted photos from inside the
-   governor's office in X": pictures are the poster's own evidence; the source counts
-   in the clause of the fall, so in "X fell on Friday, and a Taliban spokesman said
-   fighters were nearing Y" X is a fall), or that the article flags as unverified in
-   the same or the next sentence ("There was no official confirmation.", "a video
-   circulated on social media showed Taliban fighters in X"), is ``claimed``;
-   "liberated" is the Taliban's word for a capture: in a sentence whose source is the
-   Taliban and that names no government side ('a Taliban spokesman said X had been
-   liberated'), and in scare quotes ('X had been "liberated"'), it is a fall; an
-   independent confirmation in the same article (a resident, an official, or a fall of
-   the same place reported on non-Taliban authority) makes it ``fallen``. A fall that
-   the rest of its sentence disputes ("..., a claim the government denied", "..., but
-   officials say fighting continues", "but government forces are still in control") is
-   ``contested``: the accounts conflict. So is a denied fall that the sentence goes on
-   to say is still being fought over ("denied that X had fallen, saying fighting was
-   continuing").
+The rules themselves (how a mention becomes an event, and each rule's confidence)
+are described in the README, "The extractor's rules"; their words are in
+``rules/triggers.toml``.
 
 Dates
 -----
 How an event is dated is described in `_event_dates`.
-
-Confidence
-----------
-A fixed score per rule, highest where the sentence says most directly what happened
-to the named place: 0.85 for a control verb with the place as its object or
-subject, 0.8 for a control noun ("the fall of X"), 0.75 for a possessive ("X's
-fall"), 0.7 for a list after a colon or "X's governor surrendered", 0.6 for a
-frame or source location ("In X, ...") and for partial control of a facility,
-at most 0.6 for claims and intents and at most 0.5 for near-term forecasts.
 
 Sentences
 ---------
