@@ -147,21 +147,9 @@ def read_gold(path: Path | str, *, gazetteer: Gazetteer | None = None) -> pd.Dat
         the message names the file and every bad line.
     """
     path = Path(path)
-    try:
-        table = pd.read_csv(
-            path, dtype=str, keep_default_na=False, skipinitialspace=True, encoding="utf-8-sig"
-        )
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
-        msg = f"{path}: cannot read the gold table: {err}"
-        raise InputError(msg) from err
-    table.columns = [str(c).strip().lower() for c in table.columns]
-    missing = [c for c in GOLD_COLUMNS if c not in table.columns]
-    if missing:
-        msg = (
-            f"{path}: missing column(s) {', '.join(missing)}; a gold table needs "
-            f"{', '.join(GOLD_COLUMNS)} (and optionally note)"
-        )
-        raise InputError(msg)
+    table = _read_table(path, "gold table", GOLD_COLUMNS,
+                        f"{', '.join(GOLD_COLUMNS)} (and optionally note)",
+                        skipinitialspace=True)
     if "note" not in table.columns:
         table["note"] = ""
     table = table[[*GOLD_COLUMNS, "note"]].apply(lambda column: column.str.strip())
@@ -205,6 +193,22 @@ def _status_date_problem(status: str, date: str) -> str:
         except ValueError:
             return f"date {date!r} is not YYYY-MM-DD (leave it empty when the article gives no day)"
     return ""
+
+
+def _read_table(path: Path, what: str, columns: list[str], needs: str, *,
+                skipinitialspace: bool) -> pd.DataFrame:
+    """A gold file as text cells with lower-case column names, checked for ``columns``."""
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False,
+                            skipinitialspace=skipinitialspace, encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        raise InputError(f"{path}: cannot read the {what}: {err}") from err
+    table.columns = [str(c).strip().lower() for c in table.columns]
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise InputError(f"{path}: missing column(s) {', '.join(missing)}; a {what} needs "
+                         f"{needs}")
+    return table
 
 
 def _refuse(path: Path, problems: list[str], what: str) -> None:
@@ -486,17 +490,8 @@ def read_index_gold(path: Path | str) -> pd.DataFrame:
         named with its line).
     """
     path = Path(path)
-    try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
-        msg = f"{path}: cannot read the gold index: {err}"
-        raise InputError(msg) from err
-    table.columns = [str(c).strip().lower() for c in table.columns]
-    missing = [c for c in INDEX_COLUMNS if c not in table.columns]
-    if missing:
-        msg = (f"{path}: missing column(s) {', '.join(missing)}; a gold index needs "
-               "file, gold_events")
-        raise InputError(msg)
+    table = _read_table(path, "gold index", INDEX_COLUMNS, "file, gold_events",
+                        skipinitialspace=False)
     rows: list[dict[str, str]] = []
     problems: list[str] = []
     for line, (article, entries) in enumerate(zip(table["file"], table["gold_events"],
