@@ -105,7 +105,10 @@ def map_options(command: F) -> F:
                      help="CSV of region_id,state: each region's state before any event."),
         click.option("--regions", type=click.Choice(["provinces", "districts"]),
                      default="provinces", show_default=True,
-                     help="Bundled layer to map onto: the 34 provinces or the 398 districts."),
+                     help="What the regions are: the 34 provinces (moved only by reports "
+                          "about capitals or whole provinces) or the 398 districts (each moved "
+                          "by its own reports); also the bundled layer drawn when --boundaries "
+                          "is not given."),
         click.option("--boundaries", type=click.Path(exists=True, dir_okay=False, path_type=Path),
                      help="Polygon layer (GeoJSON, GeoPackage, shapefile) to map onto instead "
                           "of the bundled one; events are placed by point-in-polygon."),
@@ -236,7 +239,8 @@ def build(ctx: click.Context, /, corpus: Path, out: Path, gif: bool, force: bool
     """Run the whole pipeline on CORPUS and write the map and tables to --out.
 
     Writes index.html, embed.html, events.csv, articles.csv, counts.csv,
-    unresolved.csv, timeline.csv and timeline.geojson, then manifest.json.
+    unresolved.csv, timeline.csv, timeline.geojson, and for GIS timeline.gpkg,
+    timeline.parquet and timeline_runs.geojson, then manifest.json.
 
     Example:
 
